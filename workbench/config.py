@@ -1,0 +1,137 @@
+"""Typed settings, from (lowest to highest precedence) defaults, the TOML config file,
+the environment and the command line.
+
+The config file is ``$VFIO_WORKBENCH_CONFIG``, else
+``$XDG_CONFIG_HOME/vfio-workbench/config.toml`` (``~/.config/...``). An unknown key is
+an error, not silently ignored: a typo in a maintainer's config should not quietly fall
+back to a default that then gives wrong answers.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from workbench.errors import ConfigError
+from workbench.model import Person
+
+# Whole threads in which any message mentions vfio in its subject: this catches the
+# patches of a variant-driver series whose own subject names only the parent driver
+# ("hisi_acc_qm: Move VF PCI device IDs…", "crypto: qat - …") and every reply.
+DEFAULT_QUERY = "thread:{subject:vfio}"
+
+
+def _xdg(var: str, fallback: str) -> Path:
+    value = os.environ.get(var)
+    return Path(value) if value else Path.home() / fallback
+
+
+def default_config_path() -> Path:
+    env = os.environ.get("VFIO_WORKBENCH_CONFIG")
+    if env:
+        return Path(env)
+    return _xdg("XDG_CONFIG_HOME", ".config") / "vfio-workbench" / "config.toml"
+
+
+def default_cache_dir() -> Path:
+    return _xdg("XDG_CACHE_HOME", ".cache") / "vfio-workbench"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything a run needs to know; built once by the CLI, read by everything else."""
+
+    db_path: Path | None = None  # None: found by libnotmuch exactly as the notmuch CLI does
+    notmuch_config: Path | None = None  # None: NOTMUCH_CONFIG / ~/.notmuch-config / XDG
+    query: str | None = None  # None: DEFAULT_QUERY
+    since: str | None = None  # notmuch date expression, e.g. "2024-01-01" or "6months"
+    maintainers: Path | None = None
+    mailmap: Path | None = None
+    linux_tree: Path | None = None  # a kernel checkout: MAINTAINERS and .mailmap from it
+    me: Person | None = None  # None: notmuch's user.name / user.primary_email
+    cache_dir: Path = field(default_factory=default_cache_dir)
+    use_cache: bool = True
+    keymap: str = "default"
+    drafts_folder: str = "Drafts"
+    templates_dir: Path | None = None
+    show_all: bool = False  # include superseded and out-of-scope series
+
+    def effective_query(self) -> str:
+        query = self.query or DEFAULT_QUERY
+        if self.since:
+            query = f"({query}) and date:{self.since}.."
+        return query
+
+    def maintainers_path(self) -> Path | None:
+        if self.maintainers:
+            return self.maintainers
+        if self.linux_tree:
+            return self.linux_tree / "MAINTAINERS"
+        return None
+
+    def mailmap_path(self) -> Path | None:
+        if self.mailmap:
+            return self.mailmap
+        if self.linux_tree:
+            return self.linux_tree / ".mailmap"
+        return None
+
+    def with_overrides(self, **changes: Any) -> "Settings":
+        """A copy with every non-None value of ``changes`` applied."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+_PATH_KEYS = {"db_path", "notmuch_config", "maintainers", "mailmap", "linux_tree", "cache_dir", "templates_dir"}
+_STR_KEYS = {"query", "since", "keymap", "drafts_folder"}
+_BOOL_KEYS = {"use_cache", "show_all"}
+
+
+def _from_mapping(data: dict[str, Any], origin: str) -> dict[str, Any]:
+    known = {f.name for f in fields(Settings)}
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "me":
+            if not isinstance(value, dict) or not isinstance(value.get("email"), str):
+                raise ConfigError(f"{origin}: 'me' must be a table with 'name' and 'email'")
+            out["me"] = Person(str(value.get("name", "")), value["email"].strip().lower())
+        elif key not in known:
+            raise ConfigError(f"{origin}: unknown setting {key!r} (known: {', '.join(sorted(known))})")
+        elif key in _PATH_KEYS:
+            if not isinstance(value, str):
+                raise ConfigError(f"{origin}: {key!r} must be a path string")
+            out[key] = Path(value).expanduser()
+        elif key in _STR_KEYS:
+            if not isinstance(value, str):
+                raise ConfigError(f"{origin}: {key!r} must be a string")
+            out[key] = value
+        elif key in _BOOL_KEYS:
+            if not isinstance(value, bool):
+                raise ConfigError(f"{origin}: {key!r} must be true or false")
+            out[key] = value
+    return out
+
+
+def load_settings(config_path: Path | None = None) -> Settings:
+    """Settings from the config file (if it exists) and the environment.
+
+    A config file given explicitly must exist; the default one may be absent.
+    """
+    explicit = config_path is not None or "VFIO_WORKBENCH_CONFIG" in os.environ
+    path = config_path or default_config_path()
+    values: dict[str, Any] = {}
+    if path.exists():
+        try:
+            with path.open("rb") as fh:
+                values = _from_mapping(tomllib.load(fh), str(path))
+        except tomllib.TOMLDecodeError as err:
+            raise ConfigError(f"{path}: not valid TOML: {err}") from None
+        except OSError as err:
+            raise ConfigError(f"{path}: cannot read config file: {err.strerror}") from None
+    elif explicit:
+        raise ConfigError(f"config file {path} does not exist (--config / VFIO_WORKBENCH_CONFIG)")
+    if os.environ.get("VFIO_WORKBENCH_CACHE"):
+        values["cache_dir"] = Path(os.environ["VFIO_WORKBENCH_CACHE"])
+    return Settings(**values)

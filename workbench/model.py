@@ -1,0 +1,244 @@
+"""The plain dataclasses that cross module boundaries.
+
+notmuch objects never leave ``workbench.mail``: everything else (grouping, policy,
+report, TUI, drafts) works on these records, so the database can be closed as soon
+as a query has been copied out (iterating a query after its database closed aborts
+the process), and so the on-disk cache can store exactly these values.
+
+Nothing in here imports textual, notmuch2 or any other heavy module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A name and an address as written in a header or a trailer.
+
+    ``email`` is lower-cased (addresses are compared case-insensitively in practice);
+    ``name`` is kept as written, since that is what a reply must quote back.
+    """
+
+    name: str
+    email: str
+
+    def display(self) -> str:
+        if self.name and self.email:
+            return f"{self.name} <{self.email}>"
+        return self.name or self.email
+
+
+@dataclass(frozen=True, slots=True)
+class RawTrailer:
+    """A trailer line found in one message's own (unquoted, pre-signature) text."""
+
+    name: str  # canonical spelling, e.g. "Reviewed-by"
+    person: Person
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """One file touched by a patch. ``path`` is the path after the patch (renames are
+    judged by where the code lives afterwards); ``old_path`` is set for renames."""
+
+    path: str
+    old_path: str | None
+    status: str  # "modified" | "added" | "deleted" | "renamed" | "binary"
+    added: int
+    removed: int
+
+
+class SignalKind(StrEnum):
+    EXTENSION = "extension"  # a device-specific extension (migration ops, regions, ioctls…)
+    USERSPACE = "userspace"  # a line that takes data from userspace
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """A diff line the policy checks care about, found once at parse time so that the
+    cache can answer checks without re-reading multi-hundred-KB patches."""
+
+    kind: SignalKind
+    path: str
+    pattern: str  # the name of what matched, e.g. "copy_from_user"
+    line: str  # the added line, as written (render through workbench.text.sanitize)
+    hunk: str  # the hunk header ("@@ -1,3 +1,4 @@ func()") it sits in
+
+
+@dataclass(frozen=True, slots=True)
+class MailRecord:
+    """What the workbench keeps of one message file: the facts grouping and checks need.
+
+    Bodies are not kept (a 100k-message store would not fit in memory); views that
+    show a body or a diff re-read ``path``.
+    """
+
+    msgid: str  # without angle brackets
+    path: str
+    subject: str  # RFC 2047 decoded, folded onto one line
+    author: Person  # the real author (list rewrites such as "X via Virtualization" undone)
+    sender: Person  # the From header as delivered
+    date: datetime | None  # timezone-aware; None when missing or unparseable
+    in_reply_to: str | None
+    references: tuple[str, ...]
+    to: tuple[Person, ...] = ()
+    cc: tuple[Person, ...] = ()
+    trailers: tuple[RawTrailer, ...] = ()
+    files: tuple[FileChange, ...] = ()
+    signals: tuple[Signal, ...] = ()
+    cover_text: str = ""  # prose of a possible cover letter (not a reply, no diff), capped
+    change_id: str | None = None  # b4's "change-id:" line, links versions across threads
+    problems: tuple[str, ...] = ()  # what was odd but survivable ("unknown charset x-foo")
+
+    @property
+    def has_diff(self) -> bool:
+        return bool(self.files)
+
+    @property
+    def parent(self) -> str | None:
+        """The message this one replies to: In-Reply-To, else the last Reference."""
+        if self.in_reply_to:
+            return self.in_reply_to
+        return self.references[-1] if self.references else None
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProblem:
+    """A message that could not be used, and why; shown to the user, never fatal."""
+
+    path: str
+    reason: str
+    msgid: str | None = None
+
+
+class Origin(StrEnum):
+    BODY = "body"  # in the patch mail itself
+    REPLY = "reply"  # in a reply under the patch (nested replies included)
+    COVER_REPLY = "cover-reply"  # in a reply to the cover letter: applies to every patch
+
+
+@dataclass(frozen=True, slots=True)
+class Trailer:
+    """A trailer as it applies to one patch, with where it came from."""
+
+    name: str
+    person: Person  # as written in the trailer
+    source: str  # message-id of the mail that carried it
+    origin: Origin
+    given_by: Person  # the author of that mail
+    suspect: bool  # the trailer's person is not the mail's author (after .mailmap)
+    date: datetime | None = None
+
+
+@dataclass(slots=True)
+class Patch:
+    number: int  # 1-based; a single unnumbered patch is 1
+    msgid: str
+    subject: str
+    title: str  # subject without prefixes
+    author: Person
+    date: datetime | None
+    path: str
+    files: tuple[FileChange, ...] = ()
+    signals: tuple[Signal, ...] = ()
+    trailers: list[Trailer] = field(default_factory=list)
+    replies: list[str] = field(default_factory=list)  # msgids of replies under this patch
+
+
+@dataclass(slots=True)
+class Series:
+    """One posting of a patch series: one version, its cover letter, patches and replies."""
+
+    id: str  # msgid of the cover letter, else of the first patch
+    title: str
+    version: int
+    rfc: bool
+    author: Person
+    date: datetime | None
+    expected: int  # N of "k/N"; 1 for an unnumbered patch
+    cover: MailRecord | None = None
+    patches: list[Patch] = field(default_factory=list)  # sorted by number
+    replies: list[MailRecord] = field(default_factory=list)  # every reply in the series
+    cover_trailers: list[Trailer] = field(default_factory=list)  # given in reply to the cover
+    resend: bool = False
+    prefixes: tuple[str, ...] = ()  # subsystem words: "mlx5-next", "vfio", "net-next"
+    change_id: str | None = None
+    superseded_by: str | None = None  # id of the newest later version, if any
+    revisions: list[str] = field(default_factory=list)  # ids of the chain v1..vN, oldest first
+    extras: list[MailRecord] = field(default_factory=list)  # duplicate or out-of-range patches
+
+    @property
+    def present(self) -> list[int]:
+        return sorted({p.number for p in self.patches})
+
+    @property
+    def missing_numbers(self) -> list[int]:
+        have = set(self.present)
+        return [n for n in range(1, self.expected + 1) if n not in have]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing_numbers
+
+    def patch(self, number: int) -> Patch | None:
+        for p in self.patches:
+            if p.number == number:
+                return p
+        return None
+
+
+class Status(StrEnum):
+    PASS = "pass"
+    MISSING = "missing"
+    ATTENTION = "attention"
+    NA = "n/a"
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Why a check says what it says: which trailer or line, from whom, in which mail."""
+
+    text: str  # one line a person reads ("Acked-by: Leon Romanovsky on 3/9, 5/9")
+    person: Person | None = None
+    msgid: str | None = None
+    trailer: str | None = None  # trailer name, when the evidence is a trailer
+    date: datetime | None = None
+    suspect: bool = False
+
+
+@dataclass(slots=True)
+class CheckPart:
+    """One unit inside a check: a MAINTAINERS section for parent-approval, a question
+    for documentation. Drafts address exactly the parts that are missing."""
+
+    name: str
+    status: Status
+    summary: str
+    patches: list[int] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    missing: list[Person] = field(default_factory=list)  # who could still give it
+
+
+@dataclass(slots=True)
+class CheckResult:
+    id: str  # stable: complete, parent-approval, listed-reviewer, documentation, maintainer, userspace-data
+    status: Status
+    summary: str
+    evidence: list[Evidence] = field(default_factory=list)
+    missing: list[Person] = field(default_factory=list)
+    parts: list[CheckPart] = field(default_factory=list)
+
+
+CHECK_IDS: tuple[str, ...] = (
+    "complete",
+    "parent-approval",
+    "listed-reviewer",
+    "documentation",
+    "maintainer",
+    "userspace-data",
+)
