@@ -1,0 +1,66 @@
+"""Shared fixtures: where the real corpus is, and real notmuch stores built from mail."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pytest
+
+from workbench.mail.maildir import build_store
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(__import__("os").environ.get("VFIO_WORKBENCH_SHARED", REPO.parent / "shared"))
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared, or skip the test with the reason when it is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"real data not available: {path} is missing (../shared beside the checkout)")
+    return path
+
+
+@pytest.fixture
+def shared() -> Path:
+    return shared_path()
+
+
+@pytest.fixture
+def lore(shared: Path) -> Path:
+    return shared / "corpus" / "lore-vfio"
+
+
+@pytest.fixture
+def data_dir(shared: Path) -> Path:
+    return shared / "data"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test reads or writes the real user's notmuch config, workbench config or cache."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    for var in ("NOTMUCH_CONFIG", "NOTMUCH_PROFILE", "NOTMUCH_DATABASE", "MAILDIR",
+                "VFIO_WORKBENCH_CONFIG", "VFIO_WORKBENCH_CACHE", "EDITOR", "VISUAL"):
+        monkeypatch.delenv(var, raising=False)
+    return home
+
+
+StoreFactory = Callable[[Iterable[bytes | Path]], Path]
+
+
+@pytest.fixture
+def make_store(tmp_path: Path) -> StoreFactory:
+    """Build a real notmuch database from message bytes or files; returns its root."""
+    made = 0
+
+    def build(messages: Iterable[bytes | Path]) -> Path:
+        nonlocal made
+        made += 1
+        blobs = [m.read_bytes() if isinstance(m, Path) else m for m in messages]
+        return build_store(tmp_path / f"store{made}", blobs)
+
+    return build

@@ -1,0 +1,129 @@
+"""The JSON report: ``{"schema": 1, "series": [...]}`` — a stable shape for scripts.
+
+Field names and meanings are documented in the README; add fields, never rename them
+without bumping ``schema``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from workbench.model import CheckPart, CheckResult, Evidence, Patch, Person, Trailer
+from workbench.pipeline import Judged, Workbench
+
+SCHEMA = 1
+
+
+def _date(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _person(person: Person | None) -> dict[str, str] | None:
+    return {"name": person.name, "email": person.email} if person else None
+
+
+def _trailer(t: Trailer) -> dict[str, Any]:
+    return {
+        "name": t.name,
+        "person": t.person.name,
+        "email": t.person.email,
+        "source": t.source,
+        "origin": str(t.origin),
+        "suspect": t.suspect,
+        "given_by": _person(t.given_by),
+    }
+
+
+def _patch(p: Patch) -> dict[str, Any]:
+    return {
+        "number": p.number,
+        "msgid": p.msgid,
+        "subject": p.subject,
+        "author": _person(p.author),
+        "date": _date(p.date),
+        "files": [f.path for f in p.files],
+        "trailers": [_trailer(t) for t in p.trailers],
+    }
+
+
+def _evidence(e: Evidence) -> dict[str, Any]:
+    return {
+        "text": e.text,
+        "person": _person(e.person),
+        "msgid": e.msgid,
+        "trailer": e.trailer,
+        "date": _date(e.date),
+        "suspect": e.suspect,
+    }
+
+
+def _part(part: CheckPart) -> dict[str, Any]:
+    return {
+        "name": part.name,
+        "status": str(part.status),
+        "summary": part.summary,
+        "patches": part.patches,
+        "files": part.files,
+        "evidence": [_evidence(e) for e in part.evidence],
+        "missing": [_person(p) for p in part.missing],
+    }
+
+
+def _check(c: CheckResult) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "status": str(c.status),
+        "summary": c.summary,
+        "evidence": [_evidence(e) for e in c.evidence],
+        "missing": [_person(p) for p in c.missing],
+        "parts": [_part(p) for p in c.parts],
+    }
+
+
+def series_dict(judged: Judged) -> dict[str, Any]:
+    s = judged.series
+    return {
+        "id": s.id,
+        "title": s.title,
+        "version": s.version,
+        "rfc": s.rfc,
+        "resend": s.resend,
+        "prefixes": list(s.prefixes),
+        "author": _person(s.author),
+        "date": _date(s.date),
+        "cover": s.cover.msgid if s.cover else None,
+        "expected": s.expected,
+        "present": s.present,
+        "missing_patches": s.missing_numbers,
+        "complete": s.complete,
+        "superseded_by": s.superseded_by,
+        "revisions": s.revisions,
+        "change_id": s.change_id,
+        "in_scope": judged.in_scope,
+        "drivers": judged.drivers,
+        "replies": len(s.replies),
+        "patches": [_patch(p) for p in s.patches],
+        "cover_trailers": [_trailer(t) for t in s.cover_trailers],
+        "checks": [_check(c) for c in judged.checks],
+    }
+
+
+def report_dict(workbench: Workbench, *, show_all: bool = False) -> dict[str, Any]:
+    ctx = workbench.context
+    return {
+        "schema": SCHEMA,
+        "database": ctx.db_path,
+        "query": ctx.query,
+        "revision": ctx.revision,
+        "maintainers": ctx.maintainers.origin,
+        "mailmap": ctx.mailmap.origin,
+        "me": _person(ctx.me),
+        "series": [series_dict(j) for j in workbench.visible(show_all)],
+        "problems": [{"path": p.path, "reason": p.reason, "msgid": p.msgid} for p in workbench.problems],
+    }
+
+
+def render_json(workbench: Workbench, *, show_all: bool = False) -> str:
+    return json.dumps(report_dict(workbench, show_all=show_all), indent=2, ensure_ascii=False) + "\n"

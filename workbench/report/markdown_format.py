@@ -1,0 +1,83 @@
+"""The markdown report: a table to paste into a mail or a wiki, then per series what is
+missing and from whom, with the evidence (which trailer, from whom, in which mail).
+
+Mail text is escaped so a subject cannot break the table or inject links/HTML.
+"""
+
+from __future__ import annotations
+
+import re
+
+from workbench.model import CHECK_IDS, Status
+from workbench.pipeline import Judged, Workbench
+from workbench.report.marks import CHECK_LETTER, STATUS_MARK, legend
+from workbench.text import one_line
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
+
+
+def md(text: str, width: int | None = None) -> str:
+    """One line of mail text, inert in markdown (no links, HTML, emphasis or table breaks)."""
+    return _SPECIAL.sub(r"\\\1", one_line(text, width))
+
+
+def _row(judged: Judged) -> str:
+    s = judged.series
+    marks = " | ".join(
+        STATUS_MARK[c.status] if (c := judged.check(cid)) else "?" for cid in CHECK_IDS
+    )
+    date = s.date.strftime("%Y-%m-%d") if s.date else ""
+    version = ("RFC " if s.rfc else "") + f"v{s.version}"
+    return (f"| {marks} | {date} | {version} | {len(s.present)}/{s.expected} | "
+            f"{md(', '.join(judged.drivers))} | {md(s.author.name or s.author.email)} | {md(s.title, 90)} |")
+
+
+def _details(judged: Judged) -> list[str]:
+    s = judged.series
+    out = [f"### {md(s.title)} (v{s.version})", "",
+           f"- id: `{one_line(s.id)}`",
+           f"- author: {md(s.author.display())}",
+           f"- patches: {len(s.present)}/{s.expected}" + (f", missing {s.missing_numbers}" if s.missing_numbers else "")]
+    if s.superseded_by:
+        out.append(f"- superseded by `{one_line(s.superseded_by)}`")
+    out.append("")
+    for check in judged.checks:
+        if check.status is Status.NA:
+            continue
+        out.append(f"- **{check.id}** {STATUS_MARK[check.status]} {check.status}: {md(check.summary)}")
+        for part in check.parts:
+            if part.status is Status.MISSING:
+                who = ", ".join(md(p.display()) for p in part.missing) or "nobody listed"
+                out.append(f"  - {md(part.name)}: {md(part.summary)} (could give it: {who})")
+        for ev in check.evidence[:12]:
+            where = f" in `{one_line(ev.msgid)}`" if ev.msgid else ""
+            flag = " (suspect)" if ev.suspect else ""
+            out.append(f"  - {md(ev.text)}{flag}{where}")
+        if check.missing and not check.parts:
+            out.append("  - missing: " + ", ".join(md(p.display()) for p in check.missing))
+    out.append("")
+    return out
+
+
+def render_markdown(workbench: Workbench, *, show_all: bool = False) -> str:
+    ctx = workbench.context
+    rows = workbench.visible(show_all)
+    letters = " | ".join(CHECK_LETTER[c] for c in CHECK_IDS)
+    lines = [
+        "# vfio variant-driver series",
+        "",
+        f"{len(rows)} series from `{one_line(ctx.db_path)}` (query `{one_line(ctx.query)}`), "
+        f"MAINTAINERS `{one_line(ctx.maintainers.origin)}`.",
+        "",
+        "```",
+        legend(),
+        "```",
+        "",
+        f"| {letters} | date | version | patches | driver | author | title |",
+        "|" + "---|" * (len(CHECK_IDS) + 6),
+    ]
+    lines += [_row(j) for j in rows]
+    lines.append("")
+    for judged in rows:
+        lines += _details(judged)
+    return "\n".join(lines)

@@ -1,0 +1,72 @@
+"""The text report: one line per series, a mark per check, for a terminal or a cron mail.
+
+Every field that came from mail goes through ``workbench.text.one_line``: a subject can
+carry escape sequences (OSC 52, title changes) that must not reach the terminal.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+from workbench.model import CHECK_IDS
+from workbench.pipeline import Judged, Workbench
+from workbench.report.marks import CHECK_LETTER, STATUS_MARK, legend
+from workbench.text import one_line
+
+
+def _marks(judged: Judged) -> str:
+    out = []
+    for check_id in CHECK_IDS:
+        result = judged.check(check_id)
+        out.append(STATUS_MARK[result.status] if result else "?")
+    return " ".join(out)
+
+
+def _version(judged: Judged) -> str:
+    s = judged.series
+    text = f"v{s.version}"
+    if s.rfc:
+        text = "RFC " + text
+    if s.superseded_by:
+        text += "*"
+    return text
+
+
+def header_lines(workbench: Workbench, shown: int, hidden: int) -> list[str]:
+    ctx = workbench.context
+    rev = f" (revision {ctx.revision})" if ctx.revision is not None else ""
+    lines = [
+        f"vfio-workbench report: {shown} series" + (f" ({hidden} superseded or out of scope hidden; --all shows them)" if hidden else ""),
+        f"store: {ctx.db_path}{rev}",
+        f"query: {ctx.query}",
+        f"MAINTAINERS: {ctx.maintainers.origin}   mailmap: {ctx.mailmap.origin}",
+    ]
+    if ctx.me:
+        lines.append(f"me: {one_line(ctx.me.display())}")
+    return lines
+
+
+def render_text(workbench: Workbench, *, show_all: bool = False, width: int | None = None) -> str:
+    rows = workbench.visible(show_all)
+    width = width or max(100, shutil.get_terminal_size((120, 40)).columns)
+    lines = header_lines(workbench, len(rows), len(workbench.judged) - len(rows))
+    lines += [legend(), ""]
+    letters = " ".join(CHECK_LETTER[c] for c in CHECK_IDS)
+    head = f"{letters}  {'DATE':10}  {'VER':6} {'PATCHES':7}  {'DRIVER':12} {'AUTHOR':20} TITLE"
+    lines.append(head)
+    for judged in rows:
+        s = judged.series
+        date = s.date.strftime("%Y-%m-%d") if s.date else "-" * 10
+        patches = f"{len(s.present)}/{s.expected}"
+        driver = one_line(",".join(judged.drivers) or "-", 12)
+        author = one_line(s.author.name or s.author.email, 20)
+        prefix = f"{_marks(judged)}  {date:10}  {_version(judged):6} {patches:7}  {driver:12} {author:20} "
+        lines.append(prefix + one_line(s.title, max(20, width - len(prefix))))
+    missing = [j for j in rows if j.current and j.in_scope and j.has_missing]
+    lines.append("")
+    lines.append(f"{len(missing)} current series miss something"
+                 + (" (--format markdown lists what and who)" if missing else "") + ".")
+    if workbench.problems:
+        lines.append(f"{len(workbench.problems)} messages could not be read (listed on stderr).")
+    return "\n".join(lines) + "\n"
+
