@@ -64,3 +64,29 @@ def make_store(tmp_path: Path) -> StoreFactory:
         return build_store(tmp_path / f"store{made}", blobs)
 
     return build
+
+
+@pytest.fixture(scope="session")
+def lore_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real notmuch store of all 2,031 lore-vfio messages, built once per test session
+    (indexing takes ~15 s; tests must only read it)."""
+    corpus = shared_path("corpus", "lore-vfio")
+    files = sorted(corpus.glob("*/*.eml"))
+    return build_store(tmp_path_factory.mktemp("lore") / "mail", [f.read_bytes() for f in files])
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory):
+    """The bundled demo store (workbench.demo), built once per test session; read only."""
+    from workbench.demo import ensure_demo_store
+
+    return ensure_demo_store(tmp_path_factory.mktemp("demo-cache"))
+
+
+@pytest.fixture
+def demo_settings(demo_store, tmp_path: Path):
+    """Settings pointing at the demo store with a fresh cache directory."""
+    from workbench.config import Settings
+
+    return Settings(db_path=demo_store.root, maintainers=demo_store.maintainers,
+                    mailmap=demo_store.mailmap, me=demo_store.me, cache_dir=tmp_path / "cache")

@@ -117,8 +117,8 @@ def build_workbench(settings: Settings, progress: Progress | None = None) -> Wor
     from workbench.mail.loader import load_records
     from workbench.mail.notmuch_config import user_identity
 
-    me = settings.me or user_identity(settings)
-    context = load_context(settings, me)
+    context = load_context(settings)  # a bad MAINTAINERS path fails before any mail is read
+    context.me = context.me or user_identity(settings)
     loaded = load_records(settings, progress)
     context.db_path = loaded.db_path
     context.query = settings.effective_query()

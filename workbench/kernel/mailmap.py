@@ -1,28 +1,137 @@
 """The kernel's .mailmap: one person, many addresses.
 
-INTERFACE STUB — owned by the kernel helper; signatures are the contract.
+Approvals are matched against MAINTAINERS by address, and maintainers move between
+employers (jgg@mellanox.com → jgg@nvidia.com → jgg@ziepe.ca): without the mailmap an ack
+from an old address would look like a stranger's. The format is git's (gitmailmap(5)):
+
+    Proper Name <commit@email>                        name for an address
+    <proper@email> <commit@email>                     address for an address
+    Proper Name <proper@email> <commit@email>         both for an address
+    Proper Name <proper@email> Commit Name <commit@email>   both, only for that name
+
+Lines starting with ``#`` are comments, text after the last ``>`` is ignored, and names
+and addresses are compared case-insensitively, as git does.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.errors import MaintainersError
 from workbench.model import Person
+
+_PAIR = re.compile(r"\s*([^<]*?)\s*<([^>]*)>")
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    name: str  # '' when the line does not set a name
+    email: str  # '' when the line does not set an address
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 class Mailmap:
     origin: str
 
+    def __init__(self, origin: str = "(none)") -> None:
+        self.origin = origin
+        self._by_email: dict[str, _Entry] = {}
+        self._by_name_email: dict[tuple[str, str], _Entry] = {}
+        self.problems: list[str] = []  # lines that could not be read
+
     @classmethod
     def load(cls, path: Path) -> "Mailmap":
-        raise NotImplementedError
+        path = Path(path).expanduser()
+        hint = "pass --mailmap PATH (the kernel's .mailmap) or --linux-tree PATH"
+        if path.is_dir() and (path / ".mailmap").is_file():
+            path = path / ".mailmap"
+        if not path.exists():
+            raise MaintainersError(f"mailmap file not found: {path}; {hint}")
+        if path.is_dir():
+            raise MaintainersError(f"{path} is a directory without a .mailmap file; {hint}")
+        try:
+            text = path.read_bytes().decode("utf-8", errors="replace")
+        except OSError as err:
+            raise MaintainersError(f"cannot read mailmap file {path}: {err.strerror or err}; {hint}") from None
+        return cls.parse(text, str(path))
 
     @classmethod
     def empty(cls) -> "Mailmap":
-        raise NotImplementedError
+        return cls("(none)")
+
+    @classmethod
+    def parse(cls, text: str, origin: str = "<text>") -> "Mailmap":
+        made = cls(origin)
+        for lineno, line in enumerate(text.splitlines(), 1):
+            stripped = line.strip()
+            if not stripped or stripped.startswith("#"):
+                continue
+            if not made._add(stripped):
+                made.problems.append(f"{origin}:{lineno}: not a mailmap entry: {stripped[:80]!r}")
+        return made
+
+    def _add(self, line: str) -> bool:
+        pairs = []
+        pos = 0
+        while (m := _PAIR.match(line, pos)) and len(pairs) < 2:
+            pairs.append((" ".join(m.group(1).split()), m.group(2).strip().lower()))
+            pos = m.end()
+        if not pairs:
+            return False
+        (name1, email1) = pairs[0]
+        if len(pairs) == 1:  # Proper Name <commit@email>
+            if not name1 or not email1:
+                return False
+            self._merge(email1, None, _Entry(name1, ""))
+            return True
+        (name2, email2) = pairs[1]
+        if not email2:
+            return False
+        entry = _Entry(name1, email1)
+        self._merge(email2, name2 or None, entry)
+        return True
+
+    def _merge(self, email: str, name: str | None, entry: _Entry) -> None:
+        """Later lines fill in what earlier lines for the same key left unset (git merges
+        "Name <a>" and "<b> <a>" into one mapping the same way)."""
+        table: dict = self._by_name_email if name else self._by_email
+        key = (_fold(name), email) if name else email
+        old = table.get(key)
+        if old is not None:
+            entry = _Entry(entry.name or old.name, entry.email or old.email)
+        table[key] = entry
+
+    def __len__(self) -> int:
+        return len(self._by_email) + len(self._by_name_email)
 
     def canonical(self, person: Person) -> Person:
-        raise NotImplementedError
+        """The person as the mailmap names them; unchanged when it does not know them."""
+        email = person.email.strip().lower()
+        if not email:
+            return person
+        entry = None
+        if self._by_name_email and person.name:
+            entry = self._by_name_email.get((_fold(person.name), email))
+        if entry is None:
+            entry = self._by_email.get(email)
+        if entry is None:
+            return Person(person.name, email) if email != person.email else person
+        return Person(entry.name or person.name, entry.email or email)
 
     def same(self, a: Person, b: Person) -> bool:
-        raise NotImplementedError
+        """One person? Canonical addresses equal; else the same non-empty name (people post
+        from addresses the mailmap does not know, and MAINTAINERS shows both)."""
+        ca, cb = self.canonical(a), self.canonical(b)
+        if ca.email and cb.email and ca.email == cb.email:
+            return True
+        na, nb = _fold(ca.name), _fold(cb.name)
+        if na and na == nb:
+            return True
+        # The name the person wrote, in case the mailmap renamed only one side.
+        na0, nb0 = _fold(a.name), _fold(b.name)
+        return bool(na0) and na0 == nb0

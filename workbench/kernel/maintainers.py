@@ -1,14 +1,44 @@
 """MAINTAINERS parsing and matching with scripts/get_maintainer.pl's rules.
 
-INTERFACE STUB — owned by the kernel helper; signatures are the contract.
+Who must approve a parent-driver hunk is decided here, so the rules follow the kernel's own
+tool rather than intuition (scripts/get_maintainer.pl, ``file_match_pattern`` and
+``get_maintainers``):
+
+* ``F:``/``X:`` patterns become regexes anchored at the start only: ``.`` is literal,
+  ``*`` is ``.*`` (it crosses ``/``), ``?`` is ``.``; other regex syntax (``[ch]``) stays.
+* A pattern with a trailing ``/`` matches everything below it; without one, the file must
+  also have the same number of ``/`` as the pattern.
+* get_maintainer.pl adds the trailing ``/`` to a pattern that names an existing directory
+  of the tree (``-d``), so ``F: drivers/vfio/pci/virtio`` covers the files below it. We
+  have no tree to ask, so a glob-free pattern is taken as a directory when the path lies
+  below it (a path below it proves it is one). The only difference: a stale pattern for a
+  directory that no longer exists still matches a series that re-creates it.
+* ``X:`` anywhere in a section excludes the whole section for that file.
+* ``N:`` is an (extended, ``/x``) regex searched in the path; ``K:`` is searched in the
+  patch: any line before the diff, only ``+``/``-`` lines inside it.
+* Rank: number of ``/`` in the pattern, +1 when it does not end in ``/``; ``N:`` ranks 0;
+  patterns starting with ``*`` (THE REST) rank -1. Ties, which get_maintainer.pl leaves in
+  hash order, go to the pattern with the longer literal prefix (``drivers/vfio/pci/mlx5/``
+  before ``drivers/vfio/pci/*/``), then to file order. ``K:`` matches come last (-2).
+
+Loading the real 25k-line file and matching a few hundred paths must be cheap: patterns are
+compiled once and bucketed by the literal directory prefix, so a path is only tested
+against the patterns that could match it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from workbench.errors import MaintainersError
 from workbench.model import Person
+from workbench.series.diff import split_patch
+from workbench.series.trailers import find_address, parse_person
+
+ACCEPTANCE_DOC = "vfio-pci-device-specific-driver-acceptance.rst"
+VFIO_SECTION = "VFIO DRIVER"
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +53,7 @@ class Section:
     regexes: tuple[str, ...]  # N:
     keywords: tuple[str, ...]  # K:
     profile: str | None = None  # P:
+    line: int = 0  # 1-based line of the section name in the file
 
     @property
     def people(self) -> tuple[Person, ...]:
@@ -33,21 +64,298 @@ class Section:
 class Match:
     section: Section
     specificity: int  # higher ranks first (get_maintainer.pl: number of '/' in the pattern)
-    pattern: str
+    pattern: str  # as written in MAINTAINERS, with its tag: "F: drivers/vfio/pci/*/"
+
+
+_TAG = re.compile(r"^([A-Z]):\s*(.*?)\s*$")
+_META = re.compile(r"[*?\[\](){}+|^$\\]")
+
+
+@dataclass(slots=True)
+class _FilePattern:
+    """One F: or X: pattern. Most are plain paths, tested with ``startswith``; the regex
+    for the others is compiled on first use (compiling all 8k up front took ~1 s)."""
+
+    text: str
+    slashes: int  # '/' in the pattern
+    dir_only: bool  # ends with '/'
+    literal: str  # the glob-free prefix
+    plain: bool  # no glob or regex syntax at all: may name a directory without '/'
+    _regex: re.Pattern[str] | None = None
+
+    @classmethod
+    def compile(cls, text: str) -> "_FilePattern | None":
+        value = text.strip()
+        if not value:
+            return None
+        meta = _META.search(value)
+        literal = value[: meta.start()] if meta else value
+        return cls(text=value, slashes=value.count("/"), dir_only=value.endswith("/"),
+                   literal=literal, plain=meta is None)
+
+    def _prefix_match(self, path: str) -> bool:
+        if self.plain:
+            return path.startswith(self.text)
+        if self._regex is None:
+            perl = self.text.replace(".", r"\.").replace("*", ".*").replace("?", ".")
+            try:
+                self._regex = re.compile(perl)
+            except re.error:
+                self._regex = re.compile(re.escape(self.text))
+        return self._regex.match(path) is not None
+
+    def matches(self, path: str) -> bool:
+        if self.plain and not self.dir_only and path.startswith(self.text + "/"):
+            return True  # get_maintainer.pl's "-d": a directory named without its slash
+        if not path.startswith(self.literal) or not self._prefix_match(path):
+            return False
+        return self.dir_only or path.count("/") == self.slashes
+
+    @property
+    def rank(self) -> int:
+        if self.text.startswith("*"):
+            return -1
+        return self.slashes + (0 if self.dir_only else 1)
+
+    @property
+    def bucket(self) -> str:
+        """The literal directory this pattern lives in ('' when it starts with a glob)."""
+        cut = self.literal.rfind("/")
+        return self.literal[: cut + 1] if cut >= 0 else ""
+
+
+@dataclass(slots=True)
+class _Compiled:
+    section: Section
+    index: int
+    files: list[_FilePattern] = field(default_factory=list)
+    excludes: list[_FilePattern] = field(default_factory=list)
+    regexes: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
+    keywords: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
+
+    def excluded(self, path: str) -> bool:
+        return any(x.matches(path) for x in self.excludes)
+
+
+def _regex(value: str, flags: int = 0) -> re.Pattern[str] | None:
+    """A perl ``/x`` regex from N:/K:; one Python cannot read is skipped, not fatal."""
+    for extra in (re.VERBOSE, 0):
+        try:
+            return re.compile(value, flags | extra)
+        except re.error:
+            continue
+    return None
+
+
+def _dir_prefixes(path: str) -> list[str]:
+    out = [""]
+    start = 0
+    while (cut := path.find("/", start)) >= 0:
+        out.append(path[: cut + 1])
+        start = cut + 1
+    return out
 
 
 class Maintainers:
     origin: str  # the path it was read from, shown in report headers
 
+    def __init__(self, sections: list[Section], origin: str) -> None:
+        self.origin = origin
+        self._sections = sections
+        self._by_name = {s.name: s for s in reversed(sections)}  # first of a duplicated name wins
+        self._by_lower = {s.name.lower(): s for s in reversed(sections)}
+        self.problems: list[str] = []  # patterns that could not be compiled
+        self._compiled: list[_Compiled] = []
+        self._buckets: dict[str, list[tuple[_Compiled, _FilePattern]]] = {}
+        self._with_regexes: list[_Compiled] = []
+        self._with_keywords: list[_Compiled] = []
+        for index, section in enumerate(sections):
+            comp = _Compiled(section, index)
+            for text in section.files:
+                pat = _FilePattern.compile(text)
+                if pat is not None:
+                    comp.files.append(pat)
+                    self._buckets.setdefault(pat.bucket, []).append((comp, pat))
+            comp.excludes = [p for p in map(_FilePattern.compile, section.excludes) if p is not None]
+            for tag, values, out in (("N", section.regexes, comp.regexes), ("K", section.keywords, comp.keywords)):
+                for value in values:
+                    rx = _regex(value, re.MULTILINE if tag == "K" else 0)
+                    if rx is None:
+                        self.problems.append(f"{section.name}: {tag}: {value!r} is not a usable regex")
+                    else:
+                        out.append((value, rx))
+            if comp.regexes:
+                self._with_regexes.append(comp)
+            if comp.keywords:
+                self._with_keywords.append(comp)
+            self._compiled.append(comp)
+        self._cache: dict[tuple[str, int | None], list[Match]] = {}
+        self._keyword_cache: dict[str, list[Match]] = {}
+
+    # --- loading ---------------------------------------------------------------------
+
     @classmethod
     def load(cls, path: Path) -> "Maintainers":
-        raise NotImplementedError
+        """Read a MAINTAINERS file (or a kernel tree's, when given its directory)."""
+        path = Path(path).expanduser()
+        hint = "pass --maintainers PATH (a MAINTAINERS file) or --linux-tree PATH (a kernel checkout)"
+        if path.is_dir() and (path / "MAINTAINERS").is_file():
+            path = path / "MAINTAINERS"
+        if not path.exists():
+            raise MaintainersError(f"MAINTAINERS file not found: {path}; {hint}")
+        if path.is_dir():
+            raise MaintainersError(f"{path} is a directory without a MAINTAINERS file; {hint}")
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            raise MaintainersError(f"cannot read MAINTAINERS file {path}: {err.strerror or err}; {hint}") from None
+        made = cls.parse(data.decode("utf-8", errors="replace"), str(path))
+        if not made._sections:
+            raise MaintainersError(f"{path} has no MAINTAINERS sections (is it the kernel's MAINTAINERS?); {hint}")
+        return made
 
-    def sections_for(self, path: str, patch_text: str | None = None) -> list[Match]:
-        raise NotImplementedError
+    @classmethod
+    def parse(cls, text: str, origin: str = "<text>") -> "Maintainers":
+        """Sections from MAINTAINERS text, as get_maintainer.pl reads them: a section is a
+        run of ``X:`` tag lines, named by the non-tag line just before it. The preamble's
+        indented examples are not tag lines, so it contributes no section."""
+        sections: list[Section] = []
+        name: str | None = None
+        name_line = 0
+        tags: list[tuple[str, str]] = []
+
+        def flush() -> None:
+            if name is not None and tags:
+                sections.append(_section(name, tags, name_line))
+
+        for lineno, raw in enumerate(text.splitlines(), 1):
+            if not raw.strip():
+                continue
+            m = _TAG.match(raw)
+            if m:
+                if name is not None:
+                    tags.append((m.group(1), m.group(2)))
+                continue
+            flush()
+            name, name_line, tags = raw.strip(), lineno, []
+        flush()
+        return cls(sections, origin)
+
+    # --- queries ---------------------------------------------------------------------
+
+    def sections(self) -> list[Section]:
+        return list(self._sections)
 
     def section(self, name: str) -> Section | None:
-        raise NotImplementedError
+        return self._by_name.get(name) or self._by_lower.get(name.strip().lower())
 
     def acceptance_section(self) -> Section | None:
-        raise NotImplementedError
+        """The section whose P: names the acceptance document (today "VFIO PCI DEVICE
+        SPECIFIC DRIVERS"); found by the document, so a renamed section still works."""
+        for section in self._sections:
+            if section.profile and ACCEPTANCE_DOC in section.profile:
+                return section
+        return None
+
+    def vfio_maintainers(self) -> tuple[Person, ...]:
+        """M: of "VFIO DRIVER": who the ``maintainer`` check looks for by default."""
+        section = self.section(VFIO_SECTION)
+        return section.maintainers if section else ()
+
+    def sections_for(self, path: str, patch_text: str | None = None) -> list[Match]:
+        """Every section for ``path``, most specific first (see the module docstring)."""
+        path = path.lstrip("/")
+        key = (path, None)
+        matches = self._cache.get(key)
+        if matches is None:
+            matches = self._file_matches(path)
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+            self._cache[key] = matches
+        if patch_text:
+            seen = {m.section.name for m in matches}
+            extra = [m for m in self._keyword_matches(patch_text) if m.section.name not in seen]
+            if extra:
+                return matches + extra
+        return list(matches)
+
+    def _file_matches(self, path: str) -> list[Match]:
+        best: dict[int, tuple[int, int, str]] = {}  # section index -> (rank, literal len, pattern)
+        excluded: dict[int, bool] = {}
+
+        def offer(comp: _Compiled, rank: int, literal: int, pattern: str) -> None:
+            if comp.index not in excluded:
+                excluded[comp.index] = comp.excluded(path)
+            if excluded[comp.index]:
+                return
+            old = best.get(comp.index)
+            if old is None or (rank, literal) > old[:2]:
+                best[comp.index] = (rank, literal, pattern)
+
+        for prefix in _dir_prefixes(path):
+            for comp, pat in self._buckets.get(prefix, ()):
+                if pat.matches(path):
+                    offer(comp, pat.rank, len(pat.literal), f"F: {pat.text}")
+        for comp in self._with_regexes:
+            for text, rx in comp.regexes:
+                if rx.search(path):
+                    offer(comp, 0, 0, f"N: {text}")
+                    break
+        order = sorted(best.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))
+        return [Match(self._compiled[i].section, rank, pattern) for i, (rank, _lit, pattern) in order]
+
+    def _keyword_matches(self, patch_text: str) -> list[Match]:
+        """K: sections for one patch; cached because checks ask once per file of it.
+
+        get_maintainer.pl tests each line; we search the lines joined (multi-line mode),
+        which is the same for every K: in MAINTAINERS and costs one search per keyword."""
+        cached = self._keyword_cache.get(patch_text)
+        if cached is not None:
+            return cached
+        found: list[Match] = []
+        if self._with_keywords:
+            prose, diff = split_patch(patch_text)
+            lines = [ln for ln in diff.splitlines() if ln[:1] in "+-" and not ln.startswith(("+++ ", "--- "))]
+            text = prose + "\n" + "\n".join(lines)
+            for comp in self._with_keywords:
+                for value, rx in comp.keywords:
+                    if rx.search(text):
+                        found.append(Match(comp.section, -2, f"K: {value}"))
+                        break
+        if len(self._keyword_cache) > 64:
+            self._keyword_cache.clear()
+        self._keyword_cache[patch_text] = found
+        return found
+
+
+def _section(name: str, tags: list[tuple[str, str]], line: int) -> Section:
+    by: dict[str, list[str]] = {}
+    for tag, value in tags:
+        by.setdefault(tag, []).append(value)
+
+    def people(tag: str) -> tuple[Person, ...]:
+        out = []
+        for value in by.get(tag, ()):
+            person = parse_person(value)
+            if person is not None:
+                out.append(person)
+        return tuple(out)
+
+    lists = []
+    for value in by.get("L", ()):
+        found = find_address(value)
+        if found:
+            lists.append(found.text.lower())
+    return Section(
+        name=name,
+        maintainers=people("M"),
+        reviewers=people("R"),
+        lists=tuple(lists),
+        status=(by.get("S") or [""])[0],
+        files=tuple(by.get("F", ())),
+        excludes=tuple(by.get("X", ())),
+        regexes=tuple(by.get("N", ())),
+        keywords=tuple(by.get("K", ())),
+        profile=(by.get("P") or [None])[0],
+        line=line,
+    )

@@ -21,6 +21,17 @@ def md(text: str, width: int | None = None) -> str:
     return _SPECIAL.sub(r"\\\1", one_line(text, width))
 
 
+def code(text: str) -> str:
+    """A code span that mail text cannot close early: a Message-Id may legally hold
+    backticks (``a`[x](https://…)`@b``), which would end a one-backtick span and let the
+    rest render as a live link. The fence is longer than any backtick run inside."""
+    text = one_line(text)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def _row(judged: Judged) -> str:
     s = judged.series
     marks = " | ".join(
@@ -35,11 +46,11 @@ def _row(judged: Judged) -> str:
 def _details(judged: Judged) -> list[str]:
     s = judged.series
     out = [f"### {md(s.title)} (v{s.version})", "",
-           f"- id: `{one_line(s.id)}`",
+           f"- id: {code(s.id)}",
            f"- author: {md(s.author.display())}",
            f"- patches: {len(s.present)}/{s.expected}" + (f", missing {s.missing_numbers}" if s.missing_numbers else "")]
     if s.superseded_by:
-        out.append(f"- superseded by `{one_line(s.superseded_by)}`")
+        out.append(f"- superseded by {code(s.superseded_by)}")
     out.append("")
     for check in judged.checks:
         if check.status is Status.NA:
@@ -50,7 +61,7 @@ def _details(judged: Judged) -> list[str]:
                 who = ", ".join(md(p.display()) for p in part.missing) or "nobody listed"
                 out.append(f"  - {md(part.name)}: {md(part.summary)} (could give it: {who})")
         for ev in check.evidence[:12]:
-            where = f" in `{one_line(ev.msgid)}`" if ev.msgid else ""
+            where = f" in {code(ev.msgid)}" if ev.msgid else ""
             flag = " (suspect)" if ev.suspect else ""
             out.append(f"  - {md(ev.text)}{flag}{where}")
         if check.missing and not check.parts:
@@ -66,8 +77,8 @@ def render_markdown(workbench: Workbench, *, show_all: bool = False) -> str:
     lines = [
         "# vfio variant-driver series",
         "",
-        f"{len(rows)} series from `{one_line(ctx.db_path)}` (query `{one_line(ctx.query)}`), "
-        f"MAINTAINERS `{one_line(ctx.maintainers.origin)}`.",
+        f"{len(rows)} series from {code(ctx.db_path)} (query {code(ctx.query)}), "
+        f"MAINTAINERS {code(ctx.maintainers.origin)}.",
         "",
         "```",
         legend(),

@@ -1,15 +1,197 @@
 """Trailer lines (Acked-by: …) in a message's own text.
 
-INTERFACE STUB — owned by the trailers/diff helper; signatures are the contract.
+Only names that say something about a *person's* involvement count: an approval check
+must never be satisfied by a ``Cc:`` (someone was told, not that they agreed) or a
+``Fixes:``/``Link:`` (they name commits and URLs, not people). ``Cc:`` is therefore not in
+``TRAILER_NAMES`` on purpose.
+
+What a message says in its own voice is what counts: quoted text (``>``, ``> >``, ``|``),
+anything below a signature separator (``-- ``) and anything below an Outlook-style
+"Original Message" block is somebody else's words. In a patch only the commit message
+counts: below the ``---`` line are notes and the diff, where a ``+Reviewed-by:`` in a
+patched file is not an approval.
 """
 
 from __future__ import annotations
 
-from workbench.model import RawTrailer
+import re
+from dataclasses import dataclass
+from email.header import decode_header, make_header
+
+from workbench.model import Person, RawTrailer
+
+TRAILER_NAMES: tuple[str, ...] = (
+    "Signed-off-by",
+    "Acked-by",
+    "Reviewed-by",
+    "Tested-by",
+    "Reported-by",
+    "Suggested-by",
+    "Co-developed-by",
+    "Nacked-by",
+)
+"""The trailer names that count, in their canonical spelling."""
+
+APPROVALS: frozenset[str] = frozenset({"Signed-off-by", "Acked-by", "Reviewed-by"})
+"""Names that approve code on behalf of a MAINTAINERS section (the acceptance document's
+"sign-off, ack or review")."""
+
+
+def _key(name: str) -> str:
+    """Spelling-insensitive key: case, and hyphen vs. space ("Acked by", "Reviewed-By")."""
+    return re.sub(r"[\s_-]+", "-", name.strip().lower())
+
+
+_CANONICAL: dict[str, str] = {_key(n): n for n in TRAILER_NAMES}
+_CANONICAL[_key("NAKed-by")] = "Nacked-by"
+
+# One trailer line: optional indentation, a name of 1-4 words, a colon, a value.
+_LINE = re.compile(r"^[ \t]*([A-Za-z]+(?:[- ][A-Za-z]+){0,3})[ \t]*:[ \t]*(\S.*?)\s*$")
+_QUOTED = re.compile(r"^[ \t]*[>|]")
+_SIGNATURE = re.compile(r"^--[ \t]*$")
+_COMMIT_END = re.compile(r"^---[ \t]*$")
+_DIFF_START = re.compile(r"^(?:diff --git |Index: |--- \S)")
+_ORIGINAL_MESSAGE = re.compile(r"^[ \t]*-{2,}[ \t]*Original Message[ \t]*-{2,}[ \t]*$", re.I)
+_OUTLOOK_FROM = re.compile(r"^[ \t]*\*?From:\*?[ \t]+\S")
+_OUTLOOK_SENT = re.compile(r"^[ \t]*\*?(?:Sent|Date):\*?[ \t]+\S")
+
+_NOT_IN_ADDRESS = frozenset(" \t\r\n<>()[]\"',;:@")
+MAX_VALUE = 300
+"""Longer trailer values are prose or garbage, never a person; capping them also keeps
+hostile one-line megabyte bodies from costing more than a glance."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Address:
+    start: int
+    end: int
+    text: str
+
+
+def find_address(text: str) -> _Address | None:
+    """The first ``local@domain.tld`` in ``text``. Written as a scan around each ``@``
+    rather than a regex: a regex with a leading ``[^…]+`` backtracks quadratically on a long
+    token without ``@`` (a 200 KB line took minutes)."""
+    at = text.find("@")
+    while at >= 0:
+        left = at
+        while left > 0 and text[left - 1] not in _NOT_IN_ADDRESS:
+            left -= 1
+        right = at + 1
+        n = len(text)
+        while right < n and text[right] not in _NOT_IN_ADDRESS:
+            right += 1
+        domain = text[at + 1 : right].rstrip(".")
+        if left < at and "." in domain and not domain.startswith("."):
+            end = at + 1 + len(domain)
+            return _Address(left, end, text[left:end])
+        at = text.find("@", at + 1)
+    return None
+_ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
+
+
+def _decode_words(text: str) -> str:
+    """RFC 2047 leftovers (``=?utf-8?q?J=C3=B6rg?=``) that a client pasted undecoded."""
+    if "=?" not in text or not _ENCODED_WORD.search(text):
+        return text
+    try:
+        return str(make_header(decode_header(text)))
+    except (ValueError, LookupError, UnicodeError, AssertionError):
+        return text
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join(name.split())
+    if len(name) >= 2 and name[0] == name[-1] == '"':
+        name = name[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    name = name.strip().strip('"').strip()
+    return " ".join(name.split())
+
+
+def parse_person(text: str) -> Person | None:
+    """One person from a trailer value or a MAINTAINERS ``M:`` line.
+
+    Accepts ``Name <email>``, ``"Quoted, Name" <email>``, ``Name (comment) <email>``,
+    ``<email>``, a bare ``email``, ``email (Name)``, and a bare name. Whatever follows the
+    address (``# for the vfio part``, ``[v2]``) is dropped. Returns None when nothing
+    person-like is there.
+    """
+    text = text.strip()
+    if not text or len(text) > 4 * MAX_VALUE:
+        return None
+    text = _decode_words(text)
+    lt = text.find("<")
+    if lt >= 0:
+        gt = text.find(">", lt)
+        inner = text[lt + 1 : gt if gt >= 0 else len(text)]
+        found = find_address(inner)
+        if found:
+            name = re.sub(r"\([^)]*\)", " ", text[:lt])  # "Name (comment) <email>"
+            return Person(_clean_name(name), found.text.lower())
+    found = find_address(text)
+    if found:
+        email = found.text.lower()
+        rest = text[found.end :].strip()
+        before = text[: found.start].strip()
+        name = ""
+        comment = re.match(r"^\(([^)]*)\)", rest)  # old style: email (Name)
+        if comment:
+            name = comment.group(1)
+        elif before:
+            name = before
+        return Person(_clean_name(name), email)
+    # A bare name ("Acked-by: Jason Gunthorpe"); cut comments, refuse prose.
+    name = re.split(r"\s+[#\[(]|\s+-\s", text, maxsplit=1)[0]
+    name = _clean_name(name)
+    if not name or len(name) > 80 or len(name.split()) > 6 or not re.search(r"\w", name):
+        return None
+    return Person(name, "")
+
+
+def canonical_name(name: str) -> str | None:
+    """The canonical spelling of a trailer name, or None when it is not one that counts."""
+    return _CANONICAL.get(_key(name))
+
+
+def _own_lines(text: str, *, patch: bool):
+    """The lines written by the message's author: stops at a signature, an Outlook
+    original-message block and (for a patch) the end of the commit message."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if _SIGNATURE.match(line) or _ORIGINAL_MESSAGE.match(line):
+            return
+        if _OUTLOOK_FROM.match(line) and i + 1 < len(lines) and _OUTLOOK_SENT.match(lines[i + 1]):
+            return
+        if patch and (_COMMIT_END.match(line) or _DIFF_START.match(line)):
+            return
+        if _QUOTED.match(line):
+            continue
+        yield line
 
 
 def extract_trailers(text: str, *, patch: bool) -> tuple[RawTrailer, ...]:
     """Trailers in ``text`` (a decoded body). For a patch (``patch=True``) only the commit
     message counts (up to the first ``---`` line or the diff); quoted lines and anything
-    below a ``-- `` signature never count."""
-    raise NotImplementedError
+    below a ``-- `` signature never count. Duplicates within one message are dropped."""
+    if not text:
+        return ()
+    found: list[RawTrailer] = []
+    seen: set[tuple[str, str, str]] = set()
+    for line in _own_lines(text, patch=patch):
+        if ":" not in line or len(line) > MAX_VALUE + 40:
+            continue
+        m = _LINE.match(line)
+        if not m:
+            continue
+        name = canonical_name(m.group(1))
+        if name is None:
+            continue
+        person = parse_person(m.group(2))
+        if person is None:
+            continue
+        key = (name, person.email, person.name if not person.email else "")
+        if key in seen:
+            continue
+        seen.add(key)
+        found.append(RawTrailer(name=name, person=person))
+    return tuple(found)

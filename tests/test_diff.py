@@ -1,0 +1,210 @@
+"""Finding the diff in a patch mail, summarising files and finding signals."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from pathlib import Path
+
+from workbench.model import FileChange, SignalKind
+from workbench.series.diff import MAX_PER_PATTERN, PATTERNS, split_patch, summarize_diff
+
+PATCH = """\
+vfio/foo: add migration
+
+Signed-off-by: A <a@example.org>
+---
+v2: fixed things
+ drivers/vfio/pci/foo/main.c | 4 +++-
+ 1 file changed
+
+diff --git a/drivers/vfio/pci/foo/main.c b/drivers/vfio/pci/foo/main.c
+index 1111111..2222222 100644
+--- a/drivers/vfio/pci/foo/main.c
++++ b/drivers/vfio/pci/foo/main.c
+@@ -10,3 +10,5 @@ static int foo_probe(struct pci_dev *pdev)
+ \tint ret;
+-\tret = 0;
++\tstatic const struct vfio_migration_ops foo_mig_ops = {
++\t\t.migration_set_state = foo_set_device_state,
++\t};
+ \treturn ret;
+--\x20
+2.43.0
+"""
+
+
+def body_of(path: Path) -> str:
+    msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    return msg.get_body(("plain",)).get_content()
+
+
+def test_split_at_separator_and_diff() -> None:
+    prose, diff = split_patch(PATCH)
+    assert prose.endswith("Signed-off-by: A <a@example.org>\n")
+    assert "v2: fixed things" not in prose
+    assert diff.startswith("diff --git a/drivers/vfio/pci/foo/main.c")
+
+
+def test_split_without_diff_is_all_prose() -> None:
+    text = "cover letter\n---\nnot a diff\n"
+    assert split_patch(text) == (text, "")
+    assert split_patch("") == ("", "")
+
+
+def test_split_finds_plain_unified_and_index_diffs() -> None:
+    text = "msg\n--- a/x.c\n+++ b/x.c\n@@ -1 +1 @@\n-a\n+b\n"
+    assert split_patch(text) == ("msg\n", text[4:])
+    svn = "msg\nIndex: x.c\n===================\n--- x.c\n+++ x.c\n@@ -1 +1 @@\n-a\n+b\n"
+    assert split_patch(svn)[1].startswith("Index: x.c")
+    # A "--- " line that is not followed by "+++ " is prose.
+    assert split_patch("--- quoting something\nmore\n")[1] == ""
+
+
+def test_summary_and_signals_on_added_lines() -> None:
+    files, signals = summarize_diff(split_patch(PATCH)[1])
+    assert files == (FileChange("drivers/vfio/pci/foo/main.c", None, "modified", 3, 1),)
+    got = {(s.kind, s.pattern, s.line.strip()) for s in signals}
+    assert got == {
+        (SignalKind.EXTENSION, "vfio_migration_ops", "static const struct vfio_migration_ops foo_mig_ops = {"),
+        (SignalKind.EXTENSION, "migration_set_state", ".migration_set_state = foo_set_device_state,"),
+    }
+    assert all(s.hunk == "@@ -10,3 +10,5 @@ static int foo_probe(struct pci_dev *pdev)" for s in signals)
+    assert all(s.path == "drivers/vfio/pci/foo/main.c" for s in signals)
+
+
+def test_removed_and_context_lines_give_no_signal() -> None:
+    diff = ("--- a/x.c\n+++ b/x.c\n@@ -1,2 +1,1 @@\n copy_from_user(a, b, 1);\n"
+            "-\tif (get_user(v, p)) return -EFAULT;\n")
+    files, signals = summarize_diff(diff)
+    assert files[0].removed == 1 and signals == ()
+
+
+def test_userspace_patterns() -> None:
+    lines = [
+        "+static ssize_t foo_resume_write(struct file *filp, const char __user *buf,",
+        "+\tif (copy_from_user(&hdr, buf, sizeof(hdr)))",
+        "+\tdata = memdup_user(buf, len);",
+        "+\t.write = foo_resume_write,",
+    ]
+    diff = f"--- a/x.c\n+++ b/x.c\n@@ -1,0 +1,{len(lines)} @@\n" + "\n".join(lines) + "\n"
+    _, signals = summarize_diff(diff)
+    user = {(s.pattern, s.line) for s in signals if s.kind is SignalKind.USERSPACE}
+    assert user == {
+        ("__user", lines[0][1:]),
+        ("resume_write", lines[0][1:]),
+        ("copy_from_user", lines[1][1:]),
+        ("memdup_user", lines[2][1:]),
+        ("write_handler", lines[3][1:]),
+        ("resume_write", lines[3][1:]),
+    }
+    # one signal per (pattern, line): the first line gives exactly __user + resume_write (+ the extension one)
+    first = [s for s in signals if s.line == lines[0][1:]]
+    assert sorted((s.kind.value, s.pattern) for s in first) == [
+        ("extension", "resume_write"), ("userspace", "__user"), ("userspace", "resume_write")]
+
+
+def test_signal_cap_per_file_and_pattern() -> None:
+    body = "\n".join(f"+\tcopy_from_user(a{i}, b, 1);" for i in range(50))
+    diff = f"--- a/x.c\n+++ b/x.c\n@@ -0,0 +1,50 @@\n{body}\n"
+    files, signals = summarize_diff(diff)
+    assert files[0].added == 50
+    assert len([s for s in signals if s.pattern == "copy_from_user"]) == MAX_PER_PATTERN
+
+
+def test_pattern_names_unique_per_kind() -> None:
+    keys = [(p.kind, p.name) for p in PATTERNS]
+    assert len(keys) == len(set(keys))
+
+
+def test_broken_diff_yields_what_was_read() -> None:
+    broken = (
+        "diff --git a/a.c b/a.c\n--- a/a.c\n+++ b/a.c\n@@ -1,5 +1,6 @@\n a\n+\tcopy_from_user(x, y, 1);\n"
+        "and then the mailer wrapped a line\n"
+        "diff --git a/b.c b/b.c\nnew file mode 100644\n--- /dev/null\n+++ b/b.c\n@@ -0,0 +1,1 @@\n+x\n"
+    )
+    files, signals = summarize_diff(broken)
+    assert [(f.path, f.status, f.added) for f in files] == [("a.c", "modified", 1), ("b.c", "added", 1)]
+    assert [s.pattern for s in signals] == ["copy_from_user"]
+
+
+def test_garbage_never_raises() -> None:
+    for junk in ["", "\x00\x01", "@@ -x +y @@\n", "diff --git\n", "--- a\n+++ b\n@@ -1,99999 +1 @@\n-\n",
+                 "diff --git a/x b/x\nGIT binary patch\nliteral 5\nabc\n"]:
+        files, signals = summarize_diff(junk)
+        assert isinstance(files, tuple) and isinstance(signals, tuple)
+
+
+def test_real_new_driver_patch(lore: Path) -> None:
+    body = body_of(lore / "variant" / "20211019105838.227569-13-yishaih@nvidia.com.eml")
+    prose, diff = split_patch(body)
+    assert prose.rstrip().endswith("Signed-off-by: Leon Romanovsky <leonro@nvidia.com>")
+    files, signals = summarize_diff(diff)
+    by_path = {f.path: f for f in files}
+    assert list(by_path) == ["MAINTAINERS", "drivers/vfio/pci/Kconfig", "drivers/vfio/pci/Makefile",
+                             "drivers/vfio/pci/mlx5/Kconfig", "drivers/vfio/pci/mlx5/Makefile",
+                             "drivers/vfio/pci/mlx5/main.c"]
+    assert by_path["drivers/vfio/pci/mlx5/main.c"] == FileChange("drivers/vfio/pci/mlx5/main.c", None, "added", 696, 0)
+    main = {(s.kind, s.pattern) for s in signals if s.path == "drivers/vfio/pci/mlx5/main.c"}
+    assert (SignalKind.USERSPACE, "copy_from_user") in main
+    assert (SignalKind.EXTENSION, "VFIO_DEVICE_*") in main
+    assert (SignalKind.EXTENSION, "migration_set_state") in main
+
+
+def test_real_rename_is_judged_by_new_path(lore: Path) -> None:
+    body = body_of(lore / "variant" / "20210915095037.1149-2-shameerali.kolothum.thodi@huawei.com.eml")
+    files, _ = summarize_diff(split_patch(body)[1])
+    renamed = [f for f in files if f.status == "renamed"]
+    assert renamed == [FileChange("include/linux/hisi_acc_qm.h", "drivers/crypto/hisilicon/qm.h", "renamed", 0, 0)]
+    assert "drivers/crypto/hisilicon/qm.c" in {f.path for f in files}
+
+
+def test_binary_file() -> None:
+    diff = ("diff --git a/fw.bin b/fw.bin\nnew file mode 100644\nindex 0000000..1111111\n"
+            "Binary files /dev/null and b/fw.bin differ\n")
+    files, _ = summarize_diff(diff)
+    assert files == (FileChange("fw.bin", None, "binary", 0, 0),)
+
+
+def test_whole_corpus_summarises(lore: Path) -> None:
+    statuses: dict[str, int] = {}
+    for path in sorted((lore / "variant").glob("*.eml")):
+        msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.compat32)
+        if msg.is_multipart():
+            continue
+        text = (msg.get_payload(decode=True) or b"").decode("utf-8", "replace")
+        files, _ = summarize_diff(split_patch(text)[1])
+        for f in files:
+            assert f.path and not f.path.startswith(("a/", "b/"))
+            statuses[f.status] = statuses.get(f.status, 0) + 1
+    assert statuses.get("modified", 0) > 500 and statuses.get("added", 0) > 50 and statuses.get("renamed", 0) >= 1
+
+
+def test_hostile_long_added_lines_are_cheap() -> None:
+    """``emulat\\w*[ _]+`` once spent minutes on one long line; patterns are bounded and
+    only the first MAX_LINE characters of a line are searched."""
+    import time
+
+    for junk in ["emulat" * 30_000, "emulate_" * 30_000, "config_" * 30_000, "_ioctl (" * 30_000]:
+        start = time.perf_counter()
+        summarize_diff(f"--- a/x\n+++ b/x\n@@ -0,0 +1,1 @@\n+{junk}\n")
+        assert time.perf_counter() - start < 1.0
+
+
+def test_extension_patterns_on_typical_lines() -> None:
+    cases = {
+        "/* emulated BAR */": "emulated_bar",
+        "nvgrace_gpu_emulated_bar(core)": "emulated_bar",
+        "static int bar0_emulate(x)": "emulated_bar",
+        "config_space_emulation(vdev)": "config_emulation",
+        ".log_read_and_clear = mlx5vf_tracker_read_and_clear,": "log_read_and_clear",
+        "static const struct vfio_log_ops mlx5vf_pci_log_ops = {": "vfio_log_ops",
+        "err = vfio_pci_core_register_dev_region(vdev, 1, 2, 3, &ops, 4, 5, 6);": "register_dev_region",
+        "case VFIO_MIG_GET_PRECOPY_INFO:": "precopy",
+        "\t.ioctl = hisi_acc_vfio_pci_ioctl,": "ioctl_handler",
+    }
+    for line, pattern in cases.items():
+        _, signals = summarize_diff(f"--- a/x\n+++ b/x\n@@ -0,0 +1,1 @@\n+{line}\n")
+        assert pattern in {s.pattern for s in signals if s.kind is SignalKind.EXTENSION}, line
+    _, none = summarize_diff("--- a/x\n+++ b/x\n@@ -0,0 +1,1 @@\n+\tpci_set_power_state(pdev, PCI_D0);\n")
+    assert none == ()

@@ -1,0 +1,202 @@
+"""Crash safety of the record cache: a run killed at any moment (kill -9, no cleanup) and
+a cache file damaged on disk must never turn into a wrong report.
+
+The reference is always the same store read with ``--no-cache``. Faults injected:
+SIGKILL to the whole process group at several delays into a cold run (while parsing in
+the worker pool, while saving, after); SIGKILL from inside the SQLite transaction, after
+half the rows were written and before COMMIT (deterministic, on the real cache code);
+SIGKILL during an incremental update after new mail arrived; a truncated cache file, a
+file of garbage, a row whose record blob is garbage, and rows deleted behind the cache's
+back. After each, the next run must print exactly the reference report, and a run after
+that (warm) as well.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, shared_path
+from workbench.mail.maildir import deliver, index_files
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from workbench.mail.maildir import build_store
+
+    files = sorted(shared_path("corpus", "lore-vfio", "variant").glob("*.eml"))[:400]
+    return build_store(tmp_path_factory.mktemp("cachecrash") / "mail", [f.read_bytes() for f in files])
+
+
+@pytest.fixture(scope="module")
+def data() -> Path:
+    return shared_path("data")
+
+
+def argv(store: Path, data: Path, cache: Path | None) -> list[str]:
+    args = [sys.executable, "-m", "workbench", "--report", "--format", "json", "--all", "--db", str(store),
+            "--query", "*", "--maintainers", str(data / "MAINTAINERS"), "--mailmap", str(data / "mailmap")]
+    return args + (["--cache-dir", str(cache)] if cache else ["--no-cache"])
+
+
+def env() -> dict[str, str]:
+    return dict(os.environ, PYTHONPATH=str(REPO))
+
+
+def run(args: list[str]) -> str:
+    proc = subprocess.run(args, capture_output=True, text=True, env=env(), timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr
+    return proc.stdout
+
+
+@pytest.fixture(scope="module")
+def reference(store: Path, data: Path) -> tuple[str, float]:
+    t0 = time.perf_counter()
+    out = run(argv(store, data, None))
+    assert len(json.loads(out)["series"]) > 10
+    return out, time.perf_counter() - t0
+
+
+def kill_after(args: list[str], delay: float) -> int | None:
+    """Start a run in its own process group, SIGKILL the group after ``delay`` seconds.
+    Returns the exit status when the run finished first."""
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env(),
+                            start_new_session=True)
+    try:
+        proc.wait(timeout=delay)
+        return proc.returncode
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        return None
+
+
+def cache_files(cache: Path) -> list[Path]:
+    return sorted((cache / "mail").glob("*.sqlite")) if (cache / "mail").exists() else []
+
+
+def test_kill_9_at_several_delays_never_gives_a_wrong_report(store: Path, data: Path, tmp_path: Path,
+                                                             reference: tuple[str, float]) -> None:
+    expected, cold = reference
+    outcomes = []
+    for i, fraction in enumerate((0.3, 0.6, 0.85, 1.0)):
+        cache = tmp_path / f"cache{i}"
+        status = kill_after(argv(store, data, cache), cold * fraction)
+        outcomes.append((fraction, "finished" if status is not None else "killed", len(cache_files(cache))))
+        assert run(argv(store, data, cache)) == expected, f"wrong report after a kill at {fraction:.2f} x cold"
+        assert run(argv(store, data, cache)) == expected, "wrong warm report"
+    assert any(o[1] == "killed" for o in outcomes), outcomes
+
+
+KILL_IN_TRANSACTION = textwrap.dedent("""
+    import os, signal, sys
+    from workbench.mail import cache as C
+    from workbench import cli
+    original = C.MailCache.save
+
+    def save(self, state, rows, keep=None):
+        rows = list(rows)
+        def dying():
+            for i, row in enumerate(rows):
+                if i == len(rows) // 2:
+                    os.kill(os.getpid(), signal.SIGKILL)  # half written, no COMMIT
+                yield row
+        return original(self, state, dying(), keep)
+
+    C.MailCache.save = save
+    sys.exit(cli.main(sys.argv[1:]))
+""")
+
+
+def test_kill_inside_the_cache_transaction(store: Path, data: Path, tmp_path: Path,
+                                           reference: tuple[str, float]) -> None:
+    expected, _cold = reference
+    cache = tmp_path / "cache"
+    args = argv(store, data, cache)[3:]
+    proc = subprocess.run([sys.executable, "-c", KILL_IN_TRANSACTION, *args], capture_output=True, env=env(),
+                          timeout=300)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr[-2000:]
+    assert cache_files(cache), "the cache file existed when the run died"
+    assert run(argv(store, data, cache)) == expected
+    assert run(argv(store, data, cache)) == expected
+
+
+def test_kill_during_incremental_update(tmp_path: Path, data: Path) -> None:
+    """Warm cache, then new mail arrives; the run that updates the cache is killed inside
+    its transaction. The next run must show the new mail (not the stale cached set)."""
+    from workbench.mail.maildir import build_store
+
+    files = sorted(shared_path("corpus", "lore-vfio", "variant").glob("*.eml"))
+    root = build_store(tmp_path / "mail", [f.read_bytes() for f in files[:150]])
+    cache = tmp_path / "cache"
+    run(argv(root, data, cache))
+    index_files(root, [deliver(root / "INBOX", f.read_bytes()) for f in files[150:220]])
+    expected = run(argv(root, data, None))
+    proc = subprocess.run([sys.executable, "-c", KILL_IN_TRANSACTION, *argv(root, data, cache)[3:]],
+                          capture_output=True, env=env(), timeout=300)
+    assert proc.returncode == -signal.SIGKILL
+    assert run(argv(root, data, cache)) == expected
+    assert run(argv(root, data, cache)) == expected
+
+
+def _damage_truncate(path: Path) -> None:
+    size = path.stat().st_size
+    with open(path, "r+b") as fh:
+        fh.truncate(size // 2)
+
+
+def _damage_garbage(path: Path) -> None:
+    path.write_bytes(os.urandom(4096) * 8)
+
+
+def _damage_blob(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE records SET blob = x'00ff00ff' WHERE rowid IN (SELECT rowid FROM records LIMIT 3)")
+    conn.commit()
+    conn.close()
+
+
+def _damage_rows(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("DELETE FROM records WHERE rowid IN (SELECT rowid FROM records LIMIT 5)")
+    conn.commit()
+    conn.close()
+
+
+def _damage_meta(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE meta SET value = 'not a number' WHERE key = 'rev'")
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("damage", [_damage_truncate, _damage_garbage, _damage_blob, _damage_rows, _damage_meta],
+                         ids=["truncated", "garbage", "bad-blob", "rows-deleted", "bad-meta"])
+def test_damaged_cache_file_is_detected_and_rebuilt(damage, store: Path, data: Path, tmp_path: Path,
+                                                    reference: tuple[str, float]) -> None:
+    expected, _cold = reference
+    cache = tmp_path / "cache"
+    assert run(argv(store, data, cache)) == expected
+    (path,) = cache_files(cache)
+    # fold the WAL into the main file first, so the damage hits the real data
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    damage(path)
+    assert run(argv(store, data, cache)) == expected
+    assert run(argv(store, data, cache)) == expected
+    # rebuilt: a sound SQLite file holding every message of the query again
+    conn = sqlite3.connect(cache_files(cache)[0])
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT count(*) FROM records").fetchone()[0] == 400
+    conn.close()

@@ -1,0 +1,120 @@
+"""documentation: extension signals, documentation files, and the cover-letter heuristic."""
+
+from __future__ import annotations
+
+from test_policy_support import YISHAI, change, patch, series, signal
+from workbench.model import SignalKind, Status
+from workbench.policy.documentation import answers, check_documentation, sentences
+
+VARIANT = "drivers/vfio/pci/mlx5/main.c"
+MIGRATION = signal(SignalKind.EXTENSION, VARIANT, "vfio_migration_ops",
+                   "static const struct vfio_migration_ops mlx5vf_pci_mig_ops = {")
+
+GOOD_COVER = """\
+This series adds live migration support for mlx5 VFs.
+
+The device state consists of a header followed by the firmware image of the VF, and it is
+consumed by the firmware of the destination device when the state is loaded.
+The internal queue state is not otherwise accessible to the user through vfio-pci, since
+only the PF can query it.
+The header carries a magic number and a version; the driver validates both and rejects
+migration data whose size does not match.
+
+v2 -> v3
+ - the device state is validated more strictly (Alex)
+"""
+
+PARTIAL_COVER = """\
+This series adds live migration support for mlx5 VFs.
+
+The device state consists of a header followed by the firmware image of the VF.
+
+This is sanity tested on a ConnectX-7 with the QEMU branch here [1].
+
+v7 --> v8
+ - Dropped PRE_COPY support; the header is now validated (Jason).
+
+[1] https://example.com/qemu
+"""
+
+
+def with_extension(cover_text=None, paths=(VARIANT,), extra=()):
+    files = [change(p) for p in paths] + [change(p, "added") for p in extra]
+    return series([patch(1, [], files=files, signals=[MIGRATION])], cover_text=cover_text)
+
+
+def part(result, key):
+    return next(p for p in result.parts if key in p.name)
+
+
+def test_na_without_extension_signals():
+    s = series([patch(1, [VARIANT], signals=[signal(SignalKind.USERSPACE, VARIANT, "__user", "char __user *buf")])],
+               cover_text="nothing")
+    result = check_documentation(s)
+    assert result.status is Status.NA and result.parts == []
+
+
+def test_extension_in_vfio_core_is_not_a_device_specific_extension():
+    core = signal(SignalKind.EXTENSION, "drivers/vfio/vfio_main.c", "VFIO_DEVICE_*", "case VFIO_DEVICE_FEATURE:")
+    s = series([patch(1, ["drivers/vfio/vfio_main.c"], signals=[core])])
+    assert check_documentation(s).status is Status.NA
+
+
+def test_documentation_file_passes_and_is_evidence():
+    result = check_documentation(with_extension(extra=["Documentation/driver-api/vfio/mlx5.rst"]))
+    assert result.status is Status.PASS
+    assert "Documentation/driver-api/vfio/mlx5.rst" in result.summary
+    assert any("extension: vfio_migration_ops in drivers/vfio/pci/mlx5/main.c (1/1)" == ev.text
+               for ev in result.evidence)
+    assert all(p.status is Status.PASS for p in result.parts)
+
+
+def test_driver_rst_outside_documentation_counts():
+    result = check_documentation(with_extension(extra=["drivers/vfio/pci/mlx5/mlx5.rst"]))
+    assert result.status is Status.PASS
+
+
+def test_no_cover_and_no_documentation_is_missing():
+    result = check_documentation(with_extension())
+    assert result.status is Status.MISSING
+    assert "no cover letter" in result.summary
+    assert [p.status for p in result.parts] == [Status.MISSING] * 3
+    assert result.missing == [YISHAI]
+
+
+def test_cover_answering_all_three_questions_passes_with_sentences():
+    result = check_documentation(with_extension(GOOD_COVER))
+    assert result.status is Status.PASS, [p.summary for p in result.parts]
+    comp, avail, guard = result.parts
+    assert comp.status is avail.status is guard.status is Status.PASS
+    assert any("consists of a header" in ev.text for ev in comp.evidence)
+    assert any("not otherwise accessible" in ev.text for ev in avail.evidence)
+    assert any("validates both" in ev.text for ev in guard.evidence)
+    assert all(ev.msgid == "cover@x" for ev in guard.evidence)
+
+
+def test_partial_answers_are_missing_and_list_the_unanswered():
+    result = check_documentation(with_extension(PARTIAL_COVER))
+    assert result.status is Status.MISSING
+    assert part(result, "composed").status is Status.PASS
+    # "sanity tested" and a changelog line are not safeguards of the data
+    assert part(result, "safeguards").status is Status.MISSING
+    assert part(result, "not otherwise available").status is Status.MISSING
+    assert "not-otherwise-available" in result.summary and "safeguards" in result.summary
+    assert "composition" not in result.summary
+
+
+def test_sentences_skip_changelogs_links_and_diffstat():
+    text = PARTIAL_COVER + "\n drivers/vfio/pci/mlx5/main.c | 12 ++++\n 1 file changed, 12 insertions(+)\n"
+    got = sentences(text)
+    assert "This series adds live migration support for mlx5 VFs." in got
+    assert not any("Dropped PRE_COPY" in s for s in got)
+    assert not any("https://" in s for s in got)
+    assert not any("insertions" in s for s in got)
+
+
+def test_answers_is_a_heuristic_with_visible_matches():
+    found = answers("The migration data is verified with a CRC before it is loaded into the device.")
+    assert found["safeguards"] == ["The migration data is verified with a CRC before it is loaded into the device."]
+    assert answers("We tested this a lot and it works well.") == {
+        "composition": [], "not-otherwise-available": [], "safeguards": []}

@@ -1,0 +1,303 @@
+"""Reply drafts on the demo store: every kind, every header, parsed back with the email
+package; addressing, templates and editing."""
+
+from __future__ import annotations
+
+import email
+from email import policy
+from email.utils import getaddresses, parsedate_to_datetime
+from pathlib import Path
+
+import pytest
+
+from workbench.config import Settings
+from workbench.errors import DraftError, TemplateError
+from workbench.kernel.mailmap import Mailmap
+from workbench.model import Person
+from workbench.pipeline import build_workbench
+from workbench.replies.addressing import Recipients
+from workbench.replies.compose import compose, first_name, reply_subject
+from workbench.replies.kinds import available_kinds
+from workbench.replies.templates import VARIABLES
+
+ALEX = Person("Alex Williamson", "alex.williamson@redhat.com")
+MLX5_V1 = "20250304120512.1742-1-yishaih@nvidia.com"  # two parent sections missing
+QAT = "20250923103004.5123-1-xin.zeng@intel.com"  # 3/4 never arrived, docs missing
+XE_V1 = "20251118134102.7001-1-michal.winiarski@intel.com"  # xe parent missing, review missing
+MLX5_V3 = "20250513072241.1902-1-yishaih@nvidia.com"  # complete, applied
+
+
+@pytest.fixture(scope="module")
+def wb(demo_store, tmp_path_factory):
+    settings = Settings(db_path=demo_store.root, maintainers=demo_store.maintainers,
+                        mailmap=demo_store.mailmap, me=demo_store.me,
+                        cache_dir=tmp_path_factory.mktemp("cache"))
+    return build_workbench(settings)
+
+
+def parsed(draft):
+    return email.message_from_bytes(draft.as_bytes(), policy=policy.default)
+
+
+def addrs(msg, header):
+    return [(n, a.lower()) for n, a in getaddresses([str(msg[header] or "")]) if a]
+
+
+def emails(msg, header):
+    return [a for _n, a in addrs(msg, header)]
+
+
+def check_common(draft, judged, target_msgid, refs):
+    """The headers every draft must carry, checked on the parsed-back message."""
+    msg = parsed(draft)
+    assert addrs(msg, "From") == [("Alex Williamson", "alex.williamson@redhat.com")]
+    assert msg["Subject"].startswith("Re: ") and not msg["Subject"].lower().startswith("re: re:")
+    assert msg["In-Reply-To"] == f"<{target_msgid}>"
+    assert msg["References"].split() == [f"<{r}>" for r in refs]
+    assert msg["Message-ID"].endswith("@redhat.com>") and msg["Message-ID"] != f"<{target_msgid}>"
+    assert parsedate_to_datetime(msg["Date"]).tzinfo is not None
+    assert msg.get_content_type() == "text/plain"
+    assert msg.get_content_charset() == "utf-8"
+    everyone = emails(msg, "To") + emails(msg, "Cc")
+    assert "alex.williamson@redhat.com" not in everyone and "alex@shazbot.org" not in everyone
+    assert len(everyone) == len(set(everyone)), everyone
+    for line in msg.get_content().splitlines():
+        if not line.startswith((">", " ")) and " " in line.strip():
+            assert len(line) <= 72, line
+    return msg
+
+
+def test_offers_follow_the_checks(wb):
+    offers = available_kinds(wb.find(MLX5_V1), wb.context)
+    assert [(o.kind, o.section) for o in offers] == [
+        ("parent-ack", "MELLANOX MLX5 core VPI driver"), ("parent-ack", "MELLANOX MLX5 IB driver"),
+        ("review", None), ("docs", None), ("thanks", None), ("reply", None)]
+    assert [o.kind for o in available_kinds(wb.find(QAT), wb.context)] == [
+        "review", "docs", "incomplete", "thanks", "reply"]
+    assert [o.kind for o in available_kinds(wb.find(MLX5_V3), wb.context)] == ["thanks", "reply"]
+
+
+def test_parent_ack_two_sections_addressing(wb):
+    judged = wb.find(MLX5_V1)
+    core = compose("parent-ack", judged, wb.context, section="MELLANOX MLX5 core VPI driver")
+    msg = check_common(core, judged, MLX5_V1, [MLX5_V1])
+    assert emails(msg, "To") == ["saeedm@nvidia.com", "leonro@nvidia.com", "tariqt@nvidia.com", "mbloch@nvidia.com"]
+    assert emails(msg, "Cc") == ["netdev@vger.kernel.org", "linux-rdma@vger.kernel.org",
+                                 "yishaih@nvidia.com", "kvm@vger.kernel.org"]
+    body = msg.get_content()
+    assert body.startswith("Hi Saeed, Leon, Tariq and Mark,\n")
+    assert "MELLANOX MLX5 core VPI driver" in body
+    assert "  [PATCH vfio 1/4] net/mlx5: Add IFC bits for migration state compression" in body
+    assert "2/4 drivers/net/ethernet/mellanox/mlx5/core/fw.c (+23/-0)" in body
+    assert "@@ -248,6 +248,13 @@ int mlx5_query_hca_caps(struct mlx5_core_dev *dev)" in body
+    assert "3/4" not in body  # the vfio patches are not the parent's business
+
+    ib = compose("parent-ack", judged, wb.context, section="mellanox mlx5 ib driver")  # case-insensitive
+    msg = check_common(ib, judged, MLX5_V1, [MLX5_V1])
+    assert emails(msg, "To") == ["leonro@nvidia.com"]
+    assert emails(msg, "Cc") == ["linux-rdma@vger.kernel.org", "yishaih@nvidia.com", "kvm@vger.kernel.org"]
+    assert "fw.c" not in msg.get_content()  # only the IB section's files
+
+    with pytest.raises(DraftError, match="several sections.*MLX5 IB driver"):
+        compose("parent-ack", judged, wb.context)
+    with pytest.raises(DraftError, match="no missing approval from section 'VIRTIO CORE'"):
+        compose("parent-ack", judged, wb.context, section="VIRTIO CORE")
+
+
+def test_parent_ack_single_section_and_non_ascii_names(wb):
+    judged = wb.find(XE_V1)
+    draft = compose("parent-ack", judged, wb.context)
+    raw = draft.as_bytes()
+    assert b"=?utf-8?" in raw  # Thomas Hellstr\xf6m and Micha\u0142 go out RFC 2047-encoded
+    assert all(b < 128 for line in raw.split(b"\n\n", 1)[:1] for b in line)  # headers are ASCII
+    msg = check_common(draft, judged, XE_V1, [XE_V1])
+    assert ("Thomas Hellström", "thomas.hellstrom@linux.intel.com") in addrs(msg, "To")
+    assert ("Michał Winiarski", "michal.winiarski@intel.com") in addrs(msg, "Cc")
+    assert emails(msg, "Cc") == ["intel-xe@lists.freedesktop.org", "michal.winiarski@intel.com",
+                                 "kvm@vger.kernel.org"]
+
+
+def test_review_goes_to_listed_reviewers_and_answers_the_single_patch(wb):
+    judged = wb.find(XE_V1)
+    patch3 = judged.series.patch(3)
+    draft = compose("review", judged, wb.context)
+    msg = check_common(draft, judged, patch3.msgid, [XE_V1, patch3.msgid])
+    assert emails(msg, "To") == ["jgg@nvidia.com", "yishaih@nvidia.com", "skolothumtho@nvidia.com",
+                                 "kevin.tian@intel.com"]
+    assert emails(msg, "Cc") == ["michal.winiarski@intel.com", "kvm@vger.kernel.org"]
+    assert msg["Subject"] == "Re: " + patch3.subject
+    assert "VFIO PCI DEVICE SPECIFIC DRIVERS" in msg.get_content().replace("\n", " ")
+
+
+def test_review_excludes_the_author_who_is_a_listed_reviewer(wb):
+    judged = wb.find(MLX5_V1)  # by Yishai Hadas, himself an R: of the section
+    msg = parsed(compose("review", judged, wb.context))
+    assert "yishaih@nvidia.com" not in emails(msg, "To")
+    assert emails(msg, "To") == ["jgg@nvidia.com", "skolothumtho@nvidia.com", "kevin.tian@intel.com"]
+    assert emails(msg, "Cc")[0] == "yishaih@nvidia.com"
+
+
+def test_docs_lists_only_unanswered_questions(wb):
+    judged = wb.find(QAT)
+    msg = check_common(compose("docs", judged, wb.context), judged, QAT, [QAT])
+    assert emails(msg, "To") == ["xin.zeng@intel.com"] and emails(msg, "Cc") == ["kvm@vger.kernel.org"]
+    body = msg.get_content()
+    assert "  - which portions are not otherwise available through vfio-pci" in body
+    assert "  - what safeguards validate the data" in body
+    assert "composed and consumed" not in body  # answered by the cover letter
+
+
+def test_incomplete_names_the_missing_patch(wb):
+    judged = wb.find(QAT)
+    msg = check_common(compose("incomplete", judged, wb.context), judged, QAT, [QAT])
+    assert emails(msg, "To") == ["xin.zeng@intel.com"]
+    body = " ".join(msg.get_content().split())
+    assert "Only 1/4, 2/4, 4/4 of this series reached the list; 3/4 never arrived." in body
+    with pytest.raises(DraftError, match="every patch of this series arrived"):
+        compose("incomplete", wb.find(MLX5_V3), wb.context)
+
+
+def test_thanks_quotes_the_cover_and_lists_the_patches(wb):
+    judged = wb.find(MLX5_V3)
+    msg = check_common(compose("thanks", judged, wb.context), judged, MLX5_V3, [MLX5_V3])
+    cover = judged.series.cover
+    assert emails(msg, "To") == ["yishaih@nvidia.com"]
+    expected_cc = [p.email for p in cover.to + cover.cc if p.email not in ("yishaih@nvidia.com", ALEX.email)]
+    assert emails(msg, "Cc") == list(dict.fromkeys(expected_cc))
+    body = msg.get_content()
+    assert body.startswith("On Tue, 13 May 2025 10:22:41 +0300, Yishai Hadas wrote:\n> ")
+    assert "> [...]" in body and "Applied, thanks!" in body
+    for patch in judged.series.patches:
+        assert "  " + patch.subject in body
+
+
+def test_reply_to_a_patch_with_my_trailer(wb):
+    judged = wb.find(QAT)
+    patch = judged.series.patch(2)
+    draft = compose("reply", judged, wb.context, target_msgid=f"<{patch.msgid}>", trailer="reviewed-by")
+    msg = check_common(draft, judged, patch.msgid, [QAT, patch.msgid])
+    assert msg["Subject"] == "Re: " + patch.subject
+    assert emails(msg, "To") == ["xin.zeng@intel.com"]
+    body = msg.get_content()
+    assert body.rstrip().endswith("Reviewed-by: Alex Williamson <alex.williamson@redhat.com>")
+    quoted = [ln for ln in body.splitlines() if ln.startswith(">")]
+    assert len(quoted) > 10 and all(ln == ">" or ln.startswith("> ") or ln.startswith(">>") for ln in quoted)
+    assert not any(ln.startswith("> -- ") for ln in quoted)  # the signature is not quoted
+    with pytest.raises(DraftError, match="not one of"):
+        compose("reply", judged, wb.context, trailer="Signed-off-by")
+    with pytest.raises(DraftError, match="not part of series"):
+        compose("reply", judged, wb.context, target_msgid=MLX5_V3)
+
+
+def test_message_ids_are_fresh(wb):
+    judged = wb.find(QAT)
+    ids = {compose("thanks", judged, wb.context).message_id for _ in range(5)}
+    assert len(ids) == 5
+
+
+def test_reply_subject_strips_every_reply_marker():
+    assert reply_subject("Re: RE: AW: Aw: [PATCH v2 1/3] vfio/mlx5: x") == "Re: [PATCH v2 1/3] vfio/mlx5: x"
+    assert reply_subject("re:re:  [PATCH] y") == "Re: [PATCH] y"
+    assert reply_subject("[PATCH] Re-add the thing") == "Re: [PATCH] Re-add the thing"
+    assert first_name(Person("Tian, Kevin", "kevin.tian@intel.com")) == "Kevin"
+
+
+def test_recipients_dedupe_through_mailmap_and_never_me():
+    mailmap = Mailmap.parse("Jason Gunthorpe <jgg@nvidia.com> <jgg@mellanox.com>\n"
+                            "Alex Williamson <alex.williamson@redhat.com> <alex@shazbot.org>\n")
+    r = Recipients(mailmap, ALEX)
+    r.add([Person("Jason Gunthorpe", "jgg@mellanox.com"), Person("Alex W", "alex@shazbot.org")], to=True)
+    r.add([Person("jgg", "JGG@nvidia.com"), Person("", "kvm@vger.kernel.org"), Person("x", "not-an-address"),
+           Person("Alex Williamson", "alex.williamson@redhat.com"), Person("", "kvm@vger.kernel.org")])
+    assert r.to == [Person("Jason Gunthorpe", "jgg@nvidia.com")]  # the current address
+    assert r.cc == [Person("", "kvm@vger.kernel.org")]
+
+
+def test_hostile_names_do_not_inject_headers(wb):
+    r = Recipients(Mailmap.empty(), ALEX)
+    r.add([Person("Eve\r\nBcc: victim@example.org", "eve@example.org")], to=True)
+    assert "\n" not in r.to[0].name and "\r" not in r.to[0].name
+
+
+def test_user_template_overrides_and_unknown_variable(wb, tmp_path):
+    judged = wb.find(QAT)
+    (tmp_path / "incomplete.txt").write_text("Dear ${author_name}: ${missing_patches} is missing.\n")
+    draft = compose("incomplete", judged, wb.context, settings=Settings(templates_dir=tmp_path))
+    assert draft.body == "Dear Xin Zeng: 3/4 is missing.\n"
+
+    (tmp_path / "docs.txt").write_text("Hi ${author_name},\nplease answer ${questoins}\n")
+    with pytest.raises(TemplateError) as err:
+        compose("docs", judged, wb.context, settings=Settings(templates_dir=tmp_path))
+    assert str(tmp_path / "docs.txt") in str(err.value) and "${questoins}" in str(err.value)
+
+    (tmp_path / "thanks.txt").write_text("ok\ncosts $5\n")
+    with pytest.raises(TemplateError, match=r"thanks.txt: line 2: a '\$'"):
+        compose("thanks", judged, wb.context, settings=Settings(templates_dir=tmp_path))
+
+
+def test_builtin_templates_use_only_documented_variables():
+    from workbench.replies.kinds import KINDS
+    from workbench.replies.templates import check_template, load_template
+
+    for kind in KINDS:
+        text, origin = load_template(kind)
+        check_template(text, origin)  # raises on an unknown variable
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "templates.md").read_text()
+    for name in VARIABLES:
+        assert f"${{{name}}}" in doc, name
+
+
+def test_edit_round_trip_keeps_threading(wb):
+    judged = wb.find(QAT)
+    draft = compose("incomplete", judged, wb.context)
+    text = draft.edit_text().replace("Cc: kvm@vger.kernel.org",
+                                     "Cc: kvm@vger.kernel.org, Giovanni Cabiddu <giovanni.cabiddu@intel.com>")
+    text = text.replace("Thanks,", "Thanks a lot,")
+    edited = draft.with_edit(text)
+    msg = parsed(edited)
+    assert emails(msg, "Cc") == ["kvm@vger.kernel.org", "giovanni.cabiddu@intel.com"]
+    assert "Thanks a lot," in msg.get_content()
+    assert msg["In-Reply-To"] == f"<{QAT}>" and msg["Message-ID"] == f"<{draft.message_id}>"
+    with pytest.raises(DraftError, match="only From, To, Cc, Subject"):
+        draft.with_edit("Bcc: x@example.org\n\nbody")
+
+
+def test_no_identity_is_a_clear_error(wb):
+    from dataclasses import replace
+
+    ctx = replace(wb.context, me=None)
+    with pytest.raises(DraftError, match="user.primary_email"):
+        compose("thanks", wb.find(QAT), ctx)
+
+
+def test_run_draft_prints_writes_and_refuses(demo_settings, tmp_path, capsys):
+    from workbench.replies.command import run_draft
+
+    assert run_draft(demo_settings, kind="incomplete", series_id=f"<{QAT}>") == 0
+    out = capsys.readouterr().out
+    assert out.startswith("From: Alex Williamson <alex.williamson@redhat.com>\n")
+    assert f"In-Reply-To: <{QAT}>" in out
+
+    assert run_draft(demo_settings, kind="thanks", series_id=QAT, out_dir=tmp_path / "out") == 0
+    files = list((tmp_path / "out").iterdir())
+    assert [f.name for f in files] == [f"thanks-{QAT}.eml"]
+    assert email.message_from_bytes(files[0].read_bytes(), policy=policy.default)["In-Reply-To"] == f"<{QAT}>"
+
+    with pytest.raises(DraftError, match="no series with id"):
+        run_draft(demo_settings, kind="thanks", series_id="nope@example.org")
+    with pytest.raises(DraftError, match=r"this series can use: review, docs, incomplete, thanks, reply"):
+        run_draft(demo_settings, kind="parent-ack", series_id=QAT)
+
+
+def test_hostile_subject_is_inert():
+    assert reply_subject("Re: \x1b]52;c;ZXZpbA==\x07[PATCH]\u202e x\r\nBcc: a@b") == "Re: [PATCH] x Bcc: a@b"
+
+
+def test_drafting_never_loads_textual():
+    import subprocess
+    import sys
+
+    code = ("import sys, workbench.replies.command, workbench.replies.compose, workbench.mail.drafts; "
+            "print('textual' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -1,0 +1,180 @@
+"""Reply drafts on real threads from ../shared/corpus/lore-vfio: each kind, parsed back and
+checked against the real message it answers, then indexed with notmuch next to the
+thread to show it threads under the series."""
+
+from __future__ import annotations
+
+import csv
+import email
+from email import policy
+from email.utils import getaddresses
+from pathlib import Path
+
+import notmuch2
+
+from conftest import shared_path
+from workbench.config import Settings
+from workbench.mail.drafts import save_draft
+from workbench.mail.maildir import build_store
+from workbench.model import Person
+from workbench.pipeline import build_workbench
+from workbench.replies.compose import compose
+from workbench.replies.kinds import available_kinds
+
+ME = Person("Alex Williamson", "alex.williamson@redhat.com")
+QAT_RFC = "20230630131304.64243-1-xin.zeng@intel.com"  # QAT DRIVER and CRYPTO API approvals missing
+HISI_V10 = "20251017091057.3770403-1-liulongfang@huawei.com"  # HISILICON QM DRIVER missing on 1/2
+QAT_V7 = "20240426064051.2859652-1-xin.zeng@intel.com"  # one patch, no cover, docs missing
+ISM_V1 = "20260212-vfio_pci_ism-v1-0-333262ade074@linux.ibm.com"  # no listed-reviewer review
+KEVIN_ON_1_5 = "BN9PR11MB527649234A93384F1EB11F478C09A@BN9PR11MB5276.namprd11.prod.outlook.com"
+
+
+def thread_files(root_id: str, *, drop: tuple[str, ...] = ()) -> list[Path]:
+    corpus = shared_path("corpus", "lore-vfio")
+    with open(corpus / "INDEX.tsv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    files = [corpus / r["file"] for r in rows
+             if r["thread_root"] == f"<{root_id}>" and r["message_id"].strip("<>") not in drop]
+    assert files, root_id
+    return files
+
+
+def workbench_for(tmp_path: Path, files: list[Path]):
+    data = shared_path("data")
+    root = build_store(tmp_path / "mail", [f.read_bytes() for f in files])
+    # query "*": the whole small store (the default query's term search does not see
+    # "vfio" inside "hisi_acc_vfio_pci", which some of these threads use in every subject)
+    settings = Settings(db_path=root, maintainers=data / "MAINTAINERS", mailmap=data / "mailmap",
+                        me=ME, cache_dir=tmp_path / "cache", query="*")
+    return settings, build_workbench(settings)
+
+
+def original(path: str):
+    with open(path, "rb") as fh:
+        return email.message_from_binary_file(fh, policy=policy.compat32)
+
+
+def parsed(draft):
+    return email.message_from_bytes(draft.as_bytes(), policy=policy.default)
+
+
+def emails(msg, header):
+    return [a.lower() for _n, a in getaddresses([str(msg[header] or "")]) if a]
+
+
+def ids(text: str | None) -> list[str]:
+    return [t.strip("<>") for t in (text or "").split() if t.startswith("<")]
+
+
+def check_threading(draft, settings):
+    """Headers against the real target file, then notmuch's verdict on the thread."""
+    msg = parsed(draft)
+    target = original(draft.target_path)
+    target_id = ids(target["Message-ID"])[0]
+    assert msg["In-Reply-To"] == f"<{target_id}>"
+    chain = ids(str(target["References"] or "")) or ids(str(target["In-Reply-To"] or ""))
+    assert ids(msg["References"]) == chain + [target_id]
+    assert msg["Message-ID"].endswith("@redhat.com>")
+    assert msg.get_content_type() == "text/plain" and msg.get_content_charset() == "utf-8"
+    assert ME.email not in emails(msg, "To") + emails(msg, "Cc")
+    saved = save_draft(draft.as_bytes(), settings)
+    assert saved.indexed, saved.warning
+    db = notmuch2.Database(str(settings.db_path), mode=notmuch2.Database.MODE.READ_ONLY,
+                           config=notmuch2.Database.CONFIG.EMPTY)
+    try:
+        mine, theirs = db.find(draft.message_id), db.find(target_id)
+        assert mine.threadid == theirs.threadid
+        assert set(mine.tags) == {"draft"}
+    finally:
+        db.close()
+    return msg
+
+
+def test_parent_ack_for_two_real_parent_sections(tmp_path):
+    settings, wb = workbench_for(tmp_path, thread_files(QAT_RFC))
+    judged = wb.find(QAT_RFC)
+    sections = [o.section for o in available_kinds(judged, wb.context) if o.kind == "parent-ack"]
+    assert sections == ["QAT DRIVER", "CRYPTO API"]
+
+    qat = compose("parent-ack", judged, wb.context, section="QAT DRIVER")
+    msg = check_threading(qat, settings)
+    assert emails(msg, "To") == ["giovanni.cabiddu@intel.com"]
+    assert emails(msg, "Cc") == ["qat-linux@intel.com", "xin.zeng@intel.com", "kvm@vger.kernel.org"]
+    assert msg["Subject"] == "Re: [RFC 0/5] crypto: qat - enable SRIOV VF live migration"
+    body = msg.get_content()
+    assert "drivers/crypto/intel/qat/" in body and "drivers/vfio/pci/qat" not in body
+
+    crypto = compose("parent-ack", judged, wb.context, section="CRYPTO API")
+    msg = check_threading(crypto, settings)
+    assert emails(msg, "To") == ["herbert@gondor.apana.org.au", "davem@davemloft.net"]
+    assert emails(msg, "Cc") == ["linux-crypto@vger.kernel.org", "xin.zeng@intel.com", "kvm@vger.kernel.org"]
+    assert msg.get_content().startswith("Hi Herbert and David,\n")
+
+
+def test_parent_ack_for_one_patch_answers_that_patch(tmp_path):
+    settings, wb = workbench_for(tmp_path, thread_files(HISI_V10))
+    judged = wb.find(HISI_V10)
+    draft = compose("parent-ack", judged, wb.context)
+    msg = check_threading(draft, settings)
+    patch1 = judged.series.patch(1)
+    assert draft.in_reply_to == patch1.msgid and ids(msg["References"]) == [HISI_V10, patch1.msgid]
+    assert msg["Subject"] == "Re: [PATCH v10 1/2] crypto: hisilicon - qm updates BAR configuration"
+    assert emails(msg, "To") == ["qianweili@huawei.com", "wangzhou1@hisilicon.com"]
+    # qm.c carries an approval already; only the header still needs one
+    assert "  1/2 include/linux/hisi_acc_qm.h (+3/-0)\n      @@ -99,6 +99,9 @@" in msg.get_content()
+    assert "qm.c" not in msg.get_content()
+
+
+def test_incomplete_on_a_real_thread_missing_a_patch(tmp_path):
+    patch2 = "20251017091057.3770403-3-liulongfang@huawei.com"
+    settings, wb = workbench_for(tmp_path, thread_files(HISI_V10, drop=(patch2,)))
+    judged = wb.find(HISI_V10)
+    assert judged.series.missing_numbers == [2]
+    msg = check_threading(compose("incomplete", judged, wb.context), settings)
+    assert emails(msg, "To") == ["liulongfang@huawei.com"]
+    assert "2/2 never arrived" in " ".join(msg.get_content().split())
+
+
+def test_single_patch_docs_thanks_and_reply(tmp_path):
+    settings, wb = workbench_for(tmp_path, thread_files(QAT_V7))
+    judged = wb.find(QAT_V7)
+    assert judged.series.cover is None
+
+    docs = check_threading(compose("docs", judged, wb.context), settings)
+    assert docs["Subject"] == "Re: [PATCH v7] vfio/qat: Add vfio_pci driver for Intel QAT SR-IOV VF devices"
+    assert emails(docs, "To") == ["xin.zeng@intel.com"]
+
+    thanks = compose("thanks", judged, wb.context)
+    msg = check_threading(thanks, settings)
+    patch = original(judged.series.patch(1).path)
+    mailmap = wb.context.mailmap  # addresses go out at their current (.mailmap) address
+    theirs = [mailmap.canonical(Person(n, a.lower())).email
+              for n, a in getaddresses([str(patch["To"] or ""), str(patch["Cc"] or "")]) if a]
+    assert "jgg@nvidia.com" in str(patch["To"]) + str(patch["Cc"]) and "jgg@ziepe.ca" in theirs
+    assert emails(msg, "To") == ["xin.zeng@intel.com"]
+    assert emails(msg, "Cc") == [a for a in dict.fromkeys(theirs) if a not in ("xin.zeng@intel.com", ME.email)]
+
+    reply = compose("reply", judged, wb.context, trailer="Acked-by")
+    msg = check_threading(reply, settings)
+    assert msg.get_content().rstrip().endswith("Acked-by: Alex Williamson <alex.williamson@redhat.com>")
+    assert "> +" in msg.get_content()  # the diff is quoted
+
+
+def test_reply_to_an_outlook_RE_reply(tmp_path):
+    settings, wb = workbench_for(tmp_path, thread_files(QAT_RFC))
+    judged = wb.find(QAT_RFC)
+    draft = compose("reply", judged, wb.context, target_msgid=KEVIN_ON_1_5)
+    msg = check_threading(draft, settings)
+    assert msg["Subject"].startswith("Re: [RFC 1/5] crypto: qat - add bank save/restore")
+    assert emails(msg, "To") == ["kevin.tian@intel.com"]
+
+
+def test_review_to_the_listed_reviewers(tmp_path):
+    settings, wb = workbench_for(tmp_path, thread_files(ISM_V1))
+    judged = wb.find(ISM_V1)
+    msg = check_threading(compose("review", judged, wb.context), settings)
+    # the kernel .mailmap moves Jason's jgg@nvidia.com to jgg@ziepe.ca; the 6.12
+    # MAINTAINERS lists Shameer at his huawei address, which the .mailmap leaves alone
+    assert emails(msg, "To") == ["jgg@ziepe.ca", "yishaih@nvidia.com",
+                                 "shameerali.kolothum.thodi@huawei.com", "kevin.tian@intel.com"]
+    assert "kvm@vger.kernel.org" in emails(msg, "Cc")

@@ -1,0 +1,108 @@
+"""Version chains across threads: change-id, else title + author after .mailmap."""
+
+from __future__ import annotations
+
+from grouping_helpers import ALICE, BOB, mail, posting
+
+from workbench.kernel.mailmap import Mailmap
+from workbench.model import Person
+from workbench.series.grouping import group_series
+
+EMPTY = Mailmap.empty()
+DAY = 60 * 24
+
+
+def chain(series):
+    return [(s.id, s.version, s.superseded_by) for s in series]
+
+
+def test_three_versions_in_separate_threads():
+    recs = (posting("v1", None, 2, "vfio/foo: add driver")
+            + posting("v2", 2, 3, "vfio/foo: add driver", minutes=7 * DAY)
+            + posting("v3", 3, 3, "VFIO/foo: Add driver", minutes=14 * DAY))
+    series = group_series(recs, EMPTY)
+    assert chain(series) == [("v1-0", 1, "v3-0"), ("v2-0", 2, "v3-0"), ("v3-0", 3, None)]
+    assert all(s.revisions == ["v1-0", "v2-0", "v3-0"] for s in series)
+
+
+def test_change_id_links_versions_whose_title_changed():
+    v1 = posting("v1", None, 1, "vfio/foo: add driver")
+    v2 = posting("v2", 2, 1, "vfio/foo: introduce the foo variant driver", minutes=DAY)
+    v1[0] = mail("v1-0", "[PATCH 0/1] vfio/foo: add driver", diff=False, change_id="20240501-foo-abc")
+    v2[0] = mail("v2-0", "[PATCH v2 0/1] vfio/foo: introduce the foo variant driver", minutes=DAY, diff=False,
+                 change_id="20240501-foo-abc")
+    s1, s2 = group_series(v1 + v2, EMPTY)
+    assert (s1.superseded_by, s2.superseded_by) == ("v2-0", None)
+    assert s1.change_id == s2.change_id == "20240501-foo-abc"
+
+
+def test_different_titles_without_change_id_stay_apart():
+    recs = posting("v1", None, 1, "vfio/foo: add driver") + posting("v2", 2, 1, "vfio/foo: other", minutes=DAY)
+    s1, s2 = group_series(recs, EMPTY)
+    assert s1.superseded_by is None and s2.superseded_by is None
+    assert s1.revisions == ["v1-0"] and s2.revisions == ["v2-0"]
+
+
+def test_same_title_by_another_author_is_another_series():
+    recs = posting("a", None, 1, "vfio: fix it") + posting("b", 2, 1, "vfio: fix it", minutes=DAY, author=BOB)
+    s1, s2 = group_series(recs, EMPTY)
+    assert s1.superseded_by is None and s2.superseded_by is None
+
+
+def test_author_who_changed_address_is_linked_through_the_mailmap():
+    moved = Person("Alice Author", "alice@new-employer.example")
+    mailmap = Mailmap.parse("Alice Author <alice@example.org> <alice@new-employer.example>\n")
+    recs = posting("v1", None, 1, "vfio: thing") + posting("v2", 2, 1, "vfio: thing", minutes=DAY, author=moved)
+    s1, s2 = group_series(recs, mailmap)
+    assert s1.superseded_by == "v2-0"
+    # Different names and no mailmap entry: two people as far as we can tell.
+    stranger = Person("Somebody Else", "alice@new-employer.example")
+    recs = posting("v1", None, 1, "vfio: thing") + posting("v2", 2, 1, "vfio: thing", minutes=DAY, author=stranger)
+    s1, s2 = group_series(recs, EMPTY)
+    assert s1.superseded_by is None
+
+
+def test_resend_of_the_same_version_supersedes_the_first_posting():
+    recs = posting("v3", 3, 2, "vfio: thing") + posting("re", 3, 2, "vfio: thing", minutes=3 * DAY)
+    recs[3] = mail("re-0", "[PATCH RESEND v3 0/2] vfio: thing", minutes=3 * DAY, diff=False)
+    first, resend = group_series(recs, EMPTY)
+    assert (first.version, resend.version, resend.resend) == (3, 3, True)
+    assert first.superseded_by == "re-0" and resend.superseded_by is None
+
+
+def test_patch_after_rfc_is_current_even_though_its_version_restarts():
+    recs = (posting("rfc", 3, 2, "vfio: idea", tag="RFC")
+            + posting("p", None, 2, "vfio: idea", minutes=30 * DAY))
+    rfc, patch = group_series(recs, EMPTY)
+    assert (rfc.rfc, rfc.version, patch.rfc, patch.version) == (True, 3, False, 1)
+    assert rfc.superseded_by == "p-0" and patch.superseded_by is None
+
+
+def test_coverless_version_is_linked_to_a_covered_one_by_its_first_patch():
+    v1 = posting("v1", None, 2, "series title")
+    v2 = posting("v2", 2, 2, "series title", minutes=DAY, cover=False)
+    s1, s2 = group_series(v1 + v2, EMPTY)
+    assert s2.cover is None and s2.title == "series title part 1"
+    assert s1.superseded_by == "v2-1" and s2.revisions == ["v1-0", "v2-1"]
+
+
+def test_every_series_gets_its_own_id_in_revisions():
+    (s,) = group_series(posting("a", None, 1, "t", author=ALICE), EMPTY)
+    assert s.revisions == ["a-0"] and s.superseded_by is None
+
+
+def test_reworded_cover_title_is_linked_by_the_patches_it_still_shares():
+    v1 = posting("v1", None, 4, "vfio/foo: add driver")
+    v2 = posting("v2", 2, 5, "vfio/foo: add driver and a new protocol", minutes=DAY)
+    for k in (1, 2, 3):  # v2 keeps the titles of patches 1-3
+        v2[k] = mail(f"v2-{k}", f"[PATCH v2 {k}/5] vfio/foo: add driver part {k}", minutes=DAY + k, parent="v2-0")
+    s1, s2 = group_series(v1 + v2, EMPTY)
+    assert s1.superseded_by == "v2-0"
+
+
+def test_one_shared_patch_title_does_not_link_two_series():
+    a = posting("a", None, 3, "vfio/foo: cleanup")
+    b = posting("b", None, 3, "vfio/bar: feature", minutes=DAY)
+    b[1] = mail("b-1", "[PATCH 1/3] vfio/foo: cleanup part 1", minutes=DAY, parent="b-0")
+    s1, s2 = group_series(a + b, EMPTY)
+    assert s1.superseded_by is None and s2.superseded_by is None

@@ -1,0 +1,473 @@
+"""The workbench driven with keys (Textual's Pilot) on the real pipeline and the demo store."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, Static
+
+from workbench.config import Settings
+from workbench.mail.maildir import deliver, index_files
+from workbench.model import Status
+from workbench.pipeline import Judged, Workbench, build_workbench
+from workbench.text import one_line
+from workbench.tui import listing
+from workbench.tui.app import WorkbenchApp, help_rows
+from workbench.tui.launch import settle
+from workbench.tui.screens.help import HelpScreen
+from workbench.tui.screens.hunks import HunkScreen
+from workbench.tui.screens.series_list import SeriesListScreen
+from workbench.tui.screens.series_view import SeriesScreen
+from workbench.tui.screens.thread import ThreadScreen
+from workbench.tui.screens.versions import VersionsScreen
+from workbench.tui.widgets.line_view import LineView
+
+SIZE = (160, 48)
+
+
+def run(app: WorkbenchApp, script: Callable[..., Awaitable[None]]) -> None:
+    async def main() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, timeout=60)
+            await script(pilot)
+
+    asyncio.run(main())
+
+
+def titles(app: WorkbenchApp) -> list[str]:
+    return [j.series.title for j in app.list_screen.shown]
+
+
+def cell(table: DataTable, row: int, column: str) -> str:
+    value = table.get_cell_at((row, table.get_column_index(column)))
+    return getattr(value, "plain", str(value))
+
+
+def static_text(screen, selector: str) -> str:
+    content = screen.query_one(selector, Static).render()
+    return getattr(content, "plain", str(content))
+
+
+def view_lines(view: LineView) -> list[str]:
+    return [view.plain(i) for i in range(len(view.source))]
+
+
+@pytest.fixture
+def wb(demo_settings: Settings) -> Workbench:
+    return build_workbench(demo_settings)
+
+
+def find(wb: Workbench, words: str, version: int | None = None) -> Judged:
+    for j in wb.judged:
+        if words in j.series.title and (version is None or j.series.version == version):
+            return j
+    raise AssertionError(f"demo has no series {words!r} v{version}")
+
+
+async def open_series(pilot, judged: Judged) -> None:
+    app = pilot.app
+    index = [j.series.id for j in app.list_screen.shown].index(judged.series.id)
+    app.list_screen.query_one("#series", DataTable).move_cursor(row=index)
+    await pilot.press("enter")
+    await settle(pilot)  # the diff is read in a worker
+    assert isinstance(app.screen, SeriesScreen) and app.screen.judged.series.id == judged.series.id
+
+
+# -- series list ----------------------------------------------------------------------
+
+
+def test_list_shows_current_in_scope_series_newest_first(demo_settings: Settings, wb: Workbench) -> None:
+    expected = [j.series.id for j in wb.visible()]
+    assert len(expected) >= 5 and len(expected) < len(wb.judged)
+    app = WorkbenchApp(demo_settings)
+
+    async def script(pilot) -> None:
+        screen = app.list_screen
+        table = screen.query_one("#series", DataTable)
+        assert [j.series.id for j in screen.shown] == expected
+        assert table.row_count == len(expected)
+        first = wb.visible()[0]
+        assert cell(table, 0, "title") == one_line(first.series.title)
+        assert cell(table, 0, "driver") == ",".join(first.drivers)
+        assert cell(table, 0, "patches") == f"{len(first.series.present)}/{first.series.expected}"
+        status = static_text(screen, "#list-status")
+        hidden = len(wb.judged) - len(expected)
+        assert f"{len(expected)} shown of {len(wb.judged)} series ({hidden} superseded" in status
+        assert not screen.query_one("#load-row").display
+
+    run(app, script)
+
+
+def test_filter_as_you_type_and_escape_clears(demo_settings: Settings, wb: Workbench) -> None:
+    app = WorkbenchApp(demo_settings)
+
+    async def script(pilot) -> None:
+        await pilot.press("slash")
+        field = app.list_screen.query_one("#filter", Input)
+        assert field.display and field.has_focus
+        await pilot.press("q", "r", "1")  # typed into the filter, not quit/reload/quick filter
+        assert field.value == "qr1" and app.is_running and app.list_screen.quick is listing.Quick.ALL
+        await pilot.press("backspace", "backspace", "backspace")
+        await pilot.press(*"pds")
+        await pilot.pause()
+        assert titles(app) and all("pds" in j.drivers or "pds" in j.series.title.lower()
+                                   for j in app.list_screen.shown)
+        assert len(titles(app)) < len(wb.visible())
+        await pilot.press("enter")  # done typing: back to the table, filter kept
+        assert app.list_screen.query_one("#series", DataTable).has_focus
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(titles(app)) == len(wb.visible()) and not field.display
+
+    run(app, script)
+
+
+def test_quick_filters(demo_settings: Settings, wb: Workbench) -> None:
+    def missing(check: str) -> list[str]:
+        return [j.series.id for j in wb.visible() if j.check(check).status is Status.MISSING]
+
+    incomplete = [j.series.id for j in wb.visible() if not j.series.complete]
+    assert missing("parent-approval") or missing("listed-reviewer")
+    assert incomplete, "the demo has an incomplete series"
+    app = WorkbenchApp(demo_settings)
+
+    async def script(pilot) -> None:
+        ids = lambda: [j.series.id for j in app.list_screen.shown]  # noqa: E731
+        await pilot.press("2")
+        assert ids() == missing("listed-reviewer")
+        await pilot.press("3")
+        assert ids() == missing("documentation")
+        await pilot.press("4")
+        assert ids() == incomplete
+        await pilot.press("1")
+        assert ids() == missing("parent-approval")
+        assert "needs parent ack" in static_text(app.list_screen, "#list-head")
+        await pilot.press("5")  # the demo user is the vfio maintainer
+        assert set(ids()) == {j.series.id for j in wb.visible() if listing.mine_to_act_on(j, app.workbench.context.me)}
+        await pilot.press("0")
+        assert len(ids()) == len(wb.visible())
+
+    run(app, script)
+
+
+def test_show_all_reveals_superseded_versions_with_their_successor(demo_settings: Settings, wb: Workbench) -> None:
+    old = next(j for j in wb.judged if j.series.superseded_by and j.in_scope)
+    newer = wb.find(old.series.superseded_by)
+    app = WorkbenchApp(demo_settings)
+
+    async def script(pilot) -> None:
+        assert old.series.id not in [j.series.id for j in app.list_screen.shown]
+        await pilot.press("a")
+        shown = [j.series.id for j in app.list_screen.shown]
+        assert len(shown) == len(wb.judged)
+        row = shown.index(old.series.id)
+        table = app.list_screen.query_one("#series", DataTable)
+        assert cell(table, row, "version").endswith(f"v{old.series.version}→v{newer.series.version}")
+
+    run(app, script)
+
+
+def test_sort_cycles_date_status_driver(demo_settings: Settings) -> None:
+    app = WorkbenchApp(demo_settings)
+
+    async def script(pilot) -> None:
+        await pilot.press("o")
+        ranks = [listing.status_rank(j) for j in app.list_screen.shown]
+        assert ranks == sorted(ranks) and ranks[0] != ranks[-1]
+        await pilot.press("o")
+        drivers = [",".join(j.drivers) for j in app.list_screen.shown]
+        assert drivers == sorted(drivers) and len(set(drivers)) > 2
+        await pilot.press("o")  # back to date, newest first
+        dates = [j.series.date for j in app.list_screen.shown]
+        assert dates == sorted(dates, reverse=True)
+        await pilot.press("O")
+        assert [j.series.date for j in app.list_screen.shown] == sorted(dates)
+
+    run(app, script)
+
+
+# -- series view, hunks, thread, versions -----------------------------------------------
+
+
+def test_series_view_shows_acceptance_patches_trailers_and_diff(demo_settings: Settings, wb: Workbench) -> None:
+    xe = find(wb, "Xe VF migration", 2)
+    app = WorkbenchApp(demo_settings)
+
+    async def script(pilot) -> None:
+        await open_series(pilot, xe)
+        screen = app.screen
+        panel = static_text(screen, "#acceptance")
+        for result in xe.checks:
+            assert f"{result.id:<16}{one_line(result.summary)}" in panel
+        patches = screen.query_one("#patches", DataTable)
+        assert patches.row_count == len(xe.series.patches) == 4
+        first = xe.series.patches[0]
+        trailers = static_text(screen, "#trailers")
+        for t in first.trailers:
+            assert f"{t.name}: {one_line(t.person.display())}" in trailers
+        diff = view_lines(screen.query_one("#patch-diff", LineView))
+        assert diff[0].startswith(" [1/4] ")
+        assert any(first.files[0].path in line for line in diff)
+        await pilot.press("J")
+        await pilot.pause()
+        assert view_lines(screen.query_one("#patch-diff", LineView))[0].startswith(" [2/4] ")
+        await pilot.press("escape")
+        assert isinstance(app.screen, SeriesListScreen)
+
+    run(app, script)
+
+
+def test_hunk_view_jumps_and_parent_only_toggle(demo_settings: Settings, wb: Workbench) -> None:
+    xe = find(wb, "Xe VF migration", 2)
+    parent = xe.check("parent-approval")
+    parent_files = {f for part in parent.parts for f in part.files}
+    assert parent_files, "the xe demo series touches a parent driver"
+    app = WorkbenchApp(demo_settings)
+
+    async def script(pilot) -> None:
+        await open_series(pilot, xe)
+        await pilot.press("d")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HunkScreen)
+        src = screen.source
+        assert src.rows[screen.top].kind == "patch"
+        await pilot.press("n")
+        assert src.rows[screen.top].kind == "hunk" and screen.top == src.hunk_rows[0]
+        await pilot.press("n")
+        assert screen.top == src.hunk_rows[1]
+        await pilot.press("N")
+        assert screen.top == src.hunk_rows[0]
+        await pilot.press("right_square_bracket")
+        assert src.rows[screen.top].kind == "file" and screen.top == src.file_rows[1]
+        await pilot.press("right_curly_bracket")
+        assert src.rows[screen.top].kind == "patch" and src.rows[screen.top].patch == 2
+        all_rows = len(src)
+        await pilot.press("p")
+        parent_src = screen.source
+        file_paths = {parent_src.rows[i].path for i in parent_src.file_rows}
+        assert file_paths and file_paths <= parent_files and len(parent_src) < all_rows
+        assert "parent-driver hunks only" in static_text(screen, "#hunk-head")
+        label = parent_src.line(parent_src.file_rows[0]).plain
+        assert "parent driver" in label and any(part.name in label for part in parent.parts)
+        await pilot.press("p")
+        assert len(screen.source) == all_rows
+        if screen.source.flagged_rows:
+            await pilot.press("home", "u")
+            assert screen.top == screen.source.flagged_rows[0]
+            assert "userspace data" in screen.source.line(screen.top).plain
+
+    run(app, script)
+
+
+def test_thread_view_lists_messages_and_flags_suspect_trailers(demo_settings: Settings, wb: Workbench) -> None:
+    judged = next(j for j in wb.visible() if any(t.suspect for p in j.series.patches for t in p.trailers))
+    suspect = next(t for p in judged.series.patches for t in p.trailers if t.suspect)
+    app = WorkbenchApp(demo_settings)
+
+    async def script(pilot) -> None:
+        await open_series(pilot, judged)
+        await pilot.press("t")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ThreadScreen)
+        ids = [m.msgid for m in screen.messages]
+        for p in judged.series.patches:
+            assert p.msgid in ids
+        for r in judged.series.replies:
+            assert r.msgid in ids
+        lines = view_lines(screen.query_one("#thread", LineView))
+        flagged = [ln for ln in lines if "⚠ suspect" in ln]
+        assert any(one_line(suspect.person.display()) in ln for ln in flagged)
+        assert "suspect trailers" in static_text(screen, "#thread-head")
+        await pilot.press("n")
+        assert int(screen.query_one("#thread", LineView).scroll_offset.y) == screen.starts[1]
+
+    run(app, script)
+
+
+def test_versions_view_shows_chain_and_changes(demo_settings: Settings, wb: Workbench) -> None:
+    newest = next(j for j in wb.visible() if len(j.series.revisions) >= 3)
+    chain = [wb.find(i) for i in newest.series.revisions]
+    app = WorkbenchApp(demo_settings)
+
+    async def script(pilot) -> None:
+        await open_series(pilot, newest)
+        await pilot.press("v")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, VersionsScreen)
+        table = screen.query_one("#versions", DataTable)
+        assert [cell(table, i, "version") for i in range(table.row_count)] == \
+            [f"v{j.series.version}" for j in chain]
+        assert table.cursor_row == len(chain) - 1
+        changes = static_text(screen, "#changes")
+        assert f"v{chain[-2].series.version} → v{chain[-1].series.version}" in changes
+        before = {c.id: c.status for c in chain[-2].checks}
+        for c in chain[-1].checks:
+            if before[c.id] is not c.status:
+                assert f"{c.id}: " in changes
+        assert any(word in changes for word in ("changed", "unchanged", "added", "dropped"))
+        await pilot.press("up", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SeriesScreen) and app.screen.judged.series.id == chain[-2].series.id
+
+    run(app, script)
+
+
+# -- help, palette, reload, query, errors ------------------------------------------------
+
+
+def test_help_is_generated_from_the_active_bindings(demo_settings: Settings) -> None:
+    app = WorkbenchApp(demo_settings, keymap="vim")
+
+    async def script(pilot) -> None:
+        rows = help_rows(app, app.screen)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one("#help-table", DataTable)
+        shown = {cell(table, i, "id"): cell(table, i, "keys") for i in range(table.row_count)}
+        assert shown == {ident: keys for keys, _desc, ident in rows}
+        assert shown["list.filter"] == "/"
+        assert shown["list.down"].split()[0] == "j"  # the vim keymap's key, not the default
+        assert "app.reload" in shown
+        await pilot.press("escape")
+        assert isinstance(app.screen, SeriesListScreen)
+
+    run(app, script)
+
+
+def test_command_palette_offers_and_runs_screen_actions(demo_settings: Settings, wb: Workbench) -> None:
+    app = WorkbenchApp(demo_settings)
+
+    async def script(pilot) -> None:
+        names = [c.title for c in app.get_system_commands(app.screen)]
+        for wanted in ("Filter", "Needs parent ack", "Reload", "Help", "Query"):
+            assert wanted in names
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Needs parent ack")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.list_screen.quick is listing.Quick.PARENT
+
+    run(app, script)
+
+
+def _demo_split() -> tuple[list[bytes], list[bytes]]:
+    from workbench.demo import demo_messages
+
+    mails = demo_messages()
+    first = [m for m in mails if b"nvgrace" not in m.lower()]
+    later = [m for m in mails if b"nvgrace" in m.lower()]
+    assert first and later
+    return first, later
+
+
+def test_reload_picks_up_new_mail(make_store, demo_store, tmp_path: Path) -> None:
+    first, later = _demo_split()
+    root = make_store(first)
+    settings = Settings(db_path=root, maintainers=demo_store.maintainers, mailmap=demo_store.mailmap,
+                        me=demo_store.me, cache_dir=tmp_path / "cache")
+    app = WorkbenchApp(settings)
+
+    async def script(pilot) -> None:
+        before = titles(app)
+        assert before and not any("nvgrace" in t for t in before)
+        paths = [deliver(root / "INBOX", m) for m in later]
+        index_files(root, paths)
+        await pilot.press("r")
+        await settle(pilot, timeout=60)
+        after = titles(app)
+        assert any("nvgrace" in t for t in after)
+        assert set(before) < set(after)
+
+    run(app, script)
+
+
+def test_query_change_reloads_with_the_new_query(demo_settings: Settings) -> None:
+    app = WorkbenchApp(demo_settings)
+
+    async def script(pilot) -> None:
+        assert len(titles(app)) > 2
+        await pilot.press("colon")
+        await pilot.pause()
+        field = app.screen.query_one("#query-input", Input)
+        assert field.value == "thread:{subject:vfio}"
+        field.value = ""
+        await pilot.press(*"thread:{subject:pds}")
+        await pilot.press("enter")
+        await settle(pilot, timeout=60)
+        assert app.settings.query == "thread:{subject:pds}"
+        assert titles(app) and all("pds" in t for t in titles(app))
+        assert "thread:{subject:pds}" in static_text(app.list_screen, "#list-status")
+
+    run(app, script)
+
+
+def test_a_load_error_is_shown_in_the_app_not_raised(tmp_path: Path) -> None:
+    settings = Settings(db_path=tmp_path / "nodb", maintainers=tmp_path / "nope" / "MAINTAINERS",
+                        cache_dir=tmp_path / "cache")
+    app = WorkbenchApp(settings)
+
+    async def script(pilot) -> None:
+        assert app.load_error and "MAINTAINERS" in app.load_error
+        status = static_text(app.list_screen, "#list-status")
+        assert status.startswith("✗ ") and "MAINTAINERS" in status
+        assert app.list_screen.query_one("#series", DataTable).row_count == 0
+        await pilot.press("r")  # retrying fails the same way, still no crash
+        await settle(pilot, timeout=60)
+        assert app.load_error and app.is_running
+
+    run(app, script)
+
+
+# -- keymaps in the running app -----------------------------------------------------------
+
+
+def test_switching_keymaps_changes_which_keys_act(demo_settings: Settings, tmp_path: Path) -> None:
+    async def cursor_after(app: WorkbenchApp, *keys: str) -> int:
+        result = {}
+
+        async def script(pilot) -> None:
+            await pilot.press(*keys)
+            await pilot.pause()
+            result["row"] = app.list_screen.query_one("#series", DataTable).cursor_row
+
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, timeout=60)
+            await script(pilot)
+        return result["row"]
+
+    async def main() -> None:
+        assert await cursor_after(WorkbenchApp(demo_settings), "j", "j") == 0  # default: j is nothing
+        assert await cursor_after(WorkbenchApp(demo_settings, keymap="vim"), "j", "j") == 2
+        assert await cursor_after(WorkbenchApp(demo_settings, keymap="vim"), "G", "k") >= 2
+        assert await cursor_after(WorkbenchApp(demo_settings, keymap="emacs"), "ctrl+n") == 1
+
+    asyncio.run(main())
+
+    user = tmp_path / "mine.toml"
+    user.write_text('[bindings]\n"list.filter" = "f"\n')
+    app = WorkbenchApp(demo_settings, keymap=str(user))
+
+    async def script(pilot) -> None:
+        field = app.list_screen.query_one("#filter", Input)
+        await pilot.press("slash")
+        assert not field.display  # the old key no longer acts
+        await pilot.press("f")
+        assert field.display and field.has_focus  # the new one does
+
+    run(app, script)
+
+
+def test_keymap_from_settings_is_used_when_none_is_given(demo_settings: Settings) -> None:
+    from dataclasses import replace
+
+    app = WorkbenchApp(replace(demo_settings, keymap="emacs"))
+    assert app.keymap["app.commands"] == "alt+x"

@@ -1,0 +1,169 @@
+"""The readable text of a message body: transfer encodings, charsets, MIME parts.
+
+Most list mail is a single text/plain part, decoded here directly from the raw bytes.
+Multipart mail (a patch attached as text/x-patch, signed mail, Outlook's
+text+html) goes through the stdlib email package, which is slower but knows MIME's
+corners; it is a small share of a kernel list, so the cost stays small.
+
+What counts as text: text/plain parts and patch attachments (text/x-patch, text/x-diff,
+``*.patch``/``*.diff`` files), in message order. HTML is used only when there is no
+plain text at all, with tags stripped, so an HTML-only reply still yields its trailers.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import email
+import email.policy
+import html
+import quopri
+import re
+from email.message import Message
+
+from workbench.mail.headers import content_type, lookup_charset
+
+PATCH_TYPES = frozenset({"text/x-patch", "text/x-diff", "text/patch", "text/diff",
+                         "application/x-patch", "application/x-diff", "text/x-log"})
+_TAG = re.compile(r"<[^>]*>")
+_BR = re.compile(r"<\s*(?:br|/p|/div|/tr)\s*/?>", re.IGNORECASE)
+
+
+def decode_transfer(raw: bytes, cte: str, problems: list[str]) -> bytes:
+    """The bytes of a part after its Content-Transfer-Encoding."""
+    cte = cte.strip().lower()
+    if cte in ("", "7bit", "8bit", "binary", "none"):
+        return raw
+    if cte == "base64":
+        try:
+            return binascii.a2b_base64(raw)
+        except binascii.Error:
+            cleaned = re.sub(rb"[^A-Za-z0-9+/]", b"", raw)
+            try:
+                return base64.b64decode(cleaned + b"=" * (-len(cleaned) % 4))
+            except (binascii.Error, ValueError):
+                problems.append("broken base64 body; shown undecoded")
+                return raw
+    if cte in ("quoted-printable", "qp"):
+        try:
+            return quopri.decodestring(raw)
+        except (ValueError, binascii.Error):
+            problems.append("broken quoted-printable body; shown undecoded")
+            return raw
+    if cte in ("x-uuencode", "uuencode"):
+        problems.append("uuencoded body; shown undecoded")
+        return raw
+    problems.append(f"unknown transfer encoding {cte[:30]!r}; read as 8-bit")
+    return raw
+
+
+def decode_charset(raw: bytes, charset: str | None, problems: list[str]) -> str:
+    """Text from bytes: the declared charset, else UTF-8, else Windows-1252. A wrong
+    declaration (us-ascii on UTF-8 text, a typo) is common and not fatal."""
+    codec = lookup_charset(charset) if charset else None
+    if charset and codec is None:
+        problems.append(f"unknown charset {charset.strip()[:30]!r}; read as UTF-8")
+    if codec is not None:
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError:
+            pass
+        except LookupError:
+            codec = None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        problems.append(f"body is not valid {charset or 'UTF-8'}; read as Windows-1252")
+        return raw.decode("cp1252", "replace")
+    if codec is not None and codec not in ("ascii", "us-ascii"):
+        problems.append(f"body is not valid {charset}; read as UTF-8")
+    return text
+
+
+def simple_body(body: bytes, ctype: str, params: dict[str, str], cte: str,
+                problems: list[str]) -> str:
+    """The text of a single-part message."""
+    if not (ctype.startswith("text/") or ctype in PATCH_TYPES or ctype.startswith("message/")):
+        if ctype in ("application/octet-stream", "application/mbox"):
+            pass  # often a patch sent with the wrong type; decode and see
+        else:
+            problems.append(f"no text part ({ctype})")
+            return ""
+    text = decode_charset(decode_transfer(body, cte, problems), params.get("charset"), problems)
+    if ctype == "text/html":
+        text = html_to_text(text)
+    return text
+
+
+def html_to_text(text: str) -> str:
+    return html.unescape(_TAG.sub("", _BR.sub("\n", text)))
+
+
+def _is_patch_part(part: Message, ctype: str) -> bool:
+    if ctype in PATCH_TYPES:
+        return True
+    name = part.get_filename() or ""
+    if not isinstance(name, str):
+        return False
+    return name.endswith((".patch", ".diff"))
+
+
+def _part_text(part: Message, problems: list[str]) -> str:
+    try:
+        payload = part.get_payload(decode=True)
+    except (ValueError, TypeError, LookupError, AssertionError, binascii.Error):
+        problems.append("undecodable MIME part")
+        return ""
+    if not isinstance(payload, bytes):
+        return ""
+    charset = part.get_param("charset")
+    if isinstance(charset, tuple):  # RFC 2231 form
+        charset = charset[2] if len(charset) > 2 else None
+    return decode_charset(payload, charset if isinstance(charset, str) else None, problems)
+
+
+def multipart_body(data: bytes, problems: list[str]) -> str:
+    """The text of a MIME multipart message (whole raw message in ``data``)."""
+    try:
+        msg = email.message_from_bytes(data, policy=email.policy.compat32)
+    except Exception as err:  # noqa: BLE001 — the email package raises anything on junk
+        problems.append(f"unparseable MIME structure ({type(err).__name__})")
+        return ""
+    texts: list[str] = []
+    htmls: list[str] = []
+    try:
+        parts = list(msg.walk())
+    except Exception as err:  # noqa: BLE001
+        problems.append(f"unparseable MIME structure ({type(err).__name__})")
+        return ""
+    for part in parts:
+        if part.is_multipart():
+            continue
+        try:
+            ctype, _params = content_type(part.get("content-type", "") or "")
+            disposition = str(part.get("content-disposition", "") or "").lower()
+        except Exception:  # noqa: BLE001 — a malformed part header: skip the part
+            problems.append("malformed MIME part header")
+            continue
+        if _is_patch_part(part, ctype):
+            texts.append(_part_text(part, problems))
+        elif ctype == "text/plain" and not disposition.startswith("attachment"):
+            texts.append(_part_text(part, problems))
+        elif ctype == "text/html" and not disposition.startswith("attachment"):
+            htmls.append(_part_text(part, problems))
+    if not texts and htmls:
+        return "\n".join(html_to_text(h) for h in htmls)
+    if not texts:
+        problems.append("no text part in a multipart message")
+    return "\n".join(t if t.endswith("\n") else t + "\n" for t in texts if t)
+
+
+def body_text(data: bytes, body: bytes, ctype_raw: str, cte: str, problems: list[str]) -> str:
+    """The readable text of a message, whichever MIME shape it has."""
+    ctype, params = content_type(ctype_raw)
+    if ctype.startswith("multipart/"):
+        if not params.get("boundary"):
+            problems.append("multipart without a boundary; read as plain text")
+            return decode_charset(body, None, problems)
+        return multipart_body(data, problems)
+    return simple_body(body, ctype, params, cte, problems)

@@ -1,0 +1,363 @@
+"""The on-disk record cache: parsed MailRecords by message-id, one SQLite file per
+(database, query), kept under ``settings.cache_dir`` and never inside the maildir.
+
+Why SQLite: its transactions make a process killed mid-write leave the previous,
+consistent cache behind (or, for a torn file, an error we detect and answer by
+rebuilding): a wrong answer from a half-written cache is the one outcome that must not
+happen. Why one file per query: the file then holds exactly the query's result set, so
+a warm run is a single table scan with no filtering.
+
+Records are stored as ``marshal``-ed tuples of str/int/float/None (fast to load: the
+cost of a warm run is this decoding), with people interned on load so a 100k-message
+store shares one Person per address. A fingerprint of the parser's source (and of the
+series code that computes trailers, files and signals) is stored too: records made by
+different code are thrown away rather than trusted.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import marshal
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from workbench.model import FileChange, LoadProblem, MailRecord, Person, RawTrailer, Signal, SignalKind
+
+SCHEMA = 3
+"""Bumped when the table layout or the tuple layout changes."""
+
+_SOURCES = ("mail/parse.py", "mail/headers.py", "mail/bodies.py", "mail/cache.py",
+            "series/diff.py", "series/hunks.py", "series/trailers.py", "model.py")
+_fingerprint: str | None = None
+
+
+def code_fingerprint() -> str:
+    """A hash of the code that shapes a record; cached records from other code are stale."""
+    global _fingerprint
+    if _fingerprint is None:
+        root = Path(__file__).resolve().parent.parent
+        h = hashlib.sha1(str(SCHEMA).encode())
+        for rel in _SOURCES:
+            try:
+                h.update((root / rel).read_bytes())
+            except OSError:
+                h.update(b"missing:" + rel.encode())
+        _fingerprint = h.hexdigest()
+    return _fingerprint
+
+
+# --- records <-> bytes -------------------------------------------------------------------
+
+_FAIL = "!fail"
+
+
+def _person(p: Person) -> tuple[str, str]:
+    return (p.name, p.email)
+
+
+_US, _RS = "\x1f", "\x1e"  # unit and record separators: never in a decoded header
+
+
+def _people(people: tuple[Person, ...]) -> str:
+    """An address list as one string: one object to load instead of two per person
+    (a kernel Cc list has 20 people; this alone makes loading 4x faster)."""
+    return _RS.join(f"{_safe(p.name)}{_US}{_safe(p.email)}" for p in people)
+
+
+def _safe(text: str) -> str:
+    if _US in text or _RS in text:  # the parser strips controls; stay safe regardless
+        return text.replace(_US, " ").replace(_RS, " ")
+    return text
+
+
+def encode_record(r: MailRecord) -> bytes:
+    if r.date is not None:
+        off = r.date.utcoffset()
+        date = (r.date.timestamp(), int(off.total_seconds()) if off is not None else 0)
+    else:
+        date = None
+    return marshal.dumps((
+        r.msgid, r.path, r.subject, _person(r.author), _person(r.sender), date,
+        r.in_reply_to, r.references,
+        _people(r.to), _people(r.cc),
+        tuple((t.name, t.person.name, t.person.email) for t in r.trailers),
+        tuple((f.path, f.old_path, f.status, f.added, f.removed) for f in r.files),
+        tuple((s.kind.value, s.path, s.pattern, s.line, s.hunk) for s in r.signals),
+        r.cover_text, r.change_id, r.problems,
+    ))
+
+
+def encode_failure(problem: LoadProblem) -> bytes:
+    return marshal.dumps((_FAIL, problem.path, problem.reason, problem.msgid))
+
+
+class Decoder:
+    """Turns stored tuples back into records, sharing equal people, zones and file paths.
+
+    Address lists are shared whole: every reply in a thread carries the same Cc list,
+    so the tuple of Persons is built once per distinct list, not once per message.
+    """
+
+    def __init__(self) -> None:
+        self.people: dict[tuple[str, str], Person] = {}
+        self.lists: dict[str, tuple[Person, ...]] = {}
+        self.zones: dict[int, timezone] = {}
+        self.strings: dict[str, str] = {}
+
+    def person(self, pair: tuple[str, str]) -> Person:
+        p = self.people.get(pair)
+        if p is None:
+            p = self.people[pair] = Person(pair[0], pair[1])
+        return p
+
+    def people_list(self, joined: str) -> tuple[Person, ...]:
+        got = self.lists.get(joined)
+        if got is None:
+            person = self.person
+            got = self.lists[joined] = tuple(person(tuple(p.split(_US, 1))) for p in joined.split(_RS))
+        return got
+
+    def decode(self, blob: bytes) -> MailRecord | LoadProblem:
+        t = marshal.loads(blob)
+        if t[0] == _FAIL:
+            return LoadProblem(path=t[1], reason=t[2], msgid=t[3])
+        (msgid, path, subject, author, sender, date, irt, refs, to, cc, trailers, files,
+         signals, cover, change_id, problems) = t
+        if date is not None:
+            zone = self.zones.get(date[1])
+            if zone is None:
+                zone = self.zones[date[1]] = timezone(timedelta(seconds=date[1]))
+            when = datetime.fromtimestamp(date[0], zone)
+        else:
+            when = None
+        person = self.person
+        strings = self.strings
+        sd = strings.setdefault
+        return MailRecord(
+            msgid=msgid, path=path, subject=subject, author=person(author),
+            sender=person(sender), date=when, in_reply_to=irt,
+            references=refs,
+            to=self.people_list(to) if to else (), cc=self.people_list(cc) if cc else (),
+            trailers=tuple([RawTrailer(name=n, person=person((pn, pe))) for n, pn, pe in trailers])
+            if trailers else (),
+            files=tuple([FileChange(path=sd(fp, fp), old_path=op, status=st, added=a, removed=d)
+                         for fp, op, st, a, d in files]) if files else (),
+            signals=tuple([Signal(kind=SignalKind(k), path=sd(sp, sp), pattern=pat, line=ln, hunk=hk)
+                           for k, sp, pat, ln, hk in signals]) if signals else (),
+            cover_text=cover, change_id=change_id, problems=problems,
+        )
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Building 100k records makes millions of objects, none of them cyclic; letting the
+    cyclic collector rescan the growing heap meanwhile costs more than the decoding."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+# --- the SQLite file ---------------------------------------------------------------------
+
+
+class CacheCorrupt(Exception):
+    """The cache file cannot be trusted; the caller deletes it and starts over."""
+
+
+class CacheBusy(Exception):
+    """Another process holds the cache's write lock; this run goes without caching."""
+
+
+def _failure(err: sqlite3.Error) -> Exception:
+    text = str(err).lower()
+    if isinstance(err, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
+        return CacheBusy(str(err))
+    return CacheCorrupt(str(err))
+
+
+@dataclass(frozen=True, slots=True)
+class CacheState:
+    uuid: str
+    rev: int
+    count: int
+
+
+def cache_file(cache_dir: Path, db_path: str, query: str) -> Path:
+    key = hashlib.sha256(f"{db_path}\0{query}".encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    return Path(cache_dir) / "mail" / f"{key}.sqlite"
+
+
+def remove_cache_file(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            os.unlink(f"{path}{suffix}")
+        except FileNotFoundError:
+            pass
+
+
+class MailCache:
+    """One cache file. Every method raises CacheCorrupt for a file that is not a sound
+    cache of this (database, query, code); ``open`` has already rebuilt such files."""
+
+    def __init__(self, path: Path, db_path: str, query: str) -> None:
+        self.path = path
+        self.db_path = db_path
+        self.query = query
+        self.conn: sqlite3.Connection | None = None
+
+    @classmethod
+    def open(cls, cache_dir: Path, db_path: str, query: str) -> "MailCache":
+        """The cache for (db_path, query); a corrupt or foreign file is replaced by an
+        empty one. Raises OSError/sqlite3.Error only when no cache can be made at all."""
+        path = cache_file(cache_dir, db_path, query)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        cache = cls(path, db_path, query)
+        try:
+            cache._connect()
+        except sqlite3.OperationalError as err:
+            cache.close()
+            if isinstance(_failure(err), CacheBusy):
+                raise CacheBusy(str(err)) from None
+            remove_cache_file(path)
+            cache._connect()
+        except (CacheCorrupt, sqlite3.DatabaseError):
+            cache.close()
+            remove_cache_file(path)
+            cache._connect()
+        return cache
+
+    def _connect(self) -> None:
+        conn = sqlite3.connect(self.path, timeout=2.0, isolation_level=None)
+        self.conn = conn
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
+                    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                    conn.execute("CREATE TABLE records (msgid TEXT PRIMARY KEY, path TEXT NOT NULL, "
+                                 "blob BLOB NOT NULL)")
+                    conn.executemany("INSERT INTO meta VALUES (?, ?)", [
+                        ("db_path", self.db_path), ("query", self.query),
+                        ("code", code_fingerprint()),
+                    ])
+                    conn.execute(f"PRAGMA user_version={SCHEMA}")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            return
+        if version != SCHEMA:
+            raise CacheCorrupt(f"schema {version}")
+        meta = self._meta()
+        if (meta.get("db_path") != self.db_path or meta.get("query") != self.query
+                or meta.get("code") != code_fingerprint()):
+            raise CacheCorrupt("made for another database, query or code")
+
+    def _meta(self) -> dict[str, str]:
+        assert self.conn is not None
+        return dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
+
+    def close(self) -> None:
+        if self.conn is not None:
+            try:
+                self.conn.close()
+            except sqlite3.Error:
+                pass
+            self.conn = None
+
+    def __enter__(self) -> "MailCache":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def state(self) -> CacheState | None:
+        """The revision the stored result set was complete at; None when never stored."""
+        try:
+            meta = self._meta()
+            if "rev" not in meta:
+                return None
+            return CacheState(uuid=meta["uuid"], rev=int(meta["rev"]), count=int(meta["count"]))
+        except (sqlite3.DatabaseError, KeyError, ValueError) as err:
+            raise CacheCorrupt(str(err)) from None
+
+    def rows(self) -> Iterator[tuple[str, str, bytes]]:
+        """(msgid, path, blob) of every stored message."""
+        assert self.conn is not None
+        try:
+            yield from self.conn.execute("SELECT msgid, path, blob FROM records")
+        except sqlite3.DatabaseError as err:
+            raise CacheCorrupt(str(err)) from None
+
+    def load_all(self, expected: int) -> tuple[list[MailRecord], list[LoadProblem]]:
+        """Every stored record; CacheCorrupt unless exactly ``expected`` rows decode."""
+        decoder = Decoder()
+        records: list[MailRecord] = []
+        problems: list[LoadProblem] = []
+        n = 0
+        try:
+            with no_gc():
+                rows = self.conn.execute("SELECT blob FROM records").fetchall() if self.conn else []
+        except sqlite3.DatabaseError as err:
+            raise CacheCorrupt(str(err)) from None
+        try:
+            with no_gc():
+                for (blob,) in rows:
+                    item = decoder.decode(blob)
+                    n += 1
+                    (problems if isinstance(item, LoadProblem) else records).append(item)
+        except (ValueError, EOFError, TypeError, IndexError) as err:
+            raise CacheCorrupt(f"undecodable record: {err}") from None
+        if n != expected:
+            raise CacheCorrupt(f"{n} rows where {expected} were stored")
+        return records, problems
+
+    def stored(self) -> dict[str, tuple[str, bytes]]:
+        """msgid → (path, blob) of every stored message."""
+        return {msgid: (path, blob) for msgid, path, blob in self.rows()}
+
+    def save(self, state: CacheState, rows: Iterable[tuple[str, str, bytes]],
+             keep: Iterable[str] | None = None) -> None:
+        """Store rows and the new state in one transaction. With ``keep``, every stored
+        message not in it (and not in ``rows``) is removed: the file then holds exactly
+        the current result set."""
+        assert self.conn is not None
+        conn = self.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute("DELETE FROM meta WHERE key IN ('rev', 'uuid', 'count')")
+                conn.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?)", rows)
+                if keep is not None:
+                    conn.execute("CREATE TEMP TABLE IF NOT EXISTS keep (msgid TEXT PRIMARY KEY)")
+                    conn.execute("DELETE FROM keep")
+                    conn.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((m,) for m in keep))
+                    conn.execute("DELETE FROM records WHERE msgid NOT IN (SELECT msgid FROM keep)")
+                    conn.execute("DELETE FROM keep")
+                conn.executemany("INSERT INTO meta VALUES (?, ?)", [
+                    ("uuid", state.uuid), ("rev", str(state.rev)), ("count", str(state.count)),
+                ])
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        except sqlite3.DatabaseError as err:
+            raise _failure(err) from None
+
+    def set_state(self, state: CacheState) -> None:
+        """Move the stored result set to a newer revision (nothing in it changed)."""
+        self.save(state, ())

@@ -1,0 +1,267 @@
+"""Saving a draft where mail clients look for drafts: the maildir Drafts folder, indexed
+by notmuch with ``+draft -inbox -unread``.
+
+Three things make this careful:
+
+* The file is written to ``tmp/`` and renamed into ``cur/`` (flags ``DS``), so a crash
+  or a failed rename never leaves half a draft where ``notmuch new`` or a client would
+  pick it up; a failed write or rename removes the tmp file as well.
+* The folder comes from the configuration, so it is checked to stay inside the mail
+  root (no absolute path, no ``..``, no symlink out of it).
+* libnotmuch *waits* for the write lock when ``notmuch new`` holds it (it opens Xapian
+  with DB_RETRY_LOCK), and a wait inside C cannot be interrupted. The indexing therefore
+  runs in a child process: when it has not got the lock within ``lock_timeout`` seconds
+  it is killed (it has written nothing yet), the draft file stays, and the result says
+  how to index it later. Once the child has the lock it is allowed to finish.
+
+Nothing here ever sends mail or touches any other message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from email.parser import BytesHeaderParser
+from email import policy
+from pathlib import Path, PurePosixPath
+
+from workbench.config import Settings
+from workbench.errors import DraftError, StoreError
+from workbench.mail.maildir import ensure_maildir, unique_name
+
+DRAFT_TAGS: tuple[str, ...] = ("+draft", "-inbox", "-unread")
+LOCK_TIMEOUT = 5.0
+INDEX_TIMEOUT = 120.0  # once the lock is held: a single add is quick, this only guards a hang
+
+
+@dataclass(frozen=True, slots=True)
+class SavedDraft:
+    path: Path
+    msgid: str
+    indexed: bool
+    warning: str | None = None
+    thread: str | None = None  # notmuch thread id, when indexed
+
+
+# --- where ---------------------------------------------------------------------------
+
+def drafts_dir(root: Path, folder: str) -> Path:
+    """``root/folder``, refused when it would leave ``root``."""
+    text = (folder or "").strip()
+    parts = PurePosixPath(text.replace("\\", "/")).parts
+    if (not text or "\x00" in text or text.startswith(("/", "~")) or any(p in ("..", ".") for p in parts)
+            or (len(text) > 1 and text[1] == ":")):
+        raise DraftError(f"drafts folder {folder!r} must be a folder name inside the mail root "
+                         "(e.g. 'Drafts'): check 'drafts_folder' in the config")
+    root_real = Path(root).resolve()
+    target = Path(root).joinpath(*parts)
+    if not target.resolve().is_relative_to(root_real):
+        raise DraftError(f"drafts folder {target} leads outside the mail root {root_real} (a symlink?)")
+    return target
+
+
+def mail_root(settings: Settings) -> Path:
+    """The maildir root of the configured notmuch database."""
+    if settings.db_path is not None:
+        return Path(settings.db_path).expanduser()
+    from workbench.mail.notmuch_config import config_value, open_readonly
+
+    with open_readonly(settings) as db:
+        return Path(config_value(db, "database.mail_root") or str(db.path))
+
+
+# --- writing ---------------------------------------------------------------------------
+
+def write_draft_file(folder: Path, data: bytes) -> Path:
+    """Write ``data`` into the maildir ``folder``: tmp/ then rename into cur/ with the
+    Draft and Seen flags. Nothing is left behind on failure."""
+    try:
+        ensure_maildir(folder)
+    except OSError as err:
+        raise DraftError(f"cannot create the drafts folder {folder}: {err.strerror or err}") from None
+    name = unique_name()
+    tmp = folder / "tmp" / name
+    final = folder / "cur" / f"{name}:2,DS"
+    try:
+        with open(tmp, "xb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.rename(tmp, final)
+    except OSError as err:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise DraftError(f"cannot write the draft into {folder}: {err.strerror or err}") from None
+    return final
+
+
+def write_eml(out_dir: Path, name: str, data: bytes) -> Path:
+    """``--out DIR``: the draft as ``DIR/<name>`` (``-2``, ``-3`` … when taken)."""
+    out_dir = Path(out_dir).expanduser()
+    safe = Path(name).name
+    if not safe or safe in (".", "..") or safe != name:
+        raise DraftError(f"not a plain file name: {name!r}")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise DraftError(f"cannot create {out_dir}: {err.strerror or err} (check --out)") from None
+    stem, dot, ext = safe.rpartition(".")
+    if not dot:
+        stem, ext = safe, "eml"
+    for n in range(1, 1000):
+        path = out_dir / (f"{stem}.{ext}" if n == 1 else f"{stem}-{n}.{ext}")
+        try:
+            with open(path, "xb") as fh:
+                fh.write(data)
+            return path
+        except FileExistsError:
+            continue
+        except OSError as err:
+            raise DraftError(f"cannot write {path}: {err.strerror or err} (check --out)") from None
+    raise DraftError(f"too many drafts named {stem} in {out_dir}")
+
+
+def draft_msgid(data: bytes) -> str:
+    headers = BytesHeaderParser(policy=policy.compat32).parsebytes(data)
+    value = str(headers.get("Message-ID", "") or "").strip()
+    if not value:
+        raise DraftError("the draft has no Message-ID header")
+    return value.strip("<>").strip()
+
+
+# --- indexing ----------------------------------------------------------------------------
+
+_CHILD = r"""
+import json, sys
+import notmuch2
+root, path, config, tags = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+C = notmuch2.Database.CONFIG
+RW = notmuch2.Database.MODE.READ_WRITE
+try:
+    if config == ":search:":
+        try:
+            db = notmuch2.Database(root, mode=RW, config=C.SEARCH)
+        except notmuch2.NoConfigError:
+            db = notmuch2.Database(root, mode=RW, config=C.EMPTY)
+    elif config == ":empty:":
+        db = notmuch2.Database(root, mode=RW, config=C.EMPTY)
+    else:
+        db = notmuch2.Database(root, mode=RW, config=config)
+except Exception as err:
+    print(json.dumps({"error": f"{type(err).__name__}: {err}"}), flush=True)
+    sys.exit(3)
+print(json.dumps({"opened": True}), flush=True)
+try:
+    with db.atomic():
+        msg, dup = db.add(path, sync_flags=False)
+        for tag in tags:
+            if tag.startswith("-"):
+                msg.tags.discard(tag[1:])
+            else:
+                msg.tags.add(tag.lstrip("+"))
+        thread = msg.threadid
+    print(json.dumps({"indexed": True, "thread": thread, "duplicate": bool(dup)}), flush=True)
+except Exception as err:
+    print(json.dumps({"error": f"{type(err).__name__}: {err}"}), flush=True)
+    sys.exit(4)
+finally:
+    db.close()
+"""
+
+
+def _read_line(proc: subprocess.Popen, deadline: float) -> str | None:
+    """One line of the child's stdout, or None when the deadline passes first."""
+    assert proc.stdout is not None
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ)
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            if sel.select(timeout=left):
+                return proc.stdout.readline().decode("utf-8", "replace")
+    finally:
+        sel.close()
+
+
+def index_draft(root: Path, path: Path, config: str, tags=DRAFT_TAGS,
+                lock_timeout: float = LOCK_TIMEOUT) -> tuple[bool, str | None, str | None]:
+    """(indexed, thread id, problem) for a file already inside ``root``."""
+    args = [sys.executable, "-c", _CHILD, str(root), str(path), config, json.dumps(list(tags))]
+    try:
+        # Unbuffered: the first line is read by hand, the rest by communicate(), which reads
+        # the raw pipe; a buffered reader could hide the rest of the output from it.
+        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0,
+                                stdin=subprocess.DEVNULL)
+    except OSError as err:
+        return False, None, f"cannot start the indexer: {err.strerror or err}"
+    try:
+        first = _read_line(proc, time.monotonic() + lock_timeout + 2.0)  # + interpreter start-up
+        if first is None:
+            proc.kill()
+            proc.wait()
+            return False, None, (f"the notmuch database is locked by another writer (a running "
+                                 f"'notmuch new'?) and stayed locked for {lock_timeout:g}s")
+        try:
+            out, err = proc.communicate(timeout=INDEX_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            return False, None, "indexing the draft did not finish"
+        err = err.decode("utf-8", "replace")
+        lines = [first] + out.decode("utf-8", "replace").splitlines()
+        result: dict = {}
+        for line in lines:
+            try:
+                result.update(json.loads(line))
+            except (ValueError, TypeError):
+                continue
+        if result.get("indexed"):
+            return True, result.get("thread"), None
+        problem = result.get("error") or (err.strip().splitlines() or ["the indexer failed"])[-1]
+        return False, None, f"notmuch could not index the draft ({problem})"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def save_draft(data: bytes, settings: Settings | Path, folder: str | None = None, *,
+               lock_timeout: float = LOCK_TIMEOUT) -> SavedDraft:
+    """Write ``data`` into the Drafts folder of the notmuch database and index it.
+
+    ``settings`` is the run's Settings (database as configured) or a database root. A
+    write failure raises DraftError; an indexing failure (locked database …) does not:
+    the draft file is kept and ``warning`` says what to do."""
+    msgid = draft_msgid(data)
+    if isinstance(settings, Settings):
+        try:
+            root = mail_root(settings)
+        except StoreError as err:
+            raise DraftError(f"cannot save the draft: {err}") from None
+        config = str(settings.notmuch_config) if settings.notmuch_config else ":search:"
+        folder = folder or settings.drafts_folder
+    else:
+        root, config = Path(settings), ":empty:"
+        folder = folder or "Drafts"
+    if not root.is_dir():
+        raise DraftError(f"mail root {root} does not exist: cannot save the draft there (check --db)")
+    target = write_draft_file(drafts_dir(root, folder), data)
+    ok, thread, problem = index_draft(root, target.resolve(), config, lock_timeout=lock_timeout)
+    if ok:
+        return SavedDraft(target, msgid, True, None, thread)
+    warning = (f"{problem}; the draft is kept at {target} — index it later with "
+               f"'notmuch new && notmuch tag +draft -inbox -unread -- id:{msgid}'")
+    return SavedDraft(target, msgid, False, warning)
+

@@ -1,0 +1,328 @@
+"""Reading RFC 5322 headers straight from raw bytes.
+
+The email package parses every header of every message into objects; a patch mail
+carries 50-150 header lines (Received:, ARC-*, DKIM…) of which the workbench needs ten.
+Splitting the header block with ``bytes.split`` and decoding only the wanted fields is
+what makes a cold load of a large store take seconds rather than minutes (DESIGN.md,
+"Facts worth knowing"). Everything here is tolerant: mail from the wild has raw 8-bit
+headers, broken encoded words and addresses without domains, and none of that may stop
+a load.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import re
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+
+from workbench.model import Person
+
+WANTED = frozenset({
+    b"message-id", b"subject", b"from", b"reply-to", b"x-original-from", b"date",
+    b"in-reply-to", b"references", b"to", b"cc", b"content-type",
+    b"content-transfer-encoding", b"mime-version",
+})
+
+_FOLD = re.compile(rb"\r?\n(?=[ \t])")
+
+
+def split_message(data: bytes) -> tuple[bytes, bytes]:
+    """(header block, body). An mbox ``From `` separator line is dropped; a message
+    without a blank line is all headers."""
+    if data.startswith(b"From "):  # "From:" is a header; "From sender date" is mbox
+        nl = data.find(b"\n")
+        data = data[nl + 1:] if nl >= 0 else b""
+    lf = data.find(b"\n\n")
+    crlf = data.find(b"\r\n\r\n")
+    if crlf >= 0 and (lf < 0 or crlf < lf):
+        end, skip = crlf, 4
+    elif lf >= 0:
+        end, skip = lf, 2
+    else:
+        return data, b""
+    if data[:1] in (b"\n", b"\r"):
+        return b"", data.lstrip(b"\r\n")
+    return data[:end], data[end + skip:]
+
+
+_WANTED_LINE = re.compile(
+    rb"^(" + b"|".join(re.escape(w) for w in sorted(WANTED)) + rb")[ \t]*:(.*(?:\r?\n[ \t].*)*)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_HEADER_LINE = re.compile(rb"^[^\s:][^:\n]*:|^[ \t]", re.MULTILINE)
+
+
+def read_headers(block: bytes, wanted: frozenset[bytes] = WANTED) -> tuple[dict[bytes, list[bytes]], int]:
+    """The wanted headers (lower-cased names → unfolded raw values, in order) and how
+    many lines looked like no header at all. One regex pass finds the wanted fields,
+    so the dozens of Received:/ARC-*/DKIM lines of list mail cost next to nothing."""
+    found: dict[bytes, list[bytes]] = {}
+    for name, value in _WANTED_LINE.findall(block):
+        name = name.lower()
+        if name in wanted:
+            found.setdefault(name, []).append(_FOLD.sub(b" ", value).strip())
+    lines = block.count(b"\n") + 1
+    junk = lines - len(_HEADER_LINE.findall(block)) - block.count(b"\n\n")
+    return found, max(0, junk)
+
+
+def to_text(raw: bytes, problems: list[str], what: str) -> str:
+    """Header bytes as text: ASCII and UTF-8 as they are (raw UTF-8 headers are common
+    and RFC 6532 allows them), anything else as Windows-1252 with a recorded problem."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        problems.append(f"{what} header is not UTF-8; read as Windows-1252")
+        return raw.decode("cp1252", "replace")
+
+
+_ENCODED = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*)\?=")
+_BETWEEN_WORDS = re.compile(r"(\?=)\s+(?==\?)")
+_Q_HEX = re.compile(r"=([0-9A-Fa-f]{2})")
+
+
+def lookup_charset(name: str) -> str | None:
+    """A Python codec name for a MIME charset, or None when unknown."""
+    name = name.strip().strip('"').split("*", 1)[0].strip().lower()
+    if not name:
+        return None
+    if name in ("unknown-8bit", "x-unknown", "unknown"):
+        return None
+    try:
+        return codecs.lookup(name).name
+    except (LookupError, ValueError, TypeError):
+        return None
+
+
+def _decode_word(m: re.Match[str], problems: list[str]) -> str:
+    charset, kind, text = m.group(1), m.group(2).lower(), m.group(3)
+    try:
+        if kind == "b":
+            raw = base64.b64decode(text + "=" * (-len(text) % 4))
+        else:
+            raw = _Q_HEX.sub(lambda h: chr(int(h.group(1), 16)), text.replace("_", " ")).encode("latin-1")
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        problems.append(f"undecodable encoded word {m.group(0)[:40]!r}")
+        return m.group(0)
+    codec = lookup_charset(charset)
+    if codec is None:
+        problems.append(f"unknown charset {charset[:30]!r} in a header; read as UTF-8")
+        codec = "utf-8"
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError:
+        problems.append(f"header not valid {charset[:30]}; read as UTF-8")
+        return raw.decode("utf-8", "replace")
+
+
+def decode_words(text: str, problems: list[str]) -> str:
+    """RFC 2047 encoded words decoded; whitespace between adjacent words dropped."""
+    if "=?" not in text:
+        return text
+    text = _BETWEEN_WORDS.sub(r"\1", text)
+    return _ENCODED.sub(lambda m: _decode_word(m, problems), text)
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- addresses ---------------------------------------------------------------------------
+
+_ADDRESS_ITEM = re.compile(
+    r"""(?:"(?:[^"\\]|\\.)*"?     # a quoted name (an unterminated one runs to the end)
+        | <[^>]*>?                  # an address in angle brackets
+        | \([^)]*\)?                # a comment
+        | =\?[^?\s]+\?[bBqQ]\?[^?]*\?=  # an encoded word (may hide a comma)
+        | [^,;"<(=]+ | =            # anything else
+      )+""",
+    re.VERBOSE,
+)
+
+
+def _split_addresses(text: str) -> list[str]:
+    """Split an address list on commas outside quotes, <>, () and encoded words."""
+    return [p.strip() for p in _ADDRESS_ITEM.findall(text) if p.strip()]
+
+
+_COMMENT = re.compile(r"\(([^()]*)\)")
+_BARE = re.compile(r"[^\s<>()\",;]+@[^\s<>()\",;]+")
+
+
+def _clean_name(name: str, problems: list[str]) -> str:
+    name = name.strip()
+    if len(name) >= 2 and name[0] == '"' and name[-1] == '"':
+        name = name[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    name = decode_words(name, problems)
+    return one_line(name.strip().strip('"').strip("'").strip())
+
+
+_PEOPLE: dict[str, Person | None] = {}
+"""Addresses repeat endlessly on a list (every Cc of every reply): parse each once.
+Only results that raised no problem are remembered, so problems are never lost."""
+
+
+def parse_person(text: str, problems: list[str]) -> Person | None:
+    """One address (``Name <a@b>``, ``a@b (Name)``, ``a@b``); None when there is none."""
+    try:
+        return _PEOPLE[text]
+    except KeyError:
+        pass
+    mine: list[str] = []
+    person = _parse_person(text, mine)
+    if mine:
+        problems.extend(mine)
+    else:
+        if len(_PEOPLE) > 100_000:
+            _PEOPLE.clear()
+        _PEOPLE[text] = person
+    return person
+
+
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _parse_person(text: str, problems: list[str]) -> Person | None:
+    person = _parse_person_raw(text, problems)
+    if person is not None and (_CONTROLS.search(person.name) or _CONTROLS.search(person.email)):
+        person = Person(" ".join(_CONTROLS.sub(" ", person.name).split()), _CONTROLS.sub("", person.email))
+    return person
+
+
+def _parse_person_raw(text: str, problems: list[str]) -> Person | None:
+    text = text.strip()
+    if not text:
+        return None
+    lt = text.rfind("<")
+    if lt >= 0:
+        gt = text.find(">", lt)
+        email = text[lt + 1: gt if gt >= 0 else len(text)].strip()
+        name = text[:lt]
+        # "group: Name <a>" — a group label, not part of the name
+        if ":" in name and '"' not in name and "=?" not in name:
+            name = name.split(":", 1)[1]
+        name = _COMMENT.sub(" ", name) if name.strip() else name
+        if " " in email:
+            email = "".join(email.split())
+        person = Person(_clean_name(name, problems), email.lower())
+    else:
+        m = _BARE.search(text)
+        if m:
+            comment = _COMMENT.search(text[m.end():])
+            name = comment.group(1) if comment else text[: m.start()]
+            person = Person(_clean_name(name, problems), m.group(0).lower())
+        else:
+            name = _clean_name(_COMMENT.sub(" ", text), problems)
+            if not name or name.endswith(":"):
+                return None
+            person = Person(name, "")
+    if not person.name and not person.email:
+        return None
+    return person
+
+
+def parse_addresses(text: str, problems: list[str], limit: int = 200) -> tuple[Person, ...]:
+    """Every person of an address list (To, Cc), at most ``limit`` of them."""
+    out: list[Person] = []
+    for part in _split_addresses(text):
+        if ":" in part and "<" not in part.split(":", 1)[0] and '"' not in part.split(":", 1)[0] \
+                and "@" not in part.split(":", 1)[0]:
+            part = part.split(":", 1)[1]  # "undisclosed-recipients:" group label
+        person = parse_person(part, problems)
+        if person is not None:
+            if len(out) >= limit:
+                if limit > 1:
+                    problems.append(f"address list cut at {limit} entries")
+                break
+            out.append(person)
+    return tuple(out)
+
+
+# --- message ids and dates ---------------------------------------------------------------
+
+_ANGLE_ID = re.compile(r"<([^<>]*)>")
+_BARE_ID = re.compile(r"[^\s<>,;\"()]+@[^\s<>,;\"()]+")
+MAX_ID = 998  # the longest line RFC 5322 allows; anything longer is garbage
+
+
+def _clean_id(text: str) -> str | None:
+    text = "".join(text.split())
+    if not text or len(text) > MAX_ID or not text.isprintable():
+        return None
+    return text
+
+
+def message_ids(text: str) -> list[str]:
+    """Every message-id in a References/In-Reply-To value, in order. Ids in angle
+    brackets are taken; without any, bare ``local@domain`` tokens are."""
+    ids = [i for i in (_clean_id(m) for m in _ANGLE_ID.findall(text)) if i]
+    if ids:
+        return ids
+    return [i for i in (_clean_id(m) for m in _BARE_ID.findall(text)) if i]
+
+
+def first_id(text: str) -> str | None:
+    ids = message_ids(text)
+    return ids[0] if ids else None
+
+
+def parse_date(text: str, problems: list[str]) -> datetime | None:
+    """A timezone-aware datetime, or None (with a problem) for missing or garbage."""
+    text = one_line(text)
+    if not text:
+        problems.append("empty Date header")
+        return None
+    try:
+        value = parsedate_to_datetime(text)
+    except (ValueError, TypeError, IndexError, OverflowError, OSError, AttributeError):
+        problems.append(f"unparseable Date {text[:60]!r}")
+        return None
+    if value is None:
+        problems.append(f"unparseable Date {text[:60]!r}")
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    try:
+        value.astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        problems.append(f"Date out of range {text[:60]!r}")
+        return None
+    return value
+
+
+# --- Content-Type ------------------------------------------------------------------------
+
+def content_type(raw: str) -> tuple[str, dict[str, str]]:
+    """(lower-cased type/subtype, params); 'text/plain' when absent or malformed."""
+    parts = _split_params(raw)
+    ctype = parts[0].strip().lower() if parts else ""
+    if "/" not in ctype:
+        ctype = "text/plain"
+    params: dict[str, str] = {}
+    for p in parts[1:]:
+        if "=" in p:
+            key, _, value = p.partition("=")
+            value = value.strip()
+            if len(value) >= 2 and value[0] == value[-1] == '"':
+                value = value[1:-1]
+            params[key.strip().lower()] = value
+    return ctype, params
+
+
+def _split_params(raw: str) -> list[str]:
+    out: list[str] = []
+    cur: list[str] = []
+    quote = False
+    for c in raw:
+        if c == '"':
+            quote = not quote
+        if c == ";" and not quote:
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(c)
+    out.append("".join(cur))
+    return out

@@ -1,0 +1,149 @@
+"""Read-only questions to the notmuch database, answered with plain values.
+
+Everything is copied out of notmuch2 objects while the database is open (iterating a
+query after its database closed aborts the process), so callers get lists of strings and
+ints, never notmuch objects. Only From/Subject/Message-ID are cheap to ask notmuch for;
+message bodies and the other headers are read from the files (``workbench.mail.parse``).
+
+A reader can meet Xapian's DatabaseModifiedError when ``notmuch new`` commits twice
+while it reads; the cure is to reopen and read again, which ``snapshot`` does.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import notmuch2
+
+from workbench.config import Settings
+from workbench.errors import StoreError
+from workbench.mail.notmuch_config import exclude_tags, open_database
+from workbench.model import LoadProblem
+
+T = TypeVar("T")
+RETRIES = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """notmuch's database revision: ``rev`` grows with every commit; a different
+    ``uuid`` means a different (or rebuilt) database where revisions mean nothing."""
+
+    rev: int
+    uuid: str
+
+
+@dataclass(slots=True)
+class Listing:
+    """What a query matched, with the revision it was read at."""
+
+    db_path: str
+    revision: Revision
+    entries: list[tuple[str, str]]  # (message-id, path of its first existing file)
+    problems: list[LoadProblem] = field(default_factory=list)
+
+
+def revision(db: notmuch2.Database) -> Revision:
+    rev = db.revision()
+    uuid = rev.uuid.decode("ascii", "replace") if isinstance(rev.uuid, bytes) else str(rev.uuid)
+    return Revision(int(rev.rev), uuid)
+
+
+def _messages(db: notmuch2.Database, query: str, exclude: list[str]):
+    return db.messages(query, exclude_tags=exclude or None)
+
+
+def list_messages(db: notmuch2.Database, query: str, exclude: list[str] | None = None,
+                  problems: list[LoadProblem] | None = None) -> list[tuple[str, str]]:
+    """(message-id, file path) of every message matching ``query``. A message indexed
+    with several files (the same mail in two folders) is listed once, with a file that
+    still exists when the first one is gone."""
+    out: list[tuple[str, str]] = []
+    for msg in _messages(db, query, exclude or []):
+        msgid = msg.messageid
+        try:
+            path = os.fsdecode(bytes(msg.pathb))
+        except notmuch2.NotmuchError:
+            if problems is not None:
+                problems.append(LoadProblem("", "notmuch lists no file for this message", str(msgid)))
+            continue
+        out.append((str(msgid), path))
+    return out
+
+
+def other_files(db: notmuch2.Database, msgid: str) -> list[str]:
+    """Every file notmuch knows for ``msgid`` (for when the first one was deleted)."""
+    try:
+        msg = db.find(msgid)
+    except LookupError:
+        return []
+    return [os.fsdecode(bytes(p)) for p in msg.filenamesb()]
+
+
+def count_messages(db: notmuch2.Database, query: str, exclude: list[str] | None = None) -> int:
+    return db.count_messages(query, exclude_tags=exclude or None)
+
+
+def with_database(settings: Settings, read: Callable[[notmuch2.Database], T], query: str = "") -> T:
+    """Open read-only, run ``read``, close; reopen and rerun when Xapian reports that
+    the database changed underneath (a concurrent ``notmuch new``). A query that keeps
+    failing is reported as a query error: that is by far its usual cause."""
+    last: Exception | None = None
+    for _attempt in range(RETRIES):
+        db = open_database(settings)
+        try:
+            return read(db)
+        except (notmuch2.XapianError, notmuch2.QuerySyntaxError) as err:
+            last = err
+        finally:
+            db.close()
+    message = " ".join(str(last).split()) if last else "unknown error"
+    if query:
+        raise StoreError(
+            f"notmuch could not run the query {query!r} ({message}): check its syntax "
+            "(--query / --since, see 'man notmuch-search-terms')"
+        )
+    raise StoreError(f"notmuch kept failing while reading the database ({message}); retry later")
+
+
+def snapshot(settings: Settings, query: str) -> Listing:
+    """The messages matching ``query`` and the revision they were read at, consistently."""
+
+    def read(db: notmuch2.Database) -> Listing:
+        problems: list[LoadProblem] = []
+        rev = revision(db)
+        entries = list_messages(db, query, exclude_tags(db), problems)
+        return Listing(db_path=str(db.path), revision=rev, entries=entries, problems=problems)
+
+    return with_database(settings, read, query)
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """The cheap facts that tell whether a cached answer for ``query`` still holds."""
+
+    db_path: str
+    revision: Revision
+    count: int | None = None  # messages matching the query (when asked)
+    changed: int | None = None  # of those, changed since the ``since`` revision
+
+
+def probe(settings: Settings, query: str, since: Revision | None = None) -> Probe:
+    """Revision, and when ``since`` is the same database: how many messages match now and
+    how many of them changed after ``since`` (``lastmod:N..``). Xapian answers both
+    without a single message being read in Python."""
+
+    def read(db: notmuch2.Database) -> Probe:
+        rev = revision(db)
+        path = str(db.path)
+        if since is None or since.uuid != rev.uuid or since.rev == rev.rev or since.rev > rev.rev:
+            return Probe(path, rev)
+        exclude = exclude_tags(db)
+        count = count_messages(db, query, exclude)
+        changed = count_messages(db, f"({query}) and lastmod:{since.rev + 1}..{rev.rev}", exclude)
+        return Probe(path, rev, count, changed)
+
+    return with_database(settings, read, query)

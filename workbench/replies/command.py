@@ -1,0 +1,58 @@
+"""``vfio-workbench --draft KIND --series ID [--section NAME] [--out DIR | --save]``.
+
+Prints the draft (stdout), writes it as a .eml file, or saves it into notmuch's Drafts
+folder. Exit status: 0 done; 2 a usage problem (unknown series, a kind that does not
+apply — the message lists what does); 1 the draft was saved but could not be indexed
+(the file is kept and the message says where).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from workbench.config import Settings
+from workbench.errors import DraftError
+from workbench.text import sanitize
+
+EXIT_OK = 0
+EXIT_NOT_INDEXED = 1
+
+
+def run_draft(settings: Settings, *, kind: str, series_id: str, section: str | None = None,
+              out_dir: Path | None = None, save: bool = False, lock_timeout: float | None = None) -> int:
+    from workbench.mail.drafts import LOCK_TIMEOUT, save_draft, write_eml
+    from workbench.pipeline import build_workbench
+    from workbench.replies.compose import compose
+    from workbench.replies.kinds import available_kinds
+
+    wb = build_workbench(settings)
+    judged = wb.find(series_id.removeprefix("id:"))
+    if judged is None:
+        raise DraftError(f"no series with id {series_id!r} in the store (ids: --report --format json --all)")
+    try:
+        draft = compose(kind, judged, wb.context, section=section, settings=settings)
+    except DraftError as err:
+        offers = available_kinds(judged, wb.context)
+        useful = ", ".join(o.kind + (f" --section {o.section!r}" if o.section else "") for o in offers)
+        raise DraftError(f"{err} (this series can use: {useful})") from None
+    for note in draft.notes:
+        print(f"vfio-workbench: note: {note}", file=sys.stderr)
+    data = draft.as_bytes()
+    if out_dir is not None:
+        path = write_eml(out_dir, draft.file_name(), data)
+        print(f"wrote {path}")
+        return EXIT_OK
+    if save:
+        saved = save_draft(data, settings, lock_timeout=LOCK_TIMEOUT if lock_timeout is None else lock_timeout)
+        if not saved.indexed:
+            print(f"vfio-workbench: {saved.warning}", file=sys.stderr)
+            return EXIT_NOT_INDEXED
+        print(f"saved draft {saved.msgid} to {saved.path} (tags +draft -inbox -unread)")
+        return EXIT_OK
+    text = data.decode("utf-8", errors="replace")
+    if sys.stdout.isatty():
+        text = sanitize(text)
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    return EXIT_OK

@@ -1,0 +1,235 @@
+"""The Textual workbench: loads the store in a worker and hosts the screens.
+
+Loading runs in a thread worker (``build_workbench`` does notmuch and file I/O), reporting
+progress back through ``call_from_thread``, so the list answers keys while a large store
+loads; ``r`` runs the same worker again, and the cache makes that cheap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from workbench.config import DEFAULT_QUERY, Settings
+from workbench.errors import WorkbenchError
+from workbench.kernel.maintainers import Maintainers
+from workbench.pipeline import Judged, Progress, Workbench, build_workbench
+from workbench.tui import keymap as keymaps
+from workbench.tui.diffs import Owner, PatchDiff, load_patch_diffs, owners_for, warm_highlighter
+from workbench.tui.memory import freeze_heap
+from workbench.tui.screens.help import HelpScreen
+from workbench.tui.screens.hunks import HunkScreen
+from workbench.tui.screens.query import QueryScreen
+from workbench.tui.screens.series_list import SeriesListScreen
+from workbench.tui.screens.series_view import SeriesScreen
+from workbench.tui.screens.thread import ThreadScreen
+from workbench.tui.screens.versions import VersionsScreen
+from workbench.tui.widgets.line_view import LineView
+
+Loader = Callable[[Settings, Progress], Workbench]
+
+_DIFF_CACHE = 8
+
+
+class WorkbenchApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "vfio-workbench"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("r", "reload", "Reload", id="app.reload"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.commands"),
+    ]
+
+    def __init__(self, settings: Settings, *, keymap: str | None = None,
+                 loader: Loader | None = None) -> None:
+        super().__init__()
+        _start_resource_tracker()
+        self.settings = settings
+        self.keymap_name = keymap or settings.keymap
+        self.keymap, self.keymap_files = keymaps.load_keymap(self.keymap_name)
+        keymaps.validate(self.keymap, binding_scopes(), origin=f"keymap {self.keymap_files[-1]}")
+        self._loader: Loader = loader or build_workbench
+        self.workbench: Workbench | None = None
+        self.load_error: str | None = None
+        self.load_seconds: float | None = None
+        self.loaded = asyncio.Event()  # set after each load, successful or not
+        self.list_screen = SeriesListScreen()
+        self._diffs: OrderedDict[str, tuple[list[PatchDiff], dict[str, Owner]]] = OrderedDict()
+        self._diffs_lock = threading.Lock()  # the series view reads diffs in a worker thread
+
+    @property
+    def maintainers(self) -> Maintainers | None:
+        return self.workbench.context.maintainers if self.workbench else None
+
+    def on_mount(self) -> None:
+        self.set_keymap(self.keymap)
+        self.push_screen(self.list_screen)
+        self.start_load()
+
+    # -- loading --------------------------------------------------------------------
+
+    def start_load(self) -> None:
+        self.loaded.clear()
+        self.list_screen.set_loading(0, 0)
+        self._load()
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load(self) -> None:
+        started = time.perf_counter()
+
+        def progress(done: int, total: int) -> None:
+            self.call_from_thread(self.list_screen.set_loading, done, total)
+
+        try:
+            warm_highlighter()
+            workbench = self._loader(self.settings, progress)
+        except WorkbenchError as err:
+            self.call_from_thread(self._finish_load, None, str(err), started)
+            return
+        except Exception as err:  # noqa: BLE001 — show it, never a traceback over the UI
+            self.call_from_thread(self._finish_load, None, f"internal error: {type(err).__name__}: {err}", started)
+            return
+        self.call_from_thread(self._finish_load, workbench, None, started)
+
+    def _finish_load(self, workbench: Workbench | None, error: str | None, started: float) -> None:
+        self.load_seconds = time.perf_counter() - started
+        self.load_error = error
+        if workbench is not None:
+            self.workbench = workbench
+            self._diffs.clear()
+        self.list_screen.set_workbench(self.workbench if error is None else None, error)
+        freeze_heap()
+        self.loaded.set()
+
+    def action_reload(self) -> None:
+        self.start_load()
+
+    def ask_query(self) -> None:
+        def chosen(query: str | None) -> None:
+            if query is None:
+                return
+            self.settings = self.settings.with_overrides(query=query or DEFAULT_QUERY)
+            self.start_load()
+
+        self.push_screen(QueryScreen(self.settings.query or DEFAULT_QUERY), chosen)
+
+    # -- screens --------------------------------------------------------------------
+
+    def patch_diffs(self, judged: Judged) -> tuple[list[PatchDiff], dict[str, Owner]]:
+        """Parsed diffs of a series, kept for the last few series opened (the series view
+        and the hunk view show the same diffs)."""
+        key = judged.series.id
+        with self._diffs_lock:
+            if key in self._diffs:
+                self._diffs.move_to_end(key)
+                return self._diffs[key]
+            value = (load_patch_diffs(judged), owners_for(judged, self.maintainers))
+            self._diffs[key] = value
+            if len(self._diffs) > _DIFF_CACHE:
+                self._diffs.popitem(last=False)
+            return value
+
+    def open_series(self, judged: Judged) -> None:
+        self.push_screen(SeriesScreen(judged))
+
+    def open_hunks(self, judged: Judged, patch: int | None = None) -> None:
+        self.push_screen(HunkScreen(judged, patch))
+
+    def open_thread(self, judged: Judged) -> None:
+        self.push_screen(ThreadScreen(judged, self.workbench))
+
+    def open_versions(self, judged: Judged) -> None:
+        self.push_screen(VersionsScreen(judged))
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(_screen_name(self.screen), help_rows(self, self.screen)))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every binding active on ``screen`` as a named command, then Textual's own."""
+        seen: set[str] = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            name = binding.description or binding.action
+            if binding.action == "command_palette" or name in seen:
+                continue
+            seen.add(name)
+            yield SystemCommand(name, f"{self.get_key_display(binding)} · {binding.id or binding.action}",
+                                partial(self.run_action, binding.action, active.node))
+        yield from super().get_system_commands(screen)
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker while stderr is still the real one.
+
+    The loader parses in a process pool; the tracker it needs is started lazily and is
+    handed ``sys.stderr.fileno()``, which Textual's output capture does not have once
+    the app runs ("bad value(s) in fds_to_keep"). Started here, it is simply reused.
+    """
+    try:
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+    except (OSError, ValueError, ImportError):
+        pass  # the loader then parses serially
+
+
+def _screen_name(screen: Screen) -> str:
+    return {SeriesListScreen: "series list", SeriesScreen: "series", HunkScreen: "hunks",
+            ThreadScreen: "thread", VersionsScreen: "versions"}.get(type(screen), type(screen).__name__)
+
+
+def help_rows(app: App, screen: Screen) -> list[tuple[str, str, str]]:
+    """(keys, description, id) for every binding active on ``screen``; keys bound to the
+    same binding are shown together."""
+    by_id: dict[str, tuple[list[str], str, int]] = {}
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        ident = binding.id or binding.action
+        group = 2 if not binding.id else 1 if ident.startswith("app.") else 0
+        keys, _, _ = by_id.setdefault(ident, ([], binding.description or binding.action, group))
+        display = app.get_key_display(binding)
+        if display not in keys:
+            keys.append(display)
+    ordered = sorted(by_id.items(), key=lambda kv: (kv[1][2], kv[0]))
+    return [(" ".join(keys), desc, ident) for ident, (keys, desc, _group) in ordered]
+
+
+def bindings_of(*classes: type) -> tuple[Binding, ...]:
+    """The id'd bindings a class declares, its bases' included."""
+    out: list[Binding] = []
+    for cls in classes:
+        for klass in reversed(cls.__mro__):
+            declared = klass.__dict__.get("BINDINGS")
+            if declared:
+                out.extend(b for b in Binding.make_bindings(declared) if b.id)
+    return tuple(dict.fromkeys(out))
+
+
+def binding_scopes() -> list[keymaps.Scope]:
+    """The sets of bindings live at the same time, for the keymap clash check."""
+    base = bindings_of(WorkbenchApp)
+    lines = (bindings_of(LineView),)
+    return [
+        keymaps.Scope("series list", base, bindings_of(SeriesListScreen)),
+        keymaps.Scope("series view", base, bindings_of(SeriesScreen), lines),
+        keymaps.Scope("hunk view", base, bindings_of(HunkScreen), lines),
+        keymaps.Scope("thread view", base, bindings_of(ThreadScreen), lines),
+        keymaps.Scope("versions", base, bindings_of(VersionsScreen)),
+        keymaps.Scope("help", base, bindings_of(HelpScreen)),
+        keymaps.Scope("query", (), bindings_of(QueryScreen)),
+    ]

@@ -1,0 +1,263 @@
+"""The morning view: every current variant-driver series and what it still needs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
+
+from workbench.pipeline import Judged, Workbench
+from workbench.text import one_line
+from workbench.tui import listing, render
+from workbench.tui.listing import Quick, SortKey
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
+
+_QUICK_KEYS = [Quick.ALL, Quick.PARENT, Quick.REVIEW, Quick.DOCS, Quick.INCOMPLETE, Quick.MINE]
+
+
+def _tail(path: str, parts: int = 2) -> str:
+    """The last components of a path: enough to tell which file, stable across machines."""
+    bits = [b for b in path.replace("\\", "/").split("/") if b]
+    return "/".join(bits[-parts:]) if bits else path
+
+
+class SeriesListScreen(Screen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Open", id="list.open"),
+        Binding("slash", "filter", "Filter", id="list.filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="list.clear"),
+        Binding("colon", "query", "Query", id="list.query"),
+        Binding("o", "cycle_sort", "Sort", id="list.sort"),
+        Binding("O", "reverse_sort", "Reverse sort", show=False, id="list.sort-reverse"),
+        Binding("a", "toggle_all", "All/current", id="list.all"),
+        Binding("0", "quick('all')", "All", show=False, id="list.quick-all"),
+        Binding("1", "quick('needs parent ack')", "Needs parent ack", show=False, id="list.quick-parent"),
+        Binding("2", "quick('needs review')", "Needs review", show=False, id="list.quick-review"),
+        Binding("3", "quick('needs docs')", "Needs docs", show=False, id="list.quick-docs"),
+        Binding("4", "quick('incomplete')", "Incomplete", show=False, id="list.quick-incomplete"),
+        Binding("5", "quick('mine to act on')", "Mine to act on", show=False, id="list.quick-mine"),
+        Binding("down", "cursor('down')", "Next series", show=False, id="list.down"),
+        Binding("up", "cursor('up')", "Previous series", show=False, id="list.up"),
+        Binding("home", "cursor('top')", "First series", show=False, id="list.top"),
+        Binding("end", "cursor('bottom')", "Last series", show=False, id="list.bottom"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="series-list")
+        self.quick = Quick.ALL
+        self.sort = SortKey.DATE
+        self.reverse = False
+        self.show_all = False
+        self.shown: list[Judged] = []
+        self._workbench: Workbench | None = None
+        self._error: str | None = None
+        self._loading: tuple[int, int] | None = None
+        self._ready = False  # columns exist: updates can go to the widgets
+
+    @property
+    def wb_app(self) -> "WorkbenchApp":
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="list-head")
+        yield Input(placeholder="filter: title, author, driver (enter: done, esc: clear)", id="filter")
+        with Horizontal(id="load-row"):
+            yield Static("loading mail…", id="load-label")
+            yield ProgressBar(id="load-progress", show_eta=False)
+        table: DataTable = DataTable(id="series", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static(id="list-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_all = self.wb_app.settings.show_all
+        table = self.query_one("#series", DataTable)
+        table.add_column(render.marks_header(listing.LIST_CHECKS), key="marks")
+        table.add_column("driver", key="driver")
+        table.add_column("title", key="title", width=60)
+        table.add_column("version", key="version")
+        table.add_column("author", key="author", width=24)
+        table.add_column("date", key="date")
+        table.add_column("patches", key="patches")
+        table.add_column("A/R/T", key="counts")
+        self.query_one("#filter", Input).display = False
+        table.focus()
+        self._ready = True
+        if self._loading is not None:
+            self.set_loading(*self._loading)
+        else:
+            self.set_workbench(self._workbench, self._error)
+
+    # -- data -----------------------------------------------------------------------
+
+    def set_loading(self, done: int, total: int) -> None:
+        self._loading = (done, total)
+        if not self._ready:
+            return  # on_mount shows it
+        row = self.query_one("#load-row")
+        row.display = True
+        bar = self.query_one("#load-progress", ProgressBar)
+        bar.update(total=total or None, progress=done)
+        label = f"loading mail… {done}/{total}" if total else "loading mail…"
+        self.query_one("#load-label", Static).update(label)
+
+    def set_workbench(self, workbench: Workbench | None, error: str | None = None) -> None:
+        self._workbench = workbench
+        self._error = error
+        self._loading = None
+        if not self._ready:
+            return
+        self.query_one("#load-row").display = False
+        self.refresh_rows()
+
+    def refresh_rows(self, keep: str | None = None) -> None:
+        table = self.query_one("#series", DataTable)
+        if keep is None and self.shown and table.row_count:
+            keep = self.current_id()
+        table.clear()
+        wb = self._workbench
+        text = self.query_one("#filter", Input).value
+        self.shown = [] if wb is None else listing.select(
+            wb, show_all=self.show_all, quick=self.quick, text=text, sort=self.sort, reverse=self.reverse)
+        for judged in self.shown:
+            self._add_row(table, judged, wb)  # type: ignore[arg-type]
+        if keep:
+            for i, judged in enumerate(self.shown):
+                if judged.series.id == keep:
+                    table.move_cursor(row=i, animate=False)
+                    break
+        self._update_head()
+        self._update_status()
+
+    def _add_row(self, table: DataTable, judged: Judged, wb: Workbench) -> None:
+        s = judged.series
+        faded = "dim" if not judged.current or not judged.in_scope else ""
+        present = f"{len(s.present)}/{s.expected}"
+        table.add_row(
+            render.marks(judged.checks, listing.LIST_CHECKS),
+            Text(one_line(",".join(judged.drivers) or "-"), style=faded or "magenta"),
+            Text(one_line(s.title), style=faded),
+            Text(listing.version_label(judged, wb), style=faded or ("yellow" if s.superseded_by else "")),
+            Text(one_line(s.author.name or s.author.email), style=faded),
+            Text(listing.date_label(s.date), style="dim"),
+            Text(present, style="red" if not s.complete else ""),
+            Text(str(listing.trailer_counts(judged))),
+            key=s.id,
+        )
+
+    def current(self) -> Judged | None:
+        table = self.query_one("#series", DataTable)
+        if not self.shown or table.cursor_row < 0 or table.cursor_row >= len(self.shown):
+            return None
+        return self.shown[table.cursor_row]
+
+    def current_id(self) -> str | None:
+        judged = self.current()
+        return judged.series.id if judged else None
+
+    def _update_head(self) -> None:
+        head = Text()
+        head.append(" vfio-workbench ", style="bold reverse")
+        head.append(f"  view: {self.quick.value}", style="bold")
+        head.append(f" · sort: {self.sort.value}{' (reversed)' if self.reverse else ''}")
+        head.append(" · " + ("all series" if self.show_all else "current, in scope"))
+        text = self.query_one("#filter", Input).value
+        if text:
+            head.append(" · filter: ")
+            head.append(one_line(text, 40), style="bold yellow")
+        self.query_one("#list-head", Static).update(head)
+
+    def _update_status(self) -> None:
+        status = Text()
+        wb = self._workbench
+        if self._error:
+            status.append("✗ ", style="bold red")
+            status.append(one_line(self._error), style="red")
+            status.append("   (r: retry, : change the query)", style="dim")
+        elif wb is not None:
+            total = len(wb.judged)
+            hidden = total - len(wb.visible(self.show_all))
+            status.append(f"{len(self.shown)} shown", style="bold")
+            status.append(f" of {total} series")
+            if hidden:
+                status.append(f" ({hidden} superseded or out of scope hidden: a shows them)", style="dim")
+            ctx = wb.context
+            status.append(f" · query: {one_line(ctx.query, 50)}")
+            status.append(f" · MAINTAINERS: {_tail(ctx.maintainers.origin)}")
+            if wb.problems:
+                status.append(f" · {len(wb.problems)} unreadable messages", style="yellow")
+        self.query_one("#list-status", Static).update(status)
+
+    # -- actions --------------------------------------------------------------------
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "series":
+            event.stop()
+            self.action_open()
+
+    def action_open(self) -> None:
+        judged = self.current()
+        if judged is not None:
+            self.wb_app.open_series(judged)
+
+    def action_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.display = True
+        field.focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        had = bool(field.value)
+        field.value = ""
+        field.display = False
+        self.query_one("#series", DataTable).focus()
+        if had:
+            self.refresh_rows()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self.refresh_rows()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            if not event.value:
+                event.input.display = False
+            self.query_one("#series", DataTable).focus()
+
+    def action_query(self) -> None:
+        self.wb_app.ask_query()
+
+    def action_cycle_sort(self) -> None:
+        order = list(SortKey)
+        self.sort = order[(order.index(self.sort) + 1) % len(order)]
+        self.refresh_rows()
+
+    def action_reverse_sort(self) -> None:
+        self.reverse = not self.reverse
+        self.refresh_rows()
+
+    def action_toggle_all(self) -> None:
+        self.show_all = not self.show_all
+        self.refresh_rows()
+
+    def action_quick(self, name: str) -> None:
+        self.quick = Quick(name)
+        self.refresh_rows()
+
+    def action_cursor(self, where: str) -> None:
+        table = self.query_one("#series", DataTable)
+        if where == "down":
+            table.action_cursor_down()
+        elif where == "up":
+            table.action_cursor_up()
+        elif where == "top":
+            table.move_cursor(row=0)
+        elif where == "bottom":
+            table.move_cursor(row=max(0, table.row_count - 1))

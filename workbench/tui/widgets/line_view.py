@@ -1,0 +1,154 @@
+"""A scrolling view of many lines that renders only what is on screen.
+
+Diffs of a 30-patch series run to thousands of lines; a ``Static`` holding all of them
+takes seconds to lay out, while the Line API asks for one line at a time, for the rows
+that are visible. Lines are produced on demand by a ``LineSource`` (so syntax
+highlighting runs only for visible lines) and kept in a small LRU cache, so scrolling
+back and forth does not highlight the same line twice.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import ClassVar, Protocol
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+_CACHE_LINES = 2048
+
+
+class LineSource(Protocol):
+    def __len__(self) -> int: ...
+
+    def line(self, index: int) -> Text: ...
+
+    @property
+    def width(self) -> int: ...
+
+
+class TextLines:
+    """A ready-made list of lines (short content: thread, versions)."""
+
+    def __init__(self, lines: list[Text]) -> None:
+        self._lines = lines
+        self._width = max((ln.cell_len for ln in lines), default=0)
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def line(self, index: int) -> Text:
+        return self._lines[index]
+
+    @property
+    def width(self) -> int:
+        return self._width
+
+
+class LineView(ScrollView, can_focus=True, inherit_bindings=False):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "scroll_down", "Down", show=False, id="scroll.down"),
+        Binding("up", "scroll_up", "Up", show=False, id="scroll.up"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="scroll.page-down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="scroll.page-up"),
+        Binding("home", "scroll_home", "Top", show=False, id="scroll.top"),
+        Binding("end", "scroll_end", "Bottom", show=False, id="scroll.bottom"),
+        Binding("left", "scroll_left", "Left", show=False, id="scroll.left"),
+        Binding("right", "scroll_right", "Right", show=False, id="scroll.right"),
+    ]
+
+    DEFAULT_CSS = """
+    LineView { height: 1fr; }
+    """
+
+    def __init__(self, source: LineSource | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._source: LineSource = source or TextLines([])
+        self._cache: OrderedDict[int, Strip] = OrderedDict()
+        self.renders = 0  # lines produced (not served from cache): for tests and benchmarks
+
+    @property
+    def source(self) -> LineSource:
+        return self._source
+
+    def set_source(self, source: LineSource, *, keep_scroll: bool = False) -> None:
+        self._source = source
+        self._cache.clear()
+        self.virtual_size = Size(max(source.width, 1), len(source))
+        if not keep_scroll:
+            self.scroll_to(0, 0, animate=False, immediate=True)
+        self.refresh()
+
+    def on_mount(self) -> None:
+        self.virtual_size = Size(max(self._source.width, 1), len(self._source))
+
+    def _strip(self, index: int) -> Strip:
+        strip = self._cache.get(index)
+        if strip is not None:
+            self._cache.move_to_end(index)
+            return strip
+        text = self._source.line(index)
+        text.no_wrap = True
+        text.end = ""
+        segments = list(text.render(self.app.console))
+        strip = Strip(segments)
+        self.renders += 1
+        self._cache[index] = strip
+        if len(self._cache) > _CACHE_LINES:
+            self._cache.popitem(last=False)
+        return strip
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        style = self.rich_style
+        if index >= len(self._source):
+            return Strip.blank(width, style)
+        strip = self._strip(index)
+        return strip.crop_extend(scroll_x, scroll_x + width, style).apply_style(style)
+
+    def visible_range(self) -> range:
+        top = int(self.scroll_offset.y)
+        return range(top, min(len(self._source), top + self.scrollable_content_region.height))
+
+    # Key scrolling moves at once: an animated page-down keeps repainting for a quarter
+    # of a second, which reads as lag when a maintainer pages through a long diff.
+
+    def _scroll_by(self, lines: int) -> None:
+        self.scroll_to(y=self.scroll_offset.y + lines, animate=False, immediate=True)
+
+    def action_scroll_down(self) -> None:
+        self._scroll_by(1)
+
+    def action_scroll_up(self) -> None:
+        self._scroll_by(-1)
+
+    def action_page_down(self) -> None:
+        self._scroll_by(max(1, self.scrollable_content_region.height - 1))
+
+    def action_page_up(self) -> None:
+        self._scroll_by(-max(1, self.scrollable_content_region.height - 1))
+
+    def action_scroll_home(self) -> None:
+        self.scroll_to(y=0, animate=False, immediate=True)
+
+    def action_scroll_end(self) -> None:
+        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+
+    def action_scroll_left(self) -> None:
+        self.scroll_to(x=max(0, self.scroll_offset.x - 8), animate=False, immediate=True)
+
+    def action_scroll_right(self) -> None:
+        self.scroll_to(x=self.scroll_offset.x + 8, animate=False, immediate=True)
+
+    def go_to_line(self, index: int) -> None:
+        """Put line ``index`` at the top of the view (as far as scrolling allows)."""
+        self.scroll_to(y=max(0, index), animate=False, immediate=True)
+
+    def plain(self, index: int) -> str:
+        return self._source.line(index).plain
+
