@@ -118,3 +118,15 @@ def test_answers_is_a_heuristic_with_visible_matches():
     assert found["safeguards"] == ["The migration data is verified with a CRC before it is loaded into the device."]
     assert answers("We tested this a lot and it works well.") == {
         "composition": [], "not-otherwise-available": [], "safeguards": []}
+
+
+def test_not_otherwise_available_in_the_wordings_authors_use():
+    """"None of this state is …" and "reachable only through …" are how cover letters say
+    it (the qat cover letters); a sentence that only mentions availability is not."""
+    for said in ("None of this state is otherwise available through vfio-pci.",
+                 "The bank CSRs of a VF are reachable only through the PF's PMISC BAR.",
+                 "The device context is not accessible to the VF driver."):
+        assert answers(said)["not-otherwise-available"] == [said], said
+    for unsaid in ("The state is available in the new migration region.",
+                   "None of these patches change the uAPI."):
+        assert answers(unsaid)["not-otherwise-available"] == [], unsaid

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from workbench.config import Settings
+from workbench.config import DEFAULT_QUERY, Settings
 from workbench.mail.maildir import deliver, index_files
 from workbench.model import Status
 from workbench.pipeline import Judged, Workbench, build_workbench
@@ -398,7 +398,7 @@ def test_query_change_reloads_with_the_new_query(demo_settings: Settings) -> Non
         await pilot.press("colon")
         await pilot.pause()
         field = app.screen.query_one("#query-input", Input)
-        assert field.value == "thread:{subject:vfio}"
+        assert field.value == DEFAULT_QUERY
         field.value = ""
         await pilot.press(*"thread:{subject:pds}")
         await pilot.press("enter")

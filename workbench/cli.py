@@ -65,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     drf.add_argument("--draft", choices=DRAFT_KINDS, metavar="KIND", help=f"write a reply draft: {', '.join(DRAFT_KINDS)}")
     drf.add_argument("--series", metavar="ID", help="series id (message-id of its cover letter or first patch)")
     drf.add_argument("--section", metavar="NAME", help="MAINTAINERS section, for --draft parent-ack")
+    drf.add_argument("--reply-to", metavar="MSGID|N",
+                     help="for --draft reply: the message to answer (a message-id of the series, or patch number N; "
+                          "default: the cover letter, else patch 1)")
+    drf.add_argument("--trailer", choices=("Reviewed-by", "Acked-by", "Tested-by"), metavar="NAME",
+                     help="for --draft reply: add my Reviewed-by, Acked-by or Tested-by")
     out = drf.add_mutually_exclusive_group()
     out.add_argument("--out", type=Path, metavar="DIR", help="write the draft as a .eml file into DIR")
     out.add_argument("--save", action="store_true", help="save the draft into notmuch's Drafts folder")
@@ -136,6 +141,8 @@ def _check_combinations(args: argparse.Namespace) -> None:
         raise ConfigError("--series, --section, --out and --save go with --draft KIND")
     if args.section and args.draft != "parent-ack":
         raise ConfigError("--section goes with --draft parent-ack")
+    if (args.reply_to or args.trailer) and args.draft != "reply":
+        raise ConfigError("--reply-to and --trailer go with --draft reply")
     modes = [name for name, on in (("--report", args.report), ("--draft", args.draft),
                                    ("--screenshot", args.screenshot)) if on]
     if len(modes) > 1:
@@ -156,7 +163,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         from workbench.replies.command import run_draft
 
         return run_draft(settings, kind=args.draft, series_id=args.series, section=args.section,
-                         out_dir=args.out, save=args.save)
+                         out_dir=args.out, save=args.save, reply_to=args.reply_to, trailer=args.trailer)
     if args.screenshot:
         from workbench.tui.launch import run_screenshot
 

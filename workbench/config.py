@@ -18,10 +18,13 @@ from typing import Any
 from workbench.errors import ConfigError
 from workbench.model import Person
 
-# Whole threads in which any message mentions vfio in its subject: this catches the
-# patches of a variant-driver series whose own subject names only the parent driver
-# ("hisi_acc_qm: Move VF PCI device IDs…", "crypto: qat - …") and every reply.
-DEFAULT_QUERY = "thread:{subject:vfio}"
+# Whole threads in which some message mentions vfio in its subject, or some message's text
+# names a path under drivers/vfio/pci (a phrase query: notmuch indexes body positions).
+# The thread part catches the patches of a series whose own subject names only the parent
+# driver ("hisi_acc_qm: Move VF PCI device IDs…", "crypto: qat - …") and every reply; the
+# phrase part catches series whose every subject says "hisi_acc_vfio_pci:", which Xapian
+# indexes as one term that subject:vfio does not match (real hisi v10–v12 postings).
+DEFAULT_QUERY = 'thread:{subject:vfio} or thread:{"drivers/vfio/pci"}'
 
 
 def _xdg(var: str, fallback: str) -> Path:

@@ -70,17 +70,19 @@ def list_messages(db: notmuch2.Database, query: str, exclude: list[str] | None =
             if problems is not None:
                 problems.append(LoadProblem("", "notmuch lists no file for this message", str(msgid)))
             continue
+        if not os.path.exists(path):
+            # one stat per listed message; a gone first copy is common after moving mail
+            # between folders without 'notmuch new', and the other copy is the same mail
+            path = next((p for p in _filenames(msg) if os.path.exists(p)), path)
         out.append((str(msgid), path))
     return out
 
 
-def other_files(db: notmuch2.Database, msgid: str) -> list[str]:
-    """Every file notmuch knows for ``msgid`` (for when the first one was deleted)."""
+def _filenames(msg: notmuch2.Message) -> list[str]:
     try:
-        msg = db.find(msgid)
-    except LookupError:
+        return [os.fsdecode(bytes(p)) for p in msg.filenamesb()]
+    except notmuch2.NotmuchError:
         return []
-    return [os.fsdecode(bytes(p)) for p in msg.filenamesb()]
 
 
 def count_messages(db: notmuch2.Database, query: str, exclude: list[str] | None = None) -> int:

@@ -68,6 +68,9 @@ QUESTIONS: tuple[Question, ...] = (
                    r"|\b(?:cannot|can't|can\s+not|could\s+not|unable\s+to)\s+(?:be\s+)?"
                    r"(?:access\w*|read|reach\w*|obtain\w*|retriev\w*|see|seen)\b"
                    r"|\b(?:only|solely|exclusively)\s+(?:be\s+)?(?:available|accessible|obtainable|known|visible)\b"
+                   r"|\b(?:available|accessible|reachable|visible|exposed|readable)\s+only\s+(?:through|via|by|to|from|in)\b"
+                   r"|\bnone\s+of\s+(?:this|these|that|those|it|the)\b[^.;:]*?\b(?:is|are)\s+(?:otherwise\s+|directly\s+)?"
+                   r"(?:available|accessible|exposed|visible|reachable|obtainable|readable)"
                    r"|\bhidden\s+from\b|\bopaque\s+to\b|\bbeyond\s+what\s+vfio|\bnot\s+part\s+of\s+(?:the\s+)?"
                    r"(?:vf|pci|bar|config)", _I),
     ),

@@ -1,4 +1,5 @@
-"""``vfio-workbench --draft KIND --series ID [--section NAME] [--out DIR | --save]``.
+"""``vfio-workbench --draft KIND --series ID [--section NAME] [--reply-to MSGID|N] [--trailer NAME]
+[--out DIR | --save]``.
 
 Prints the draft (stdout), writes it as a .eml file, or saves it into notmuch's Drafts
 folder. Exit status: 0 done; 2 a usage problem (unknown series, a kind that does not
@@ -20,7 +21,8 @@ EXIT_NOT_INDEXED = 1
 
 
 def run_draft(settings: Settings, *, kind: str, series_id: str, section: str | None = None,
-              out_dir: Path | None = None, save: bool = False, lock_timeout: float | None = None) -> int:
+              out_dir: Path | None = None, save: bool = False, lock_timeout: float | None = None,
+              reply_to: str | None = None, trailer: str | None = None) -> int:
     from workbench.mail.drafts import LOCK_TIMEOUT, save_draft, write_eml
     from workbench.pipeline import build_workbench
     from workbench.replies.compose import compose
@@ -30,8 +32,10 @@ def run_draft(settings: Settings, *, kind: str, series_id: str, section: str | N
     judged = wb.find(series_id.removeprefix("id:"))
     if judged is None:
         raise DraftError(f"no series with id {series_id!r} in the store (ids: --report --format json --all)")
+    target = _reply_target(judged, reply_to) if reply_to else None
     try:
-        draft = compose(kind, judged, wb.context, section=section, settings=settings)
+        draft = compose(kind, judged, wb.context, section=section, settings=settings,
+                        target_msgid=target, trailer=trailer)
     except DraftError as err:
         offers = available_kinds(judged, wb.context)
         useful = ", ".join(o.kind + (f" --section {o.section!r}" if o.section else "") for o in offers)
@@ -56,3 +60,16 @@ def run_draft(settings: Settings, *, kind: str, series_id: str, section: str | N
     sys.stdout.write(text)
     sys.stdout.flush()
     return EXIT_OK
+
+
+def _reply_target(judged, value: str) -> str:
+    """``--reply-to``: a message-id of the series, or a patch number ("3", "3/9")."""
+    text = value.strip().removeprefix("id:")
+    number = text.split("/", 1)[0]
+    if number.isdigit():
+        patch = judged.series.patch(int(number))
+        if patch is None:
+            have = ", ".join(str(p.number) for p in judged.series.patches)
+            raise DraftError(f"--reply-to {value!r}: the series has no patch {int(number)} (it has {have})")
+        return patch.msgid
+    return text

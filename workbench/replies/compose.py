@@ -28,12 +28,13 @@ from workbench.replies.draft import Draft
 from workbench.replies.source import Target, read_body, read_target
 from workbench.replies.templates import render
 from workbench.series.diff import split_patch
-from workbench.series.hunks import parse_diff
+from workbench.series.hunks import FileDiff, parse_diff
 from workbench.text import one_line
 
 TRAILERS = ("Reviewed-by", "Acked-by", "Tested-by")
-MAX_HUNK_LINES = 40
-MAX_HUNKS_PER_FILE = 5
+MAX_HUNK_LINES = 30
+MAX_HUNKS_PER_FILE = 3
+MAX_QUOTED_CHANGES = 12  # changed lines a parent-ack quotes in full
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|aw|sv|vs|antw|odp)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 
 
@@ -56,6 +57,13 @@ def _join(names: list[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _greeting(people: list[Person]) -> str:
+    """First names of the people asked; "all" when the To is only a mailing list (a
+    section without M: or R:), since "Hi netdev" greets nobody."""
+    named = [first_name(p) for p in people if one_line(p.name or "").strip()]
+    return _join(named) or "all"
 
 
 def _msgid_domain(me: Person) -> str:
@@ -95,8 +103,14 @@ def _patches(series: Series, wanted: list[int]) -> list[Patch]:
     return [p for p in series.patches if p.number in set(wanted)]
 
 
-def _patch_lines(patches: list[Patch]) -> str:
-    return "\n".join("  " + one_line(p.subject or p.title) for p in patches)
+def _patch_lines(patches: list[Patch], expected: int) -> str:
+    """``  [n/N] title`` per patch, as ``b4 ty`` lists them: the subject's own prefixes
+    (``[PATCH V3 vfio 2/5]``) are noise once the mail is in the series' thread."""
+    return "\n".join(_patch_line(p, expected) for p in patches)
+
+
+def _patch_line(patch: Patch, expected: int) -> str:
+    return f"  [{patch.number}/{expected}] {one_line(patch.title or patch.subject)}"
 
 
 def _vfio_lists(ctx: Context) -> list[str]:
@@ -104,30 +118,63 @@ def _vfio_lists(ctx: Context) -> list[str]:
     return list(section.lists) if section and section.lists else [VFIO_LIST]
 
 
-def _hunk_summary(series: Series, part: CheckPart) -> str:
-    """Per patch and file of the section, the hunk headers: enough for a parent
-    maintainer to see what is touched without opening the patch."""
-    out: list[str] = []
+def _section_diffs(series: Series, part: CheckPart) -> list[tuple[Patch, list[FileDiff] | None]]:
+    """Per patch of the section, the file diffs of the section's files (None: unreadable)."""
     files = set(part.files)
+    out: list[tuple[Patch, list[FileDiff] | None]] = []
     for patch in _patches(series, part.patches):
         try:
             with open(patch.path, "rb") as fh:
                 text = _body_of(fh.read())
         except OSError:
-            out.append(f"  {patch.number}/{series.expected}: (the patch file cannot be read)")
+            out.append((patch, None))
             continue
         _prose, diff = split_patch(text)
-        for fd in parse_diff(diff):
-            if fd.path not in files:
+        out.append((patch, [fd for fd in parse_diff(diff) if fd.path in files]))
+    return out
+
+
+def _hunk_summary(series: Series, part: CheckPart) -> str:
+    """What the series does to the section's files, grouped by patch, in at most
+    ``MAX_HUNK_LINES`` lines: the changed lines themselves when the change is tiny (a
+    parent maintainer can ack three new device IDs from the mail alone), else the hunk
+    headers (which name the function touched), else only the files with their counts."""
+    diffs = _section_diffs(series, part)
+    changed = sum(h.added + h.removed for _p, fds in diffs for fd in fds or () for h in fd.hunks)
+    levels = (["lines"] if changed <= MAX_QUOTED_CHANGES else []) + ["headers", "files"]
+    for level in levels:
+        out = _summary_lines(series, diffs, level)
+        if len(out) <= MAX_HUNK_LINES:
+            return "\n".join(out)
+    out = _summary_lines(series, diffs, "files")
+    cut = MAX_HUNK_LINES - 1
+    hidden = sum(1 for line in out[cut:] if line.startswith("    ") and not line.startswith("      "))
+    return "\n".join(out[:cut] + [f"  ... and {hidden} more files (see the patches)"])
+
+
+def _summary_lines(series: Series, diffs: list[tuple[Patch, list[FileDiff] | None]], level: str) -> list[str]:
+    out: list[str] = []
+    for patch, fds in diffs:
+        out.append(_patch_line(patch, series.expected))
+        if fds is None:
+            out.append("    (the patch file cannot be read)")
+            continue
+        for fd in fds:
+            note = {"added": ", new file", "deleted": ", deleted", "renamed": ", renamed"}.get(fd.status, "")
+            out.append(f"    {one_line(fd.path)} (+{fd.added}/-{fd.removed}{note})")
+            if level == "files":
                 continue
-            out.append(f"  {patch.number}/{series.expected} {fd.path} (+{fd.added}/-{fd.removed})")
-            for hunk in fd.hunks[:MAX_HUNKS_PER_FILE]:
+            if fd.status == "added" and level != "lines":
+                continue  # "@@ -0,0 +1,317 @@" says nothing the counts did not
+            shown = fd.hunks if level == "lines" else fd.hunks[:MAX_HUNKS_PER_FILE]
+            for hunk in shown:
                 out.append("      " + one_line(hunk.header))
-            if len(fd.hunks) > MAX_HUNKS_PER_FILE:
-                out.append(f"      ... and {len(fd.hunks) - MAX_HUNKS_PER_FILE} more hunks")
-    if len(out) > MAX_HUNK_LINES:
-        out = out[:MAX_HUNK_LINES] + [f"  ... ({len(out) - MAX_HUNK_LINES} more lines)"]
-    return "\n".join(out) or "  " + "\n  ".join(part.files)
+                if level == "lines":
+                    out.extend("      " + line.kind + line.text.rstrip() for line in hunk.lines
+                               if line.kind in "+-")
+            if len(fd.hunks) > len(shown):
+                out.append(f"      ... and {len(fd.hunks) - len(shown)} more hunks")
+    return out
 
 
 def _body_of(data: bytes) -> str:
@@ -217,7 +264,7 @@ def compose(kind: str, judged: Judged, ctx: Context, *, section: str | None = No
         rcpt.add_lists(_vfio_lists(ctx))
         section = part.name
         target_id, target_path = _target_for(series, part.patches)
-        values.update(section=part.name, patches=_patch_lines(_patches(series, part.patches)),
+        values.update(section=part.name, patches=_patch_lines(_patches(series, part.patches), series.expected),
                       patch_numbers=numbers(part.patches, series.expected),
                       files="\n".join("  " + f for f in part.files), hunks=_hunk_summary(series, part))
     elif kind == K.REVIEW:
@@ -232,7 +279,7 @@ def compose(kind: str, judged: Judged, ctx: Context, *, section: str | None = No
         rcpt.add_lists(_vfio_lists(ctx))
         target_id, target_path = _target_for(series, part.patches)
         values.update(section=part.name or (acc.name if acc else ""),
-                      patches=_patch_lines(_patches(series, part.patches)),
+                      patches=_patch_lines(_patches(series, part.patches), series.expected),
                       patch_numbers=numbers(part.patches, series.expected),
                       files="\n".join("  " + f for f in part.files))
     elif kind == K.DOCS:
@@ -255,7 +302,7 @@ def compose(kind: str, judged: Judged, ctx: Context, *, section: str | None = No
                       present_patches=numbers(series.present, series.expected) or "none")
     elif kind == K.THANKS:
         rcpt.add([series.author], to=True)
-        values.update(patches=_patch_lines(series.patches))
+        values.update(patches=_patch_lines(series.patches, series.expected))
     else:  # reply
         if target_msgid:
             wanted = target_msgid.strip().strip("<>")
@@ -291,7 +338,7 @@ def compose(kind: str, judged: Judged, ctx: Context, *, section: str | None = No
         series_id=series.id, series_link="https://lore.kernel.org/r/" + url_quote(series.id, safe="@.-_+=~!$&'*"),
         version=f"v{series.version}",
         patch_count=f"{series.expected} patch{'es' if series.expected != 1 else ''}",
-        missing_people=_join([first_name(p) for p in asked]),
+        missing_people=_greeting(asked),
         attribution=_attribution(target),
         quote=F.quote(target.body),
         quote_short=F.quote(_cover_prose(target.body).lstrip("\n"), max_lines=6),
