@@ -35,6 +35,9 @@ class Context:
     db_path: str = ""
     query: str = ""
     revision: int | None = None
+    uuid: str = ""  # with ``revision`` and ``matched``: what a kept report is checked against
+    matched: int = 0
+    settled: bool = False  # every listed message was read (none missing): results may be kept
 
 
 @dataclass(slots=True)
@@ -123,6 +126,7 @@ def build_workbench(settings: Settings, progress: Progress | None = None) -> Wor
     context.db_path = loaded.db_path
     context.query = settings.effective_query()
     context.revision = loaded.revision
+    context.uuid, context.matched, context.settled = loaded.uuid, loaded.matched, loaded.settled
     return Workbench(
         context=context,
         judged=analyse(loaded.records, context),

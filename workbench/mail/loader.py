@@ -52,6 +52,9 @@ class LoadResult:
     revision: int | None = None
     parsed: int = 0  # files parsed in this run
     cached: int = 0  # records answered by the cache
+    uuid: str = ""  # the database's uuid: revisions compare only within one uuid
+    matched: int = 0  # messages the query listed (what a later count is compared with)
+    settled: bool = False  # every listed file was read: the result may be kept as it is
 
 
 # --- parsing (in this process or in workers) ---------------------------------------------
@@ -146,22 +149,33 @@ class _Plan:
     problems: list[LoadProblem] = field(default_factory=list)
 
 
+def unchanged(db: notmuch2.Database, query: str, state: CacheState | None, rev: Revision) -> bool:
+    """Whether ``query`` still matches exactly the messages, unmodified, that ``state``
+    recorded: the same database (uuid), and either the same revision or the same count
+    with none of its messages changed since (mail arriving elsewhere, tags moving on other
+    threads). A query with ``date:`` is never trusted: its answer moves with the clock."""
+    if state is None or state.uuid != rev.uuid or state.rev < 0 or state.rev > rev.rev:
+        return False
+    if _RELATIVE_DATE.search(query):
+        # the count and lastmod check still hold for an absolute date; a relative one
+        # ("6months") can drop old mail without any revision moving, which the count sees
+        pass
+    elif state.rev == rev.rev:
+        return True
+    exclude = exclude_tags(db)
+    if count_messages(db, query, exclude) != state.count:
+        return False
+    if state.rev == rev.rev:
+        return True
+    return count_messages(db, f"({query}) and lastmod:{state.rev + 1}..{rev.rev}", exclude) == 0
+
+
 def _plan(db: notmuch2.Database, query: str, state: CacheState | None) -> _Plan:
     rev = revision(db)
     plan = _Plan(db_path=str(db.path), revision=rev)
-    if state is not None and state.uuid == rev.uuid and state.rev <= rev.rev:
-        relative = bool(_RELATIVE_DATE.search(query))
-        if state.rev == rev.rev and not relative:
-            plan.from_cache = True
-            return plan
-        exclude = exclude_tags(db)
-        if count_messages(db, query, exclude) == state.count:
-            changed = 0
-            if state.rev < rev.rev:
-                changed = count_messages(db, f"({query}) and lastmod:{state.rev + 1}..{rev.rev}", exclude)
-            if changed == 0:
-                plan.from_cache = True
-                return plan
+    if unchanged(db, query, state, rev):
+        plan.from_cache = True
+        return plan
     plan.entries = list_messages(db, query, exclude_tags(db), plan.problems)
     return plan
 
@@ -177,14 +191,16 @@ def _build(items: Iterable[bytes], decoder: Decoder) -> tuple[list[MailRecord], 
 
 
 def _finish(records: list[MailRecord], problems: list[LoadProblem], plan: _Plan,
-            parsed: int, cached: int, progress: Progress | None) -> LoadResult:
+            parsed: int, cached: int, progress: Progress | None, *, matched: int = 0,
+            settled: bool = False) -> LoadResult:
     records.sort(key=lambda r: r.msgid)
     problems = plan.problems + problems
     if progress:
         n = len(records) + len(problems)
         progress(n, n)
     return LoadResult(records=records, problems=problems, db_path=plan.db_path,
-                      revision=plan.revision.rev, parsed=parsed, cached=cached)
+                      revision=plan.revision.rev, parsed=parsed, cached=cached,
+                      uuid=plan.revision.uuid, matched=matched, settled=settled)
 
 
 def _load_uncached(settings: Settings, query: str, progress: Progress | None) -> LoadResult:
@@ -250,7 +266,8 @@ def _load_with_cache(cache: MailCache | None, plan: _Plan, settings: Settings, q
                     cache.set_state(CacheState(plan.revision.uuid, plan.revision.rev, state.count))
                 except (CacheBusy, CacheCorrupt):
                     pass
-            return _finish(records, problems, plan, 0, len(records) + len(problems), progress)
+            return _finish(records, problems, plan, 0, len(records) + len(problems), progress,
+                           matched=state.count, settled=True)
         except CacheCorrupt:
             cache.close()
             remove_cache_file(cache.path)
@@ -322,4 +339,6 @@ def _load_with_cache(cache: MailCache | None, plan: _Plan, settings: Settings, q
             pass
         finally:
             cache.close()
-    return _finish(records, problems, plan, len(parsed), len(reuse), progress)
+    settled = all(cacheable for *_, cacheable in parsed)
+    return _finish(records, problems, plan, len(parsed), len(reuse), progress,
+                   matched=total, settled=settled)

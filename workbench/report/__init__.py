@@ -11,6 +11,7 @@ from workbench.config import Settings
 from workbench.pipeline import Workbench, build_workbench
 from workbench.report.json_format import render_json
 from workbench.report.markdown_format import render_markdown
+from workbench.report.memo import ReportMemo
 from workbench.report.text_format import render_text
 
 RENDERERS = {"text": render_text, "json": render_json, "markdown": render_markdown}
@@ -23,13 +24,26 @@ def render(workbench: Workbench, fmt: str, *, show_all: bool = False) -> str:
 
 
 def run_report(settings: Settings, *, fmt: str = "text", fail_on_missing: bool = False) -> int:
-    workbench = build_workbench(settings)
-    sys.stdout.write(render(workbench, fmt, show_all=settings.show_all))
+    """Print the report; a report kept from an earlier run with the very same inputs
+    (``memo``) is printed as it is, without loading a single record."""
+    memo = ReportMemo(settings, fmt)
+    kept = memo.lookup()
+    if kept is not None:
+        output, problems, has_missing = kept.output, kept.problems, kept.has_missing
+    else:
+        workbench = build_workbench(settings)
+        output = render(workbench, fmt, show_all=settings.show_all)
+        problems = workbench.problems
+        has_missing = any(j.has_missing for j in workbench.visible())
+        ctx = workbench.context
+        memo.store(output, uuid=ctx.uuid, rev=ctx.revision, matched=ctx.matched, settled=ctx.settled,
+                   problems=problems, has_missing=has_missing)
+    sys.stdout.write(output)
     sys.stdout.flush()
-    for problem in workbench.problems[:20]:
+    for problem in problems[:20]:
         print(f"vfio-workbench: skipped {problem.path}: {problem.reason}", file=sys.stderr)
-    if len(workbench.problems) > 20:
-        print(f"vfio-workbench: … and {len(workbench.problems) - 20} more unreadable messages", file=sys.stderr)
-    if fail_on_missing and any(j.has_missing for j in workbench.visible()):
+    if len(problems) > 20:
+        print(f"vfio-workbench: … and {len(problems) - 20} more unreadable messages", file=sys.stderr)
+    if fail_on_missing and has_missing:
         return EXIT_MISSING
     return 0
