@@ -174,6 +174,15 @@ class _FileState:
 
 
 def _fallback(text: str) -> list[FileDiff]:
+    try:
+        return scan_diff(text)
+    except Exception:  # noqa: BLE001 — a bug here must not take a whole load down
+        return []
+
+
+def scan_diff(text: str) -> list[FileDiff]:
+    """The tolerant parser on its own: reads what it can and stops a hunk where the mail
+    stops making sense (see the module docstring). May raise only on a bug."""
     files: list[FileDiff] = []
     cur: _FileState | None = None
 
@@ -286,7 +295,4 @@ def parse_diff(diff: str) -> list[FileDiff]:
         return _from_unidiff(diff)
     except Exception:  # unidiff raises several types on bad input; all mean "use the fallback"
         pass
-    try:
-        return _fallback(diff)
-    except Exception:  # noqa: BLE001 — a bug here must not take a whole load down
-        return []
+    return _fallback(diff)

@@ -158,6 +158,8 @@ def _own_lines(text: str, *, patch: bool):
     original-message block and (for a patch) the end of the commit message."""
     lines = text.splitlines()
     for i, line in enumerate(lines):
+        if line.startswith(">"):  # most of a reply: quoted, and no other rule can match it
+            continue
         if _SIGNATURE.match(line) or _ORIGINAL_MESSAGE.match(line):
             return
         if _OUTLOOK_FROM.match(line) and i + 1 < len(lines) and _OUTLOOK_SENT.match(lines[i + 1]):
