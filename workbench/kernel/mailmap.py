@@ -43,6 +43,9 @@ class Mailmap:
         self._by_email: dict[str, _Entry] = {}
         self._by_name_email: dict[tuple[str, str], _Entry] = {}
         self.problems: list[str] = []  # lines that could not be read
+        # (name, email) -> (canonical email, folded canonical name, folded written name):
+        # the checks compare the same few hundred people tens of thousands of times
+        self._identity: dict[tuple[str, str], tuple[str, str, str]] = {}
 
     @classmethod
     def load(cls, path: Path) -> "Mailmap":
@@ -105,6 +108,7 @@ class Mailmap:
         if old is not None:
             entry = _Entry(entry.name or old.name, entry.email or old.email)
         table[key] = entry
+        self._identity.clear()
 
     def __len__(self) -> int:
         return len(self._by_email) + len(self._by_name_email)
@@ -126,12 +130,19 @@ class Mailmap:
     def same(self, a: Person, b: Person) -> bool:
         """One person? Canonical addresses equal; else the same non-empty name (people post
         from addresses the mailmap does not know, and MAINTAINERS shows both)."""
-        ca, cb = self.canonical(a), self.canonical(b)
-        if ca.email and cb.email and ca.email == cb.email:
+        ea, na, na0 = self._key(a)
+        eb, nb, nb0 = self._key(b)
+        if ea and ea == eb:
             return True
-        na, nb = _fold(ca.name), _fold(cb.name)
         if na and na == nb:
             return True
         # The name the person wrote, in case the mailmap renamed only one side.
-        na0, nb0 = _fold(a.name), _fold(b.name)
         return bool(na0) and na0 == nb0
+
+    def _key(self, person: Person) -> tuple[str, str, str]:
+        pair = (person.name, person.email)
+        key = self._identity.get(pair)
+        if key is None:
+            canon = self.canonical(person)
+            key = self._identity[pair] = (canon.email, _fold(canon.name), _fold(person.name))
+        return key

@@ -126,4 +126,16 @@ def report_dict(workbench: Workbench, *, show_all: bool = False) -> dict[str, An
 
 
 def render_json(workbench: Workbench, *, show_all: bool = False) -> str:
-    return json.dumps(report_dict(workbench, show_all=show_all), indent=2, ensure_ascii=False) + "\n"
+    """One line per top-level field and per series: readable with ``less`` and diffable
+    from one day to the next, while every series is encoded by the C encoder (``indent``
+    would switch json to its pure-Python encoder, ~5x slower on a 100k-message store)."""
+    data = report_dict(workbench, show_all=show_all)
+    dump = json.JSONEncoder(ensure_ascii=False).encode
+    lines = []
+    for key, value in data.items():
+        if isinstance(value, list) and value:
+            inner = ",\n".join(f"  {dump(item)}" for item in value)
+            lines.append(f" {dump(key)}: [\n{inner}\n ]")
+        else:
+            lines.append(f" {dump(key)}: {dump(value)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
