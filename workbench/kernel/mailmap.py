@@ -46,6 +46,7 @@ class Mailmap:
         # (name, email) -> (canonical email, folded canonical name, folded written name):
         # the checks compare the same few hundred people tens of thousands of times
         self._identity: dict[tuple[str, str], tuple[str, str, str]] = {}
+        self._canonical: dict[tuple[str, str], Person] = {}
 
     @classmethod
     def load(cls, path: Path) -> "Mailmap":
@@ -109,12 +110,20 @@ class Mailmap:
             entry = _Entry(entry.name or old.name, entry.email or old.email)
         table[key] = entry
         self._identity.clear()
+        self._canonical.clear()
 
     def __len__(self) -> int:
         return len(self._by_email) + len(self._by_name_email)
 
     def canonical(self, person: Person) -> Person:
         """The person as the mailmap names them; unchanged when it does not know them."""
+        pair = (person.name, person.email)
+        known = self._canonical.get(pair)
+        if known is None:
+            known = self._canonical[pair] = self._lookup(person)
+        return known
+
+    def _lookup(self, person: Person) -> Person:
         email = person.email.strip().lower()
         if not email:
             return person
@@ -130,16 +139,20 @@ class Mailmap:
     def same(self, a: Person, b: Person) -> bool:
         """One person? Canonical addresses equal; else the same non-empty name (people post
         from addresses the mailmap does not know, and MAINTAINERS shows both)."""
-        ea, na, na0 = self._key(a)
-        eb, nb, nb0 = self._key(b)
-        if ea and ea == eb:
+        return self.same_identity(self.identity(a), self.identity(b))
+
+    @staticmethod
+    def same_identity(a: tuple[str, str, str], b: tuple[str, str, str]) -> bool:
+        """``same`` on two ``identity`` keys (for loops that compare one person to many)."""
+        if a[0] and a[0] == b[0]:
             return True
-        if na and na == nb:
+        if a[1] and a[1] == b[1]:
             return True
         # The name the person wrote, in case the mailmap renamed only one side.
-        return bool(na0) and na0 == nb0
+        return bool(a[2]) and a[2] == b[2]
 
-    def _key(self, person: Person) -> tuple[str, str, str]:
+    def identity(self, person: Person) -> tuple[str, str, str]:
+        """(canonical email, folded canonical name, folded written name) of ``person``."""
         pair = (person.name, person.email)
         key = self._identity.get(pair)
         if key is None:

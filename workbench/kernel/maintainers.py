@@ -147,6 +147,9 @@ def _regex(value: str, flags: int = 0) -> re.Pattern[str] | None:
     return None
 
 
+_UNSET = object()
+
+
 def _dir_prefixes(path: str) -> list[str]:
     out = [""]
     start = 0
@@ -191,6 +194,7 @@ class Maintainers:
             self._compiled.append(comp)
         self._cache: dict[tuple[str, int | None], list[Match]] = {}
         self._keyword_cache: dict[str, list[Match]] = {}
+        self._acceptance: Section | None | object = _UNSET
 
     # --- loading ---------------------------------------------------------------------
 
@@ -251,11 +255,12 @@ class Maintainers:
 
     def acceptance_section(self) -> Section | None:
         """The section whose P: names the acceptance document (today "VFIO PCI DEVICE
-        SPECIFIC DRIVERS"); found by the document, so a renamed section still works."""
-        for section in self._sections:
-            if section.profile and ACCEPTANCE_DOC in section.profile:
-                return section
-        return None
+        SPECIFIC DRIVERS"); found by the document, so a renamed section still works.
+        Looked up once: every series asks."""
+        if self._acceptance is _UNSET:
+            self._acceptance = next((s for s in self._sections
+                                     if s.profile and ACCEPTANCE_DOC in s.profile), None)
+        return self._acceptance
 
     def vfio_maintainers(self) -> tuple[Person, ...]:
         """M: of "VFIO DRIVER": who the ``maintainer`` check looks for by default."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from functools import lru_cache
 
 from workbench.kernel.maintainers import Maintainers, Match, Section
 
@@ -28,8 +29,10 @@ THE_REST = "THE REST"
 _VFIO_OWN = ("drivers/vfio/*", "include/linux/vfio*.h", "include/uapi/linux/vfio.h")
 
 
+@lru_cache(maxsize=65536)
 def is_vfio_own(path: str) -> bool:
-    """Code the vfio maintainer owns: drivers/vfio/ and vfio's own headers."""
+    """Code the vfio maintainer owns: drivers/vfio/ and vfio's own headers. (Asked for
+    every file of every patch by several checks: remembered per path.)"""
     return any(fnmatchcase(path, pattern) for pattern in _VFIO_OWN)
 
 

@@ -50,8 +50,9 @@ def patch_trailers(series: Series, patch: Patch) -> list[Trailer]:
 
 def find_person(person: Person, people: Iterable[Person], mailmap: Mailmap) -> Person | None:
     """The entry of ``people`` that is ``person`` (after .mailmap, else by exact name)."""
+    key = mailmap.identity(person)
     for candidate in people:
-        if mailmap.same(person, candidate):
+        if mailmap.same_identity(key, mailmap.identity(candidate)):
             return candidate
     return None
 
