@@ -1,14 +1,27 @@
 """Database faults: each gives one clear line and exit 2 (never a traceback), or a recovery.
 
 Faults injected, all on real notmuch databases: a --db that does not exist, a plain
-directory, a regular file, a damaged Xapian database, a database held open by a writer
-in another process, a writer committing in a loop while the loader reads, message files
-deleted after indexing (with and without a second copy of the message), and the TUI
-started on a bad path (it must stay up and say what happened).
+directory, a regular file, a damaged Xapian database, an emptied Xapian directory, a
+database written by a newer notmuch (format version 99), one that requires a feature
+this notmuch lacks, one of an old format that needs an upgrade (version 1, no feature
+list), a database held open by a writer in another process, a writer committing in a
+loop while the loader reads, message files deleted after indexing (with and without a
+second copy of the message), and the TUI started on each bad database (it must stay up
+and say what happened) or on a store whose message files were deleted.
 
-Not injected: a database that needs an upgrade. Producing one needs Xapian's own API to
-rewrite notmuch's "version" metadata (python3-xapian is not installed, and libnotmuch has
-no call that writes it); the message for it is covered by reading the code path only.
+The format faults are made for real: notmuch keeps its format version and feature list
+in Xapian metadata, which neither libnotmuch nor the notmuch CLI can write, and Xapian's
+Python bindings are not installed; so a child process calls libxapian's C++
+``WritableDatabase::set_metadata`` through ctypes (the libstdc++ std::string layout is
+built by hand). Those tests skip when libxapian.so.30 or its symbols are not there.
+
+Xapian's DatabaseModifiedError is met for real by the concurrent-writer test, but only as
+a race (about one run in three): a reader paused mid-iteration while another process
+commits retags does not hit it. When it hits, libnotmuch 0.37 does not turn it into a
+status: the C++ exception escapes message iteration and the process aborts. The loader
+therefore walks a query in a child process (``store.list_isolated``) and retries when it
+dies; the loads here still run in a child, so a regression fails this test with the
+child's last words instead of taking the whole pytest run down.
 """
 
 from __future__ import annotations
@@ -108,6 +121,128 @@ def test_empty_xapian_directory(make_store, tmp_path: Path, maintainers: Path) -
     assert_clear_failure(proc, str(root))
 
 
+# --- format faults (a newer notmuch, a missing feature, an old format) ---------------------
+
+SET_METADATA = textwrap.dedent(r"""
+    import ctypes, os, sys
+    lib = ctypes.CDLL("libxapian.so.30")
+    STR = "NSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE"
+    try:
+        ctor = getattr(lib, "_ZN6Xapian16WritableDatabaseC1ERK" + STR + "ii")
+        setm = getattr(lib, "_ZN6Xapian16WritableDatabase12set_metadataERK" + STR + "S8_")
+        commit = getattr(lib, "_ZN6Xapian16WritableDatabase6commitEv")
+        close = getattr(lib, "_ZN6Xapian8Database5closeEv")
+    except AttributeError as err:
+        print("nosymbol", err, flush=True)
+        os._exit(5)
+    keep = []
+
+    def cxx_string(value):
+        # libstdc++ std::string: {char *p; size_t length; union {char buf[16]; size_t capacity}}
+        data = ctypes.create_string_buffer(value, len(value) + 1)
+        s = (ctypes.c_size_t * 4)(ctypes.addressof(data), len(value), len(value), 0)
+        keep.append((data, s))
+        return s
+
+    db = (ctypes.c_char * 1024)()  # room for a Xapian::WritableDatabase (32 bytes in 1.4)
+    ctor(db, cxx_string(os.fsencode(sys.argv[1])), 3, 0)  # Xapian::DB_OPEN
+    for pair in sys.argv[2:]:
+        key, _, value = pair.partition("=")
+        setm(db, cxx_string(key.encode()), cxx_string(value.encode().decode("unicode_escape").encode()))
+    commit(db)
+    close(db)
+    print("ok", flush=True)
+    os._exit(0)  # no C++ destructors: the objects were built by hand
+""")
+
+
+def set_notmuch_metadata(root: Path, **values: str) -> None:
+    """Rewrite notmuch's own Xapian metadata (``version``, ``features``) of a real store."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libxapian.so.30")
+    except OSError as err:
+        pytest.skip(f"libxapian.so.30 is not loadable, cannot write Xapian metadata: {err}")
+    proc = subprocess.run([sys.executable, "-c", SET_METADATA, str(root / ".notmuch" / "xapian"),
+                           *(f"{k}={v}" for k, v in values.items())], capture_output=True, text=True, timeout=60)
+    if proc.returncode == 5:
+        pytest.skip(f"this libxapian lacks the symbols used: {proc.stdout.strip()}")
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", (proc.returncode, proc.stdout, proc.stderr)
+
+
+def open_error(root: Path, mode: str = "READ_ONLY") -> str | None:
+    """What libnotmuch itself says when opening ``root`` (None: it opens), so a test proves
+    the fault is real before judging the workbench's message."""
+    import notmuch2
+
+    try:
+        db = notmuch2.Database(str(root), mode=getattr(notmuch2.Database.MODE, mode),
+                               config=notmuch2.Database.CONFIG.EMPTY)
+    except notmuch2.NotmuchError as err:
+        return f"{type(err).__name__}: {err}"
+    db.close()
+    return None
+
+
+def newer_format_store(make_store) -> Path:
+    root = make_store([patch_mail("a@x", "vfio/mlx5: one")])
+    set_notmuch_metadata(root, version="99")
+    assert "newer database format version (99)" in (open_error(root) or ""), "the fault was not made"
+    return root
+
+
+def test_database_from_a_newer_notmuch(make_store, tmp_path: Path, maintainers: Path) -> None:
+    root = newer_format_store(make_store)
+    proc = report("--db", str(root), "--maintainers", str(maintainers), "--cache-dir", str(tmp_path / "c"))
+    assert_clear_failure(proc, str(root), "newer database format version (99)")
+
+
+def test_database_from_a_newer_notmuch_gives_the_right_advice(make_store, tmp_path: Path,
+                                                              maintainers: Path) -> None:
+    root = newer_format_store(make_store)
+    proc = report("--db", str(root), "--maintainers", str(maintainers), "--cache-dir", str(tmp_path / "c"))
+    assert_clear_failure(proc, str(root))
+    assert "check --db" not in proc.stderr and "upgrade notmuch" in proc.stderr, proc.stderr
+
+
+def test_database_requiring_an_unknown_feature(make_store, tmp_path: Path, maintainers: Path) -> None:
+    root = make_store([patch_mail("a@x", "vfio/mlx5: one")])
+    set_notmuch_metadata(root, features="time travel\\trw\\n")
+    assert "requires features (time travel)" in (open_error(root) or "")
+    proc = report("--db", str(root), "--maintainers", str(maintainers), "--cache-dir", str(tmp_path / "c"))
+    assert_clear_failure(proc, str(root), "requires features (time travel)")
+
+
+def test_database_needing_an_upgrade_is_still_read(make_store, tmp_path: Path, maintainers: Path) -> None:
+    """An old-format database (version 1, no feature list: what notmuch before 0.17 wrote).
+    notmuch says it needs an upgrade (only a writer is told, and only a writer may do it);
+    a reader can read it, and the workbench never upgrades it behind the user's back: the
+    report is produced, the database files stay as they were."""
+    import hashlib
+
+    import notmuch2
+
+    root = make_store([patch_mail("old@x", "vfio/mlx5: old")])
+    set_notmuch_metadata(root, version="1", features="")
+    db = notmuch2.Database(str(root), mode=notmuch2.Database.MODE.READ_WRITE, config=notmuch2.Database.CONFIG.EMPTY)
+    try:
+        assert db.needs_upgrade, "the fault was not made: notmuch does not ask for an upgrade"
+    finally:
+        db.close()
+
+    def digest() -> dict[str, str]:
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (root / ".notmuch" / "xapian").iterdir()}
+
+    before = digest()
+    proc = report("--db", str(root), "--maintainers", str(maintainers), "--cache-dir", str(tmp_path / "c"),
+                  "--format", "json", "--query", "*")
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    (series,) = json.loads(proc.stdout)["series"]
+    assert (series["title"], series["present"]) == ("vfio/mlx5: old", [1])
+    assert digest() == before, "the read-only run changed (upgraded?) the old database"
+
+
 # --- concurrent writers -------------------------------------------------------------------
 
 HOLD_WRITER = textwrap.dedent("""
@@ -174,40 +309,74 @@ WRITER_LOOP = textwrap.dedent("""
 """)
 
 
+LOADER_LOOP = textwrap.dedent("""
+    import json, sys
+    from pathlib import Path
+    sys.path.insert(0, sys.argv[3])
+    from workbench.config import Settings
+    from workbench.errors import StoreError
+    from workbench.mail.loader import load_records
+    settings = Settings(db_path=Path(sys.argv[1]), query="*", maintainers=Path(sys.argv[2]), use_cache=False)
+    for line in sys.stdin:  # one load per line the test sends, while the writer writes
+        try:
+            loaded = load_records(settings)
+        except StoreError as err:
+            print(json.dumps({"error": str(err)}), flush=True)
+            continue
+        print(json.dumps({"ids": sorted(r.msgid for r in loaded.records),
+                          "problems": [p.reason for p in loaded.problems]}), flush=True)
+""")
+
+
 def test_database_modified_while_loading(make_store, tmp_path: Path, maintainers: Path) -> None:
     """A writer commits reply after reply while the loader reads again and again: every
     load succeeds (Xapian's DatabaseModifiedError is met by reopening) with a consistent
-    view: the patch and between 0 and all of the replies, never fewer than a load before."""
+    view: the patch and between 0 and all of the replies, never fewer than a load before.
+
+    The loads run in a child process: when libnotmuch aborts on the fault (a C++
+    exception Python cannot catch) this test fails with the child's last words instead
+    of taking the whole pytest run down with it."""
     base = [patch_mail("a@x", "vfio/mlx5: one")] + [
         patch_mail(f"old{i}@x", "vfio/mlx5: one", irt="a@x").replace(b"[PATCH 1/1]", b"Re: [PATCH 1/1]")
         for i in range(300)]
     root = make_store(base)
     total = 150
+    loader = subprocess.Popen([sys.executable, "-c", LOADER_LOOP, str(root), str(maintainers), str(REPO)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     writer = subprocess.Popen([sys.executable, "-c", WRITER_LOOP, str(root), str(total), str(REPO)],
                               stdout=subprocess.PIPE, text=True)
-    settings = Settings(db_path=root, query="*", maintainers=maintainers, use_cache=False)
     counts: list[int] = []
     errors: list[str] = []
+    died: str | None = None
     try:
         assert writer.stdout.readline().strip() == "started"
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 90
         while writer.poll() is None and time.monotonic() < deadline:
-            try:
-                loaded = load_records(settings)
-            except StoreError as err:  # allowed only as a clear message; counted below
-                errors.append(str(err))
+            loader.stdin.write("load\n")
+            loader.stdin.flush()
+            line = loader.stdout.readline()
+            if not line:
+                loader.wait(timeout=30)
+                died = f"loader died with status {loader.returncode}: {loader.stderr.read()[-600:]}"
+                break
+            result = json.loads(line)
+            if "error" in result:  # allowed only as a clear message; counted below
+                errors.append(result["error"])
                 continue
-            assert not [p for p in loaded.problems if "no longer exists" not in p.reason], loaded.problems
-            ids = {r.msgid for r in loaded.records}
-            assert "a@x" in ids
-            counts.append(len(ids))
+            assert not [p for p in result["problems"] if "no longer exists" not in p], result["problems"]
+            assert "a@x" in result["ids"]
+            counts.append(len(result["ids"]))
     finally:
         writer.wait(timeout=120)
+        if loader.poll() is None:
+            loader.stdin.close()
+            loader.wait(timeout=30)
+    assert died is None, died
     assert writer.returncode == 0
     assert len(counts) >= 2, "the loader should have run several times while the writer wrote"
     assert counts == sorted(counts) and 301 <= counts[0] and counts[-1] <= 301 + total
     assert not errors, errors
-    final = load_records(settings)
+    final = load_records(Settings(db_path=root, query="*", maintainers=maintainers, use_cache=False))
     assert len(final.records) == 301 + total
 
 
@@ -258,7 +427,7 @@ def test_deleted_file_with_a_second_copy_recovers(make_store, tmp_path: Path, ma
 # --- the TUI on a bad store ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["missing", "plain-dir", "damaged"])
+@pytest.mark.parametrize("kind", ["missing", "plain-dir", "damaged", "newer-format"])
 def test_tui_stays_up_and_says_what_happened(kind: str, make_store, tmp_path: Path, maintainers: Path) -> None:
     try:
         from workbench.tui.app import WorkbenchApp
@@ -270,6 +439,8 @@ def test_tui_stays_up_and_says_what_happened(kind: str, make_store, tmp_path: Pa
     elif kind == "plain-dir":
         db = tmp_path / "plain"
         db.mkdir()
+    elif kind == "newer-format":
+        db = newer_format_store(make_store)
     else:
         db = make_store([patch_mail("a@x", "vfio/mlx5: one")])
         for f in (db / ".notmuch" / "xapian").glob("*.glass"):
@@ -292,6 +463,37 @@ def test_tui_stays_up_and_says_what_happened(kind: str, make_store, tmp_path: Pa
     svg = shown[0].replace("&#160;", " ")
     assert all(w in svg for w in words), (app.load_error, "is not on the screen")
     assert "Traceback" not in svg
+
+
+def test_tui_on_a_store_with_deleted_files_loads_and_says_so(make_store, tmp_path: Path,
+                                                            maintainers: Path) -> None:
+    """Files deleted after indexing: the TUI loads what is left, shows the series as
+    incomplete and names the count of unreadable messages in its status line."""
+    from textual.widgets import DataTable, Static
+
+    from workbench.tui.app import WorkbenchApp
+    from workbench.tui.launch import settle
+
+    root = make_store([patch_mail("p1@x", "vfio/mlx5: two", 1, 2), patch_mail("p2@x", "vfio/mlx5: two", 2, 2,
+                                                                              irt="p1@x")])
+    next(p for p in (root / "INBOX" / "cur").iterdir() if b"<p2@x>" in p.read_bytes()).unlink()
+    app = WorkbenchApp(Settings(db_path=root, query="*", maintainers=maintainers, cache_dir=tmp_path / "c"))
+    status: list[str] = []
+
+    async def main() -> None:
+        async with app.run_test(size=(200, 40)) as pilot:
+            await settle(pilot, timeout=60)
+            assert app.load_error is None and app.is_running
+            assert app.list_screen.query_one("#series", DataTable).row_count == 1
+            rendered = app.list_screen.query_one("#list-status", Static).render()
+            status.append(getattr(rendered, "plain", str(rendered)))
+
+    asyncio.run(main())
+    assert "1 unreadable messages" in status[0], status
+    (judged,) = app.workbench.judged
+    assert judged.series.present == [1] and judged.series.missing_numbers == [2]
+    (problem,) = app.workbench.problems
+    assert "no longer exists" in problem.reason
 
 
 @pytest.mark.skipif(not os.environ.get("VFIO_STRESS"), reason="long stress run (~1-2 min): set VFIO_STRESS=1")

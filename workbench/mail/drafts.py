@@ -8,11 +8,12 @@ Three things make this careful:
   pick it up; a failed write or rename removes the tmp file as well.
 * The folder comes from the configuration, so it is checked to stay inside the mail
   root (no absolute path, no ``..``, no symlink out of it).
-* libnotmuch *waits* for the write lock when ``notmuch new`` holds it (it opens Xapian
-  with DB_RETRY_LOCK), and a wait inside C cannot be interrupted. The indexing therefore
+* libnotmuch *waits* for the write lock when ``notmuch new`` holds it (when Xapian has
+  DB_RETRY_LOCK), and a wait inside C cannot be interrupted. The indexing therefore
   runs in a child process: when it has not got the lock within ``lock_timeout`` seconds
   it is killed (it has written nothing yet), the draft file stays, and the result says
-  how to index it later. Once the child has the lock it is allowed to finish.
+  how to index it later. Once the child has the lock it is allowed to finish. A
+  libnotmuch without that wait fails at once; the child then retries until the timeout.
 
 Nothing here ever sends mail or touches any other message.
 """
@@ -139,24 +140,36 @@ def draft_msgid(data: bytes) -> str:
 # --- indexing ----------------------------------------------------------------------------
 
 _CHILD = r"""
-import json, sys
+import json, sys, time
 import notmuch2
 root, path, config, tags = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+deadline = time.monotonic() + float(sys.argv[5])
 C = notmuch2.Database.CONFIG
 RW = notmuch2.Database.MODE.READ_WRITE
-try:
+
+def open_rw():
     if config == ":search:":
         try:
-            db = notmuch2.Database(root, mode=RW, config=C.SEARCH)
+            return notmuch2.Database(root, mode=RW, config=C.SEARCH)
         except notmuch2.NoConfigError:
-            db = notmuch2.Database(root, mode=RW, config=C.EMPTY)
-    elif config == ":empty:":
-        db = notmuch2.Database(root, mode=RW, config=C.EMPTY)
-    else:
-        db = notmuch2.Database(root, mode=RW, config=config)
-except Exception as err:
-    print(json.dumps({"error": f"{type(err).__name__}: {err}"}), flush=True)
-    sys.exit(3)
+            return notmuch2.Database(root, mode=RW, config=C.EMPTY)
+    if config == ":empty:":
+        return notmuch2.Database(root, mode=RW, config=C.EMPTY)
+    return notmuch2.Database(root, mode=RW, config=config)
+
+while True:
+    # libnotmuch built with Xapian's DB_RETRY_LOCK waits for the lock inside open (the
+    # parent's deadline covers that); without it, open fails at once: retry here.
+    try:
+        db = open_rw()
+        break
+    except Exception as err:
+        if "lock" in str(err).lower() and time.monotonic() < deadline:
+            time.sleep(0.2)
+            continue
+        print(json.dumps({"error": f"{type(err).__name__}: {err}", "locked": "lock" in str(err).lower()}),
+              flush=True)
+        sys.exit(3)
 print(json.dumps({"opened": True}), flush=True)
 try:
     with db.atomic():
@@ -195,7 +208,7 @@ def _read_line(proc: subprocess.Popen, deadline: float) -> str | None:
 def index_draft(root: Path, path: Path, config: str, tags=DRAFT_TAGS,
                 lock_timeout: float = LOCK_TIMEOUT) -> tuple[bool, str | None, str | None]:
     """(indexed, thread id, problem) for a file already inside ``root``."""
-    args = [sys.executable, "-c", _CHILD, str(root), str(path), config, json.dumps(list(tags))]
+    args = [sys.executable, "-c", _CHILD, str(root), str(path), config, json.dumps(list(tags)), str(lock_timeout)]
     try:
         # Unbuffered: the first line is read by hand, the rest by communicate(), which reads
         # the raw pipe; a buffered reader could hide the rest of the output from it.
@@ -226,6 +239,9 @@ def index_draft(root: Path, path: Path, config: str, tags=DRAFT_TAGS,
                 continue
         if result.get("indexed"):
             return True, result.get("thread"), None
+        if result.get("locked"):
+            return False, None, (f"the notmuch database is locked by another writer (a running "
+                                 f"'notmuch new'?) and stayed locked for {lock_timeout:g}s")
         problem = result.get("error") or (err.strip().splitlines() or ["the indexer failed"])[-1]
         return False, None, f"notmuch could not index the draft ({problem})"
     finally:

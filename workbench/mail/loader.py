@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -33,7 +32,8 @@ from workbench.mail.cache import (CacheBusy, CacheCorrupt, CacheState, Decoder, 
                                   encode_failure, encode_record, no_gc, remove_cache_file)
 from workbench.mail.notmuch_config import exclude_tags
 from workbench.mail.parse import ParseFailure, parse_message
-from workbench.mail.store import Revision, count_messages, list_messages, revision, with_database
+from workbench.mail.processes import process_context
+from workbench.mail.store import Revision, count_messages, list_isolated, revision, with_database
 from workbench.model import LoadProblem, MailRecord
 
 Progress = Callable[[int, int], None]
@@ -113,16 +113,7 @@ def parse_entries(entries: list[tuple[str, str]], progress: Progress | None = No
 
 def _parse_pool(entries: list[tuple[str, str]], progress: Progress | None, done: int,
                 total: int, workers: int) -> list[Parsed]:
-    import multiprocessing
-
-    # fork is cheapest (the parser is already imported), but forking a process that runs
-    # other threads (the TUI's) can deadlock a child on a lock some thread held: then
-    # forkserver, a clean single-threaded process with the parser preloaded.
-    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("fork")
-    else:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["workbench.mail.loader"])
+    ctx = process_context()
     size = max(16, min(CHUNK * 4, len(entries) // (workers * 8) or 1))
     chunks = [entries[i:i + size] for i in range(0, len(entries), size)]
     out: list[Parsed] = []
@@ -170,13 +161,15 @@ def unchanged(db: notmuch2.Database, query: str, state: CacheState | None, rev: 
     return count_messages(db, f"({query}) and lastmod:{state.rev + 1}..{rev.rev}", exclude) == 0
 
 
-def _plan(db: notmuch2.Database, query: str, state: CacheState | None) -> _Plan:
+def _plan(settings: Settings, db: notmuch2.Database, query: str, state: CacheState | None) -> _Plan:
     rev = revision(db)
     plan = _Plan(db_path=str(db.path), revision=rev)
     if unchanged(db, query, state, rev):
         plan.from_cache = True
         return plan
-    plan.entries = list_messages(db, query, exclude_tags(db), plan.problems)
+    # the revision is read before the listing: mail committed in between is listed now
+    # and seen as changed next time, never missed
+    plan.entries, plan.problems = list_isolated(settings, query)
     return plan
 
 
@@ -204,7 +197,7 @@ def _finish(records: list[MailRecord], problems: list[LoadProblem], plan: _Plan,
 
 
 def _load_uncached(settings: Settings, query: str, progress: Progress | None) -> LoadResult:
-    plan = with_database(settings, lambda db: _plan(db, query, None), query)
+    plan = with_database(settings, lambda db: _plan(settings, db, query, None), query)
     entries = plan.entries or []
     if progress:
         progress(0, len(entries))
@@ -240,7 +233,7 @@ def load_records(settings: Settings, progress: Progress | None = None) -> LoadRe
                 state = cache.state()
             except CacheCorrupt:
                 state = None
-        return _plan(db, query, state)
+        return _plan(settings, db, query, state)
 
     plan = with_database(settings, read, query)
     cache = caches.get(plan.db_path)
@@ -272,7 +265,7 @@ def _load_with_cache(cache: MailCache | None, plan: _Plan, settings: Settings, q
             cache.close()
             remove_cache_file(cache.path)
             cache = _open_cache(settings, plan.db_path, query)
-            plan = with_database(settings, lambda db: _plan(db, query, None), query)
+            plan = with_database(settings, lambda db: _plan(settings, db, query, None), query)
 
     entries = plan.entries or []
     total = len(entries)

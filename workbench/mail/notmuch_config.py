@@ -71,7 +71,12 @@ def _open_error(where: str, err: Exception) -> StoreError:
     if isinstance(err, notmuch2.NoDatabaseError):
         return StoreError(f"no notmuch database found at {where}: run 'notmuch new' or pass --db PATH")
     if isinstance(err, notmuch2.FileError):
-        return StoreError(f"cannot open notmuch database {where} ({_describe(err)}): check --db PATH")
+        described = _describe(err)
+        if "newer database format" in described or "requires features" in described:
+            # the path is right; this libnotmuch is too old for what wrote the database
+            return StoreError(f"cannot open notmuch database {where} ({described}): it was written by a "
+                              "newer notmuch; upgrade notmuch (libnotmuch and the notmuch2 bindings) to read it")
+        return StoreError(f"cannot open notmuch database {where} ({described}): check --db PATH")
     return StoreError(f"cannot open notmuch database {where}: {_describe(err)}")
 
 

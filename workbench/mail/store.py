@@ -85,6 +85,55 @@ def _filenames(msg: notmuch2.Message) -> list[str]:
         return []
 
 
+def list_isolated(settings: Settings, query: str) -> tuple[list[tuple[str, str]], list[LoadProblem]]:
+    """``list_messages`` in a child process, retried when the child dies.
+
+    Why: when ``notmuch new`` commits while a query's messages are being walked, Xapian
+    throws DatabaseModifiedError from inside libnotmuch's iterator, where nothing catches
+    it, and the C++ runtime aborts the whole process (``terminate called after throwing an
+    instance of 'Xapian::DatabaseModifiedError'``): no Python handler runs, the TUI would
+    vanish. Walking in a child turns that abort into a retry. Counting and the revision
+    (single calls that do catch) stay in the caller."""
+    from workbench.mail.processes import process_context
+
+    ctx = process_context()
+    reason = "it kept aborting"
+    for _attempt in range(RETRIES):
+        receiver, sender = ctx.Pipe(duplex=False)
+        child = ctx.Process(target=_list_child, args=(settings, query, sender), daemon=True)
+        child.start()
+        sender.close()
+        try:
+            kind, payload = receiver.recv()  # before join: a big answer must not block the child
+        except (EOFError, OSError):
+            kind, payload = "died", None
+        finally:
+            receiver.close()
+            child.join()
+        if kind == "ok":
+            return payload
+        if kind == "error":
+            raise StoreError(payload)
+        reason = f"the reader died with status {child.exitcode} (libnotmuch aborts when the database changes under it)"
+    raise StoreError(f"could not list the messages of {query!r} while the database was being written: "
+                     f"{reason}; retry when 'notmuch new' has finished")
+
+
+def _list_child(settings: Settings, query: str, sender) -> None:
+    try:
+        def read(db: notmuch2.Database) -> tuple[list[tuple[str, str]], list[LoadProblem]]:
+            problems: list[LoadProblem] = []
+            return list_messages(db, query, exclude_tags(db), problems), problems
+
+        sender.send(("ok", with_database(settings, read, query)))
+    except StoreError as err:
+        sender.send(("error", str(err)))
+    except Exception as err:  # noqa: BLE001 — reported to the parent as a clear error
+        sender.send(("error", f"notmuch failed while listing messages ({type(err).__name__}: {err})"))
+    finally:
+        sender.close()
+
+
 def count_messages(db: notmuch2.Database, query: str, exclude: list[str] | None = None) -> int:
     return db.count_messages(query, exclude_tags=exclude or None)
 
