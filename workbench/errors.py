@@ -19,7 +19,12 @@ class ConfigError(WorkbenchError):
 
 
 class StoreError(WorkbenchError):
-    """The notmuch database is missing, unreadable, locked or needs an upgrade."""
+    """The notmuch database is missing, unreadable, locked or needs an upgrade.
+    ``transient``: Xapian failed in a way a concurrent writer causes; worth a retry."""
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 class MaintainersError(WorkbenchError):

@@ -66,7 +66,8 @@ def _open_error(where: str, err: Exception) -> StoreError:
     if isinstance(err, notmuch2.XapianError):
         return StoreError(
             f"cannot read notmuch database {where} ({_describe(err)}): it may be locked by a running "
-            "'notmuch new', unreadable, or damaged; retry, check its permissions, or run 'notmuch compact'"
+            "'notmuch new', unreadable, or damaged; retry, check its permissions, or run 'notmuch compact'",
+            transient=True,
         )
     if isinstance(err, notmuch2.NoDatabaseError):
         return StoreError(f"no notmuch database found at {where}: run 'notmuch new' or pass --db PATH")

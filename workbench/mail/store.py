@@ -12,6 +12,7 @@ while it reads; the cure is to reopen and read again, which ``snapshot`` does.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -143,8 +144,16 @@ def with_database(settings: Settings, read: Callable[[notmuch2.Database], T], qu
     the database changed underneath (a concurrent ``notmuch new``). A query that keeps
     failing is reported as a query error: that is by far its usual cause."""
     last: Exception | None = None
-    for _attempt in range(RETRIES):
-        db = open_database(settings)
+    for attempt in range(RETRIES):
+        try:
+            db = open_database(settings)
+        except StoreError as err:
+            # opening can meet a writer's commit too (Xapian reads the new revision's
+            # root blocks while they move): retry that; a missing database fails at once
+            if not err.transient or attempt == RETRIES - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+            continue
         try:
             return read(db)
         except (notmuch2.XapianError, notmuch2.QuerySyntaxError) as err:
