@@ -144,3 +144,17 @@ def test_mlx5_chain_survives_the_reworded_cover_title(series):
     assert v9.revisions[0] == "20211013094707.163054-1-yishaih@nvidia.com"  # V1
     # Leon's earlier "[PATCH mlx5-next 0/7]" is another author's posting: not in the chain.
     assert "cover.1632305919.git.leonro@nvidia.com" not in v9.revisions
+
+
+def test_qat_v5_is_replaced_by_the_vfio_patch_reposted_alone(series):
+    """v6's cover: "This patch is the last one of set [1]" ([1] = the v5 cover on lore)."""
+    v5 = series["20240306135855.4123535-1-xin.zeng@intel.com"]
+    v7 = series["20240426064051.2859652-1-xin.zeng@intel.com"]
+    assert v5.version == 5 and v5.superseded_by == v7.id and v7.superseded_by is None
+
+
+def test_dma_rfc_chains_into_the_renamed_patch_series(series):
+    rfcs = [s for s in series.values() if s.rfc and "two step DMA API mapping API" in s.title]
+    assert rfcs and all(s.superseded_by is not None for s in rfcs)
+    newest = series[rfcs[0].superseded_by]
+    assert newest.superseded_by is None and "two step DMA mapping API" in newest.title

@@ -106,3 +106,62 @@ def test_one_shared_patch_title_does_not_link_two_series():
     b[1] = mail("b-1", "[PATCH 1/3] vfio/foo: cleanup part 1", minutes=DAY, parent="b-0")
     s1, s2 = group_series(a + b, EMPTY)
     assert s1.superseded_by is None and s2.superseded_by is None
+
+
+def _posting_of(prefix: str, tag: str, total: int, title: str, patch_titles: list[str], minutes: float = 0):
+    out = [mail(f"{prefix}-0", f"[{tag} 0/{total}] {title}", minutes=minutes, diff=False)]
+    out += [mail(f"{prefix}-{k}", f"[{tag} {k}/{total}] {t}", minutes=minutes + k / 60, parent=f"{prefix}-0")
+            for k, t in enumerate(patch_titles, 1)]
+    return out
+
+
+def test_reworded_title_with_some_shared_patches_links():
+    """RFC v2 "… two step DMA API mapping API" (21 patches) became "… two step DMA mapping
+    API" (18, six titles kept): similar titles plus shared patches, fewer than half."""
+    rfc = _posting_of("rfc", "RFC v2", 8, "Provide a new two step DMA API mapping API",
+                      [f"step {k}" for k in range(1, 9)])
+    kept = ["step 1", "step 2"] + [f"reworked step {k}" for k in range(3, 8)]
+    new = _posting_of("v1", "PATCH", 7, "Provide a new two step DMA mapping API", kept, minutes=DAY)
+    s1, s2 = group_series(rfc + new, EMPTY)
+    assert (s1.superseded_by, s2.superseded_by) == ("v1-0", None)
+    # dissimilar titles with the same two shared patches stay apart
+    other = _posting_of("o", "PATCH", 7, "Something else entirely", kept, minutes=DAY)
+    s1, s2 = group_series(rfc + other, EMPTY)
+    assert s1.superseded_by is None and s2.superseded_by is None
+
+
+def test_last_patch_reposted_alone_as_the_next_version():
+    """qat: v5 had 10 patches; 1-9 were merged elsewhere and v6 is patch 10 alone."""
+    v5 = posting("v5", 5, 3, "crypto: enable migration")
+    v6 = [mail("v6-1", "[PATCH v6] crypto: enable migration part 3", minutes=DAY)]
+    s5, s6 = group_series(v5 + v6, EMPTY)
+    assert (s5.superseded_by, s6.superseded_by) == ("v6-1", None)
+    # not consecutive versions: a fix that happens to carry the same title
+    v9 = [mail("v9-1", "[PATCH v9] crypto: enable migration part 3", minutes=DAY)]
+    s5, s9 = group_series(v5 + v9, EMPTY)
+    assert s5.superseded_by is None and s9.superseded_by is None
+
+
+def _with_cover_text(records, text):
+    from dataclasses import replace
+
+    return [replace(r, cover_text=text) if r.msgid.endswith("-0") else r for r in records]
+
+
+def test_cover_letter_link_to_the_previous_version():
+    old = posting("qat5@x", 5, 2, "crypto: qat - enable live migration")
+    new = _with_cover_text(posting("v6", 6, 1, "vfio/qat: add the vfio driver", minutes=DAY),
+                           "This patch is the last one of set [1]; the others were merged.\n\n"
+                           "[1]: https://lore.kernel.org/kvm/qat5@x-0/\n")
+    s5, s6 = group_series(old + new, EMPTY)
+    assert (s5.superseded_by, s6.superseded_by) == ("v6-0", None)
+    # the same link, but to a series this one depends on: not a previous version
+    dep = _with_cover_text(posting("v6", 6, 1, "vfio/qat: add the vfio driver", minutes=DAY),
+                           "This series depends on the set [1].\n\n[1]: https://lore.kernel.org/kvm/qat5@x-0/\n")
+    s5, s6 = group_series(old + dep, EMPTY)
+    assert s5.superseded_by is None
+    # a version link by somebody else's series is not followed either
+    theirs = _with_cover_text(posting("b2", 6, 1, "vfio/qat: add the vfio driver", minutes=DAY, author=BOB),
+                              "v5: https://lore.kernel.org/r/qat5@x-0\n")
+    s5, sb = group_series(old + theirs, EMPTY)
+    assert s5.superseded_by is None

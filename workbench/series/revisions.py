@@ -21,7 +21,9 @@ later posting as well.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
+from difflib import SequenceMatcher
 
 from workbench.kernel.mailmap import Mailmap
 from workbench.model import Series
@@ -76,6 +78,89 @@ def _link_by_patch_titles(all_series: list[Series], mailmap: Mailmap, union: _Un
     for (i, j), count in shared.items():
         if count >= MIN_SHARED_PATCHES and 2 * count >= min(sizes[i], sizes[j]):
             union.join(i, j)
+        elif count >= MIN_SHARED_PATCHES and _similar_titles(all_series[i], all_series[j]):
+            union.join(i, j)
+        elif _next_version_of_part(all_series[i], all_series[j], count, sizes[i], sizes[j]):
+            union.join(i, j)
+
+
+TITLE_SIMILARITY = 0.85
+"""For postings that share patches but fewer than half: "Provide a new two step DMA API
+mapping API" (RFC v2, 21 patches) became "Provide a new two step DMA mapping API" (18
+patches, 6 of them with the old titles)."""
+
+
+def _similar_titles(a: Series, b: Series) -> bool:
+    ta, tb = normalize_title(a.title), normalize_title(b.title)
+    return bool(ta and tb) and SequenceMatcher(None, ta, tb).ratio() >= TITLE_SIMILARITY
+
+
+def _next_version_of_part(a: Series, b: Series, shared: int, size_a: int, size_b: int) -> bool:
+    """The last patches of a series re-posted alone as its next version, once the others
+    were merged elsewhere: qat "[PATCH v6] vfio/qat: Add vfio_pci driver …" is patch 10/10
+    of v5. Every patch title of the smaller posting is in the larger one and the version
+    numbers are consecutive in posting order, and the re-posting is complete in itself
+    ("[PATCH v6]" or "1/1"): a partial reroll ("[PATCH v2 2/3]" in reply to v1) replaces
+    one patch, not the series, and a lone shared fix between two unrelated series fails
+    the consecutive-version test."""
+    small, size_small, size_large = (a, size_a, size_b) if size_a <= size_b else (b, size_b, size_a)
+    if shared == 0 or shared != size_small or size_small == size_large:
+        return False
+    older, newer = sorted((a, b), key=chain_order)
+    return (newer is small and newer.expected == size_small and not newer.missing_numbers
+            and newer.version == older.version + 1 and newer.version >= 2)
+
+
+_URL_ID = re.compile(r"https?://(?:lore\.kernel\.org|lkml\.kernel\.org|patch\.msgid\.link)/"
+                     r"(?:[\w.+-]+/)?(?:r/)?([^/\s<>\"]+(?:@|%40)[^/\s<>\"]+)")
+_LABEL = re.compile(r"^\s*\[(\d+)\]:?\s")
+_VERSION_WORDS = re.compile(r"\b(?:v\d+|rfc|version|previous|prior|earlier|last|old|patch ?set|set|series|"
+                            r"posting|reroll)\b", re.I)
+_DEPENDENCY_WORDS = re.compile(r"\b(?:depend\w*|based on|on top of|requires?|prerequisite|needs?|example|see)\b",
+                               re.I)
+
+
+def _linked_ids(text: str) -> list[str]:
+    """Message-ids of the earlier postings a cover letter points to: a lore link on a line
+    that names a version ("v1: https://lore…", "- Link to v2: …"), or a footnote link
+    ("[1]: https://lore…") that a sentence naming a set, series or version cites. A link
+    on a line about dependencies or examples is not a previous version."""
+    lines = text.splitlines()
+    out: list[str] = []
+    for line in lines:
+        for m in _URL_ID.finditer(line):
+            msgid = m.group(1).replace("%40", "@").rstrip(".,;)")
+            label = _LABEL.match(line)
+            context = line[: m.start()]
+            if label:
+                cite = f"[{label.group(1)}]"
+                context = " ".join(x for x in lines if cite in x and x is not line)
+            if _VERSION_WORDS.search(context) and not _DEPENDENCY_WORDS.search(context):
+                out.append(msgid)
+    return out
+
+
+def _link_by_lore_links(all_series: list[Series], mailmap: Mailmap, union: _Union) -> None:
+    """The cover letter links the posting it replaces (the qat v6 cover links v5 as "the
+    set [1]" whose other patches were merged elsewhere); linked only when the same person
+    posted both, the linked one is older and has a lower version."""
+    owner: dict[str, int] = {}
+    for i, series in enumerate(all_series):
+        owner.setdefault(series.id, i)
+        for patch in series.patches:
+            owner.setdefault(patch.msgid, i)
+    for i, series in enumerate(all_series):
+        if series.cover is None or not series.cover.cover_text:
+            continue
+        who = identity_key(mailmap, series.author)
+        for msgid in _linked_ids(series.cover.cover_text):
+            j = owner.get(msgid)
+            if j is None or j == i:
+                continue
+            older = all_series[j]
+            if (identity_key(mailmap, older.author) == who and older.version < series.version
+                    and chain_order(older) < chain_order(series)):
+                union.join(i, j)
 
 
 def chain_order(series: Series) -> tuple:
@@ -109,6 +194,7 @@ def link_revisions(all_series: list[Series], mailmap: Mailmap) -> None:
                 union.join(i, j)
 
     _link_by_patch_titles(all_series, mailmap, union)
+    _link_by_lore_links(all_series, mailmap, union)
 
     chains: dict[int, list[Series]] = {}
     for i, series in enumerate(all_series):
