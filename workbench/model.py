@@ -92,6 +92,7 @@ class MailRecord:
     signals: tuple[Signal, ...] = ()
     cover_text: str = ""  # prose of a possible cover letter (not a reply, no diff), capped
     change_id: str | None = None  # b4's "change-id:" line, links versions across threads
+    applied: str = ""  # a reply's own "Applied to … branch, thanks" line, if it has one
     problems: tuple[str, ...] = ()  # what was odd but survivable ("unknown charset x-foo")
 
     @property

@@ -16,8 +16,9 @@ from workbench.config import Settings
 from workbench.errors import MaintainersError
 from workbench.kernel.mailmap import Mailmap
 from workbench.kernel.maintainers import Maintainers
-from workbench.model import CheckResult, LoadProblem, MailRecord, Person, Series, Status
+from workbench.model import CheckResult, Evidence, LoadProblem, MailRecord, Person, Series, Status
 from workbench.policy.checks import PolicyContext, run_checks, variant_drivers
+from workbench.policy.maintainer import applied_by
 from workbench.series.grouping import group_series
 
 Progress = Callable[[int, int], None]
@@ -48,6 +49,7 @@ class Judged:
     series: Series
     checks: list[CheckResult]
     drivers: list[str]
+    applied: Evidence | None = None  # the vfio maintainer's "Applied to …" reply
 
     @property
     def in_scope(self) -> bool:
@@ -65,7 +67,9 @@ class Judged:
 
     @property
     def has_missing(self) -> bool:
-        return any(c.status is Status.MISSING for c in self.checks)
+        """A check still waits for someone. Not for an applied series: what it missed is
+        history by then (the checks still show it)."""
+        return self.applied is None and any(c.status is Status.MISSING for c in self.checks)
 
 
 @dataclass(slots=True)
@@ -108,7 +112,8 @@ def analyse(records: Iterable[MailRecord], context: Context) -> list[Judged]:
     records = list(records)
     policy = PolicyContext(maintainers=context.maintainers, mailmap=context.mailmap, me=context.me)
     judged = [
-        Judged(series=s, checks=run_checks(s, policy), drivers=variant_drivers(s, context.maintainers))
+        Judged(series=s, checks=run_checks(s, policy), drivers=variant_drivers(s, context.maintainers),
+               applied=applied_by(s, policy))
         for s in group_series(records, context.mailmap)
     ]
     judged.sort(key=lambda j: (j.series.date or _EPOCH, j.series.id), reverse=True)

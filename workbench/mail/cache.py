@@ -29,11 +29,11 @@ from pathlib import Path
 
 from workbench.model import FileChange, LoadProblem, MailRecord, Person, RawTrailer, Signal, SignalKind
 
-SCHEMA = 3
+SCHEMA = 4
 """Bumped when the table layout or the tuple layout changes."""
 
 _SOURCES = ("mail/parse.py", "mail/headers.py", "mail/bodies.py", "mail/cache.py",
-            "series/diff.py", "series/hunks.py", "series/trailers.py", "model.py")
+            "series/diff.py", "series/hunks.py", "series/trailers.py", "series/applied.py", "model.py")
 _fingerprint: str | None = None
 
 
@@ -89,7 +89,7 @@ def encode_record(r: MailRecord) -> bytes:
         tuple((t.name, t.person.name, t.person.email) for t in r.trailers),
         tuple((f.path, f.old_path, f.status, f.added, f.removed) for f in r.files),
         tuple((s.kind.value, s.path, s.pattern, s.line, s.hunk) for s in r.signals),
-        r.cover_text, r.change_id, r.problems,
+        r.cover_text, r.change_id, r.problems, r.applied,
     ))
 
 
@@ -128,7 +128,7 @@ class Decoder:
         if t[0] == _FAIL:
             return LoadProblem(path=t[1], reason=t[2], msgid=t[3])
         (msgid, path, subject, author, sender, date, irt, refs, to, cc, trailers, files,
-         signals, cover, change_id, problems) = t
+         signals, cover, change_id, problems, applied) = t
         if date is not None:
             zone = self.zones.get(date[1])
             if zone is None:
@@ -150,7 +150,7 @@ class Decoder:
                          for fp, op, st, a, d in files]) if files else (),
             signals=tuple([Signal(kind=SignalKind(k), path=sd(sp, sp), pattern=pat, line=ln, hunk=hk)
                            for k, sp, pat, ln, hk in signals]) if signals else (),
-            cover_text=cover, change_id=change_id, problems=problems,
+            cover_text=cover, change_id=change_id, problems=problems, applied=applied,
         )
 
 

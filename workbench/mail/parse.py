@@ -20,6 +20,7 @@ import re
 from workbench.mail import headers as H
 from workbench.mail.bodies import body_text
 from workbench.model import MailRecord, Person
+from workbench.series.applied import applied_line
 from workbench.series.diff import split_patch, summarize_diff
 from workbench.series.trailers import extract_trailers
 
@@ -198,6 +199,12 @@ def parse_message(path: str, data: bytes | None = None) -> MailRecord:
 
     cover_text = ""
     change_id = None
+    applied = ""
+    if reply and not diff:
+        try:
+            applied = applied_line(text)
+        except Exception as err:  # noqa: BLE001 — as above
+            problems.append(f"body analysis failed ({type(err).__name__}: {str(err)[:80]})")
     if not reply:
         if not diff:
             cover_text = prose[:COVER_CAP]
@@ -221,5 +228,6 @@ def parse_message(path: str, data: bytes | None = None) -> MailRecord:
         signals=tuple(signals),
         cover_text=cover_text,
         change_id=change_id,
+        applied=applied,
         problems=tuple(dict.fromkeys(problems)),
     )

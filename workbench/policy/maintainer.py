@@ -34,6 +34,21 @@ def _patch_of(series: Series, msgid: str) -> int | None:
     return None
 
 
+def applied_by(series: Series, ctx: PolicyContext) -> Evidence | None:
+    """The vfio maintainer's "Applied to … branch" reply, if there is one (the first).
+    Someone else's "Applied" (a parent maintainer taking the parent patches into their
+    own tree) does not put the series into the vfio tree."""
+    people = vfio_maintainers(ctx)
+    if not people:
+        return None
+    said = [r for r in series.replies if r.applied and find_person(r.author, people, ctx.mailmap)]
+    if not said:
+        return None
+    first = min(said, key=lambda r: (r.date is None, r.date))
+    return Evidence(text=one_line(f"applied: \"{first.applied}\""), person=first.author, msgid=first.msgid,
+                    date=first.date)
+
+
 def check_maintainer(series: Series, ctx: PolicyContext) -> CheckResult:
     people = vfio_maintainers(ctx)
     if not people:
@@ -53,6 +68,11 @@ def check_maintainer(series: Series, ctx: PolicyContext) -> CheckResult:
         on = f"on {where}/{series.expected}" if where else "in the thread"
         evidence.append(Evidence(text=one_line(f"reply {on}: {reply.subject}"), person=reply.author,
                                  msgid=reply.msgid, date=reply.date))
+    applied = applied_by(series, ctx)
+    if applied is not None:
+        who = applied.person.name or applied.person.email if applied.person else names
+        return CheckResult(CHECK_ID, Status.PASS, one_line(f"applied by {who}: {applied.text[9:]}", 160),
+                           evidence=[applied] + evidence)
     if counted:
         kinds = sorted({g.trailer.name for g in counted})
         cover = any(g.trailer.origin == "cover-reply" for g in counted)

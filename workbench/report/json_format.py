@@ -107,6 +107,7 @@ def series_dict(judged: Judged) -> dict[str, Any]:
         "patches": [_patch(p) for p in s.patches],
         "cover_trailers": [_trailer(t) for t in s.cover_trailers],
         "checks": [_check(c) for c in judged.checks],
+        "applied": _evidence(judged.applied) if judged.applied else None,
     }
 
 

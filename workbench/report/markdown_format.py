@@ -13,7 +13,7 @@ from workbench.pipeline import Judged, Workbench
 from workbench.report.marks import CHECK_LETTER, STATUS_MARK, legend
 from workbench.text import one_line
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|~])")  # "(" only links after "]", which is escaped
 
 
 def md(text: str, width: int | None = None) -> str:
@@ -40,7 +40,8 @@ def _row(judged: Judged) -> str:
     date = s.date.strftime("%Y-%m-%d") if s.date else ""
     version = ("RFC " if s.rfc else "") + f"v{s.version}"
     return (f"| {marks} | {date} | {version} | {len(s.present)}/{s.expected} | "
-            f"{md(', '.join(judged.drivers))} | {md(s.author.name or s.author.email)} | {md(s.title, 90)} |")
+            f"{md(', '.join(judged.drivers))} | {md(s.author.name or s.author.email)} | "
+            f"{'applied: ' if judged.applied else ''}{md(s.title, 90)} |")
 
 
 def _details(judged: Judged) -> list[str]:
@@ -51,6 +52,10 @@ def _details(judged: Judged) -> list[str]:
            f"- patches: {len(s.present)}/{s.expected}" + (f", missing {s.missing_numbers}" if s.missing_numbers else "")]
     if s.superseded_by:
         out.append(f"- superseded by {code(s.superseded_by)}")
+    if judged.applied:
+        who = md(judged.applied.person.display()) if judged.applied.person else "the vfio maintainer"
+        where = f" in {code(judged.applied.msgid)}" if judged.applied.msgid else ""
+        out.append(f"- {md(judged.applied.text)} ({who}{where})")
     out.append("")
     for check in judged.checks:
         if check.status is Status.NA:

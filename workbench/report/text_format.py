@@ -61,11 +61,15 @@ def render_text(workbench: Workbench, *, show_all: bool = False, width: int | No
         driver = one_line(",".join(judged.drivers) or "-", 12)
         author = one_line(s.author.name or s.author.email, 20)
         prefix = f"{_marks(judged)}  {date:10}  {_version(judged):6} {patches:7}  {driver:12} {author:20} "
-        lines.append(prefix + one_line(s.title, max(20, width - len(prefix))))
+        title = ("[applied] " if judged.applied else "") + s.title
+        lines.append(prefix + one_line(title, max(20, width - len(prefix))))
     missing = [j for j in rows if j.current and j.in_scope and j.has_missing]
+    applied = [j for j in rows if j.current and j.in_scope and j.applied]
     lines.append("")
     lines.append(f"{len(missing)} current series miss something"
-                 + (" (--format markdown lists what and who)" if missing else "") + ".")
+                 + (" (--format markdown lists what and who)" if missing else "")
+                 + (f"; {len(applied)} already applied by the vfio maintainer are not counted" if applied else "")
+                 + ".")
     if workbench.problems:
         lines.append(f"{len(workbench.problems)} messages could not be read (listed on stderr).")
     return "\n".join(lines) + "\n"

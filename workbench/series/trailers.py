@@ -153,7 +153,7 @@ def canonical_name(name: str) -> str | None:
     return _CANONICAL.get(_key(name))
 
 
-def _own_lines(text: str, *, patch: bool):
+def own_lines(text: str, *, patch: bool):
     """The lines written by the message's author: stops at a signature, an Outlook
     original-message block and (for a patch) the end of the commit message."""
     lines = text.splitlines()
@@ -179,7 +179,7 @@ def extract_trailers(text: str, *, patch: bool) -> tuple[RawTrailer, ...]:
         return ()
     found: list[RawTrailer] = []
     seen: set[tuple[str, str, str]] = set()
-    for line in _own_lines(text, patch=patch):
+    for line in own_lines(text, patch=patch):
         if ":" not in line or len(line) > MAX_VALUE + 40:
             continue
         m = _LINE.match(line)
