@@ -236,12 +236,13 @@ def _signals_line_by_line(files) -> tuple:
     from workbench.model import Signal
     from workbench.series.diff import MAX_LINE, MAX_PER_FILE
 
+    removed = {ln.text.strip() for fd in files for h in fd.hunks for ln in h.lines if ln.kind == "-"} - {""}
     found = []
     for fd in files:
         per_file, per_pattern = 0, {}
         for hunk in fd.hunks:
             for line in hunk.lines:
-                if line.kind != "+" or per_file >= MAX_PER_FILE:
+                if line.kind != "+" or per_file >= MAX_PER_FILE or line.text.strip() in removed:
                     continue
                 for pat in PATTERNS:
                     key = (pat.kind, pat.name)
@@ -287,3 +288,28 @@ def test_signal_caps_apply_in_line_order() -> None:
     assert signals == _signals_line_by_line(parse_diff(diff))
     assert [s.line for s in signals if s.pattern == "copy_from_user"] == [
         f"\tcopy_from_user(&x{i}, p, 1); /* __user {i} */" for i in range(MAX_PER_PATTERN)]
+
+
+def test_moved_lines_are_not_new_signals() -> None:
+    """Kevin Tian's "Tidy up vfio_device life cycle" moves the migration_flags line
+    between functions: not a new extension. A line that only changes is still new."""
+    diff = ("--- a/drivers/vfio/pci/mlx5/main.c\n+++ b/drivers/vfio/pci/mlx5/main.c\n"
+            "@@ -10,4 +10,4 @@ static int mlx5vf_pci_open_device(struct vfio_device *core_vdev)\n"
+            "-\tcore_vdev->migration_flags = VFIO_MIGRATION_STOP_COPY;\n"
+            "-\tif (copy_from_user(&x, arg, sizeof(x)))\n"
+            " \tint ret;\n"
+            "+\t\tcore_vdev->migration_flags = VFIO_MIGRATION_STOP_COPY;\n"
+            "+\tif (copy_from_user(&y, arg, sizeof(y)))\n"
+            " \treturn ret;\n")
+    _, signals = summarize_diff(diff)
+    assert [(s.pattern, s.line) for s in signals] == [("copy_from_user", "\tif (copy_from_user(&y, arg, sizeof(y)))")]
+
+
+def test_the_core_ioctl_is_not_a_device_specific_ioctl() -> None:
+    diff = ("--- a/drivers/vfio/pci/ism/main.c\n+++ b/drivers/vfio/pci/ism/main.c\n@@ -1,0 +1,3 @@\n"
+            "+\t.ioctl = vfio_pci_core_ioctl,\n"
+            "+\t.ioctl = ism_vfio_pci_ioctl,\n"
+            "+static long ism_ioctl(struct vfio_device *vdev, unsigned int cmd)\n")
+    _, signals = summarize_diff(diff)
+    assert [s.line for s in signals if s.pattern == "ioctl_handler"] == [
+        "\t.ioctl = ism_vfio_pci_ioctl,", "static long ism_ioctl(struct vfio_device *vdev, unsigned int cmd)"]

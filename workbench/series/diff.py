@@ -55,7 +55,9 @@ PATTERNS: tuple[Pattern, ...] = (
     _p(_E, "region_ops", r"\bvfio_pci_regops\b|\bvfio_info_add_capability\b|\bregion_info", "region info ops",
        "regops add_capability region_info"),
     _p(_E, "VFIO_DEVICE_*", r"\bVFIO_DEVICE_[A-Z0-9_]+\b", "device ioctl or feature", "vfio_device_"),
-    _p(_E, "ioctl_handler", r"\.(?:unlocked_|compat_)?ioctl\s*=|_ioctl\s*\(\s*struct\s+vfio_device\b",
+    # every variant driver points .ioctl at vfio_pci_core_ioctl: only its own handler is new
+    _p(_E, "ioctl_handler", r"\.(?:unlocked_|compat_)?ioctl\s*=(?!\s*vfio_pci_core_ioctl\b)"
+       r"|_ioctl\s*\(\s*struct\s+vfio_device\b(?<!vfio_pci_core_ioctl\(struct vfio_device)",
        "ioctl handler", "ioctl"),
     _p(_E, "emulated_bar", r"emulat(?:ed|ion|e|ing)?[ _](?:pci[ _])?bar|\bbar\w{0,40}_emul|\bfake_?bar", "emulated BAR",
        "emul fake", re.IGNORECASE),
@@ -139,10 +141,17 @@ def find_signals(files: list[FileDiff]) -> tuple[Signal, ...]:
     Most added lines match nothing, so the lines worth a look are found first with
     ``str.find`` over each file's added text joined (C speed, no Python per line); only
     those lines then get the pattern tests, in order, so the caps apply as in a plain
-    line-by-line walk."""
+    line-by-line walk.
+
+    A line the same patch also removes (anywhere in it) was moved, not added: refactoring
+    series move ``.migration_flags = VFIO_MIGRATION_STOP_COPY`` or a ``copy_from_user``
+    from one function or file to another, which is neither a new extension nor new
+    exposure to userspace."""
     found: list[Signal] = []
+    moved = moved_lines(files)
     for fd in files:
-        added = [(line.text, hunk.header) for hunk in fd.hunks for line in hunk.lines if line.kind == "+"]
+        added = [(line.text, hunk.header) for hunk in fd.hunks for line in hunk.lines
+                 if line.kind == "+" and line.text.strip() not in moved]
         if not added:
             continue
         per_file = 0
@@ -164,6 +173,13 @@ def find_signals(files: list[FileDiff]) -> tuple[Signal, ...]:
                 if per_file >= MAX_PER_FILE:
                     break
     return tuple(found)
+
+
+def moved_lines(files: list[FileDiff]) -> set[str]:
+    """The removed lines of a patch (stripped): an added line among them was moved."""
+    out = {line.text.strip() for fd in files for hunk in fd.hunks for line in hunk.lines if line.kind == "-"}
+    out.discard("")
+    return out
 
 
 def _candidate_lines(texts: list[str]) -> list[int]:
