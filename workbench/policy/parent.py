@@ -119,15 +119,16 @@ def _part(entry: _SectionUnits, series: Series, ctx: PolicyContext) -> CheckPart
     todo = [u for u in units if not u.approved]
     name = entry.section.name
     if not todo:
-        approvers = unique_people((g.trailer.person for g in counted), ctx.mailmap)
         return CheckPart(
             name=name, status=Status.PASS,
-            summary=one_line(f"approved by {_names(approvers)} on {numbers((u.patch.number for u in units), expected)}"),
+            summary=one_line(f"approved by {_approvers(counted, roles, name, ctx)} on "
+                             f"{numbers((u.patch.number for u in units), expected)}"),
             patches=sorted({u.patch.number for u in units}), files=_paths(units), evidence=evidence)
     done = [u for u in units if u.approved]
     text = f"no approval on {numbers((u.patch.number for u in todo), expected)} ({', '.join(_short(p) for p in _paths(todo))})"
     if done:
-        text += f"; approved on {numbers((u.patch.number for u in done), expected)}"
+        text += (f"; approved on {numbers((u.patch.number for u in done), expected)} by "
+                 f"{_approvers([g for u in done for g in u.counted], roles, name, ctx)}")
     if any(u.suspect for u in todo):
         text += "; a suspect trailer was not counted"
     could = unique_people(entry.section.people, ctx.mailmap, exclude=[series.author])
@@ -159,8 +160,20 @@ def _short(path: str) -> str:
     return path.rsplit("/", 1)[-1]
 
 
-def _names(people: list[Person]) -> str:
-    return ", ".join(p.name or p.email for p in people) or "nobody"
+def _approvers(given: list[Given], roles: dict[str, str], section: str, ctx: PolicyContext) -> str:
+    """Who approved, with the section they approve for when it is another owner of the
+    same files ("Giovanni Cabiddu (QAT DRIVER M:)" under CRYPTO API): any owning section's
+    people count, and the summary must not read as if this section's people had."""
+    out: list[str] = []
+    seen: list[Person] = []
+    for g in given:
+        if any(ctx.mailmap.same(g.who, p) for p in seen):
+            continue
+        seen.append(g.who)
+        who = g.trailer.person.name or g.trailer.person.email
+        role = roles.get(g.who.email or g.who.name, "")
+        out.append(f"{who} ({role})" if role and not role.startswith(section + " ") else who)
+    return ", ".join(out) or "nobody"
 
 
 def _primary_people(unit: _Unit) -> list[Person]:
