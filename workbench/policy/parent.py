@@ -127,7 +127,8 @@ def _part(entry: _SectionUnits, series: Series, ctx: PolicyContext) -> CheckPart
     done = [u for u in units if u.approved]
     text = f"no approval on {numbers((u.patch.number for u in todo), expected)} ({', '.join(_short(p) for p in _paths(todo))})"
     if done:
-        text += (f"; approved on {numbers((u.patch.number for u in done), expected)} by "
+        text += (f"; approved on {numbers((u.patch.number for u in done), expected)} "
+                 f"({', '.join(_short(p) for p in _paths(done))}) by "
                  f"{_approvers([g for u in done for g in u.counted], roles, name, ctx)}")
     if any(u.suspect for u in todo):
         text += "; a suspect trailer was not counted"
