@@ -41,6 +41,11 @@ def _with_versions(items: list[Judged]) -> Judged | None:
     return max(items, key=lambda j: len(j.series.revisions), default=None)
 
 
+def _needs_review(items: list[Judged]) -> Judged | None:
+    return next((j for j in items if (c := j.check("listed-reviewer")) and c.status.value == "missing"
+                 and j.series.cover is not None), None)
+
+
 SHOTS: list[tuple[str, Pick | None, list[str]]] = [
     ("series-list", None, []),
     ("series-view", _with_parent, ["enter"]),
@@ -48,6 +53,7 @@ SHOTS: list[tuple[str, Pick | None, list[str]]] = [
     ("thread-view", _with_suspect, ["enter", "t"]),
     ("versions", _with_versions, ["enter", "v"]),
     ("help", None, ["question_mark"]),
+    ("draft", _needs_review, ["enter", "R"]),
 ]
 
 

@@ -55,6 +55,8 @@ def test_no_maintainers_at_all_says_which_option(tmp_path: Path, capsys: pytest.
         (["--draft", "review"], "--draft needs --series"),
         (["--series", "x@y"], "go with --draft"),
         (["--draft", "review", "--series", "a@b", "--section", "X"], "--section goes with --draft parent-ack"),
+        (["--draft", "thanks", "--series", "a@b", "--trailer", "Acked-by"], "go with --draft reply"),
+        (["--draft", "review", "--series", "a@b", "--reply-to", "3"], "go with --draft reply"),
         (["--report", "--screenshot", "x.svg"], "choose one of"),
         (["--fail-on-missing"], "--fail-on-missing goes with --report"),
         (["--me", "nobody"], "--me"),

@@ -79,6 +79,42 @@ def test_interrupted_save_leaves_nothing(tmp_path, monkeypatch):
         assert list((root / "Drafts" / sub).iterdir()) == [], sub
 
 
+_KILLED_SAVE = """
+import os, signal, sys
+from pathlib import Path
+from workbench.mail import drafts as D
+
+def die(src, dst):
+    print("written", flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)  # the machine dies between write and rename
+
+D.os.rename = die
+D.save_draft(b"Message-ID: <killed@example.org>\\nSubject: Re: y\\n\\nbody\\n", Path(sys.argv[1]))
+"""
+
+
+def test_save_killed_between_write_and_rename_leaves_no_draft(tmp_path):
+    """A real crash (SIGKILL, no cleanup code runs): the half-saved draft may stay in
+    tmp/, where maildir readers never look, but nothing reaches cur/ or new/ and notmuch
+    does not know the message."""
+    from conftest import REPO
+    from workbench.mail.maildir import create_database
+
+    root = tmp_path / "mail"
+    create_database(root)
+    proc = subprocess.run([sys.executable, "-c", _KILLED_SAVE, str(root)], capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=str(REPO)), timeout=60)
+    assert proc.returncode == -9 and proc.stdout == "written\n", proc.stderr
+    assert [p.read_bytes() for p in (root / "Drafts" / "tmp").iterdir()] == [
+        b"Message-ID: <killed@example.org>\nSubject: Re: y\n\nbody\n"]  # it did get that far
+    assert list((root / "Drafts" / "cur").iterdir()) == [] and list((root / "Drafts" / "new").iterdir()) == []
+    db = notmuch2.Database(str(root), mode=notmuch2.Database.MODE.READ_ONLY, config=notmuch2.Database.CONFIG.EMPTY)
+    try:
+        assert db.count_messages("*") == 0
+    finally:
+        db.close()
+
+
 _HOLDER = """
 import sys, time, notmuch2
 db = notmuch2.Database(sys.argv[1], mode=notmuch2.Database.MODE.READ_WRITE, config=notmuch2.Database.CONFIG.EMPTY)
@@ -143,3 +179,30 @@ def test_run_draft_save(demo_copy, capsys):
     assert run_draft(demo_copy, kind="incomplete", series_id=QAT, save=True) == 0
     out = capsys.readouterr().out
     assert out.startswith("saved draft ") and "Drafts/cur/" in out
+
+
+def test_run_draft_save_on_a_locked_database_says_so_and_keeps_the_file(demo_copy, capsys):
+    from workbench.replies.command import EXIT_NOT_INDEXED, run_draft
+
+    root = Path(demo_copy.db_path)
+    before = set((root / "Drafts" / "cur").glob("*")) if (root / "Drafts" / "cur").exists() else set()
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(root), "20"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        code = run_draft(demo_copy, kind="docs", series_id=QAT, save=True, lock_timeout=0.5)
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+    err = capsys.readouterr().err
+    assert code == EXIT_NOT_INDEXED
+    (kept,) = set((root / "Drafts" / "cur").glob("*")) - before
+    assert err.startswith("vfio-workbench: the notmuch database is locked by another writer")
+    assert str(kept) in err and "notmuch new" in err
+    msgid = err.split("-- id:")[1].split("'")[0]
+    assert f"Message-ID: <{msgid}>".encode() in kept.read_bytes()
+    db = notmuch2.Database(str(root), mode=notmuch2.Database.MODE.READ_ONLY, config=notmuch2.Database.CONFIG.EMPTY)
+    try:
+        assert db.count_messages(f"id:{msgid}") == 0  # not indexed: the lock was never had
+    finally:
+        db.close()

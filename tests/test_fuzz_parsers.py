@@ -444,3 +444,167 @@ def test_maintainers_missing_and_directory_give_clear_errors(tmp_path: Path) -> 
     (tmp_path / "bin").write_bytes(b"\x00\xff" * 1000)
     with pytest.raises(MaintainersError, match="no MAINTAINERS sections"):
         Maintainers.load(tmp_path / "bin")
+
+
+# --- round trips: parse -> format -> parse ---------------------------------------------------
+
+
+def _corpus_subjects() -> list[str]:
+    """Every Subject of the real lore corpus (raw header, unfolded), for round trips."""
+    out = []
+    for path in sorted((SHARED / "corpus" / "lore-vfio").glob("*/*.eml")):
+        head = path.read_bytes().split(b"\n\n", 1)[0].decode("utf-8", "replace")
+        m = re.search(r"^Subject:[ \t]*(.*(?:\n[ \t].*)*)", head, re.MULTILINE | re.IGNORECASE)
+        if m:
+            out.append(" ".join(m.group(1).split()))
+    return out
+
+
+CORPUS_SUBJECTS = _corpus_subjects()
+
+
+def format_subject(info) -> str:
+    """The canonical spelling of what parse_subject read: what git format-patch / b4 write."""
+    tokens = (["RFC"] if info.rfc else []) + ["PATCH"] + (["RESEND"] if info.resend else []) + list(info.prefixes)
+    if info.versioned:
+        tokens.append(f"v{info.version}")
+    if info.number is not None:
+        tokens.append(f"{info.number}/{info.total}")
+    return ("Re: " if info.is_reply else "") + f"[{' '.join(tokens)}] {info.title}"
+
+
+def _fields(info) -> tuple:
+    return (info.title, info.is_reply, info.is_patch, info.version, info.number, info.total, info.rfc,
+            info.resend, info.prefixes)
+
+
+@st.composite
+def corpus_subject(draw) -> str:
+    """A real subject, sometimes damaged the way clients damage them (extra Re:/AW:
+    chains, spacing, case, a list tag in front, a comma instead of a space)."""
+    subject = draw(st.sampled_from(CORPUS_SUBJECTS))
+    for _ in range(draw(st.integers(0, 3))):
+        op = draw(st.sampled_from(["re", "aw", "spaces", "upper", "listtag", "comma"]))
+        if op == "re":
+            subject = "Re: " + subject
+        elif op == "aw":
+            subject = "AW: " + subject
+        elif op == "spaces":
+            subject = subject.replace(" ", "  ").replace("[", " [ ", 1)
+        elif op == "upper":
+            subject = subject.replace("PATCH", "Patch", 1)
+        elif op == "listtag":
+            subject = "[Linaro-mm-sig] " + subject
+        elif op == "comma":
+            subject = subject.replace(" v", ",v", 1)
+    return subject
+
+
+@FUZZ
+@given(subject=corpus_subject())
+def test_real_subject_parse_format_parse_round_trips(subject: str) -> None:
+    """Parse a real subject, write what was read in canonical form, parse that: the same
+    facts. Catches a parser that reads a prefix word, version or counter differently
+    depending on spelling, which would split one series into two."""
+    need(CORPUS_SUBJECTS)
+    first = parse_subject(subject)
+    assume(first.is_patch and "[" not in first.title[:1])
+    again = parse_subject(format_subject(first))
+    assert _fields(again) == _fields(first), (subject, format_subject(first))
+
+
+@FUZZ
+@given(subject=corpus_subject())
+def test_reply_subject_of_a_draft_parses_as_the_same_patch(subject: str) -> None:
+    """The subject a reply draft gets (``Re: …``) parses as the same patch, marked a reply:
+    what the maintainer sends lands on the patch it answers, not on a new series."""
+    from workbench.replies.compose import reply_subject
+
+    need(CORPUS_SUBJECTS)
+    first = parse_subject(subject)
+    reply = parse_subject(reply_subject(subject))
+    assert reply.is_reply
+    assert _fields(reply)[2:] == _fields(first)[2:], (subject, reply_subject(subject))
+    assert reply.title == first.title or not first.is_patch, (subject, reply_subject(subject))
+
+
+_HEADER_TEXT = st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc", "Zl", "Zp"],
+                                              blacklist_characters="\u0085"), min_size=1, max_size=60).map(
+    lambda s: " ".join(s.split())).filter(bool)
+
+
+@FUZZ
+@given(name=st.lists(_NAME_WORD, min_size=1, max_size=3).map(" ".join), local=_LOCAL, domain=_DOMAIN,
+       title=_HEADER_TEXT, n=st.integers(1, 30), refs=st.lists(st.tuples(_LOCAL, _DOMAIN), max_size=6, unique=True),
+       trailer=st.sampled_from(TRAILER_NAMES), charset=st.sampled_from(["utf-8", "iso-8859-1"]),
+       cte=st.sampled_from(["8bit", "base64", "quoted-printable"]))
+def test_message_built_from_parts_parses_back(name: str, local: str, domain: str, title: str, n: int,
+                                              refs: list[tuple[str, str]], trailer: str, charset: str,
+                                              cte: str) -> None:
+    """A mail written by Python's email package (RFC 2047 headers, a charset and a
+    transfer encoding): parse_message gives back the sender, subject, ids, trailer and
+    file it was built from. (UTF-16 bodies are hand-built in test_hostile_big.py: the
+    email package itself writes broken UTF-16, splitting the encoded bytes on b"\\n".)"""
+    from email.message import EmailMessage
+    from email.utils import format_datetime
+
+    import datetime as dt
+
+    email = f"{local}@{domain}"
+    ids = [f"{a}.{i}@{b}" for i, (a, b) in enumerate(refs)]
+    msgid = f"patch.{n}.{local}@{domain}"
+    path = "drivers/vfio/pci/mlx5/main.c"
+    body = (f"Commit message for {title}.\n\n{trailer}: {name} <{email}>\n---\n"
+            f"diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n@@ -1,1 +1,2 @@\n int a;\n+int b;\n")
+    msg = EmailMessage()
+    msg["From"] = f"{name} <{email}>"
+    msg["Subject"] = f"[PATCH v2 {n}/30] {title}"
+    msg["Message-ID"] = f"<{msgid}>"
+    msg["Date"] = format_datetime(dt.datetime(2025, 2, 3, 10, 0, tzinfo=dt.timezone.utc))
+    if ids:
+        msg["In-Reply-To"] = f"<{ids[-1]}>"
+        msg["References"] = " ".join(f"<{i}>" for i in ids)
+    if charset == "iso-8859-1":
+        try:
+            body.encode("latin-1")
+        except UnicodeEncodeError:
+            assume(False)
+    msg.set_content(body, charset=charset, cte=cte)
+    record = parse_message("/fuzz/built", msg.as_bytes())
+    assert record.msgid == msgid
+    assert record.sender == Person(name, email.lower()) or record.sender.email == email.lower()
+    assert record.subject == f"[PATCH v2 {n}/30] {title}", (record.subject, record.problems)
+    assert record.in_reply_to == (ids[-1] if ids else None)
+    assert tuple(record.references) == tuple(ids)
+    assert RawTrailer(trailer, Person(name, email.lower())) in record.trailers, (record.trailers, record.problems)
+    assert [(f.path, f.added, f.removed) for f in record.files] == [(path, 1, 0)], record.problems
+    assert record.date is not None and record.date.year == 2025
+
+
+_SECTION_NAME = st.from_regex(r"[A-Z][A-Z0-9 ]{2,20}[A-Z0-9]", fullmatch=True)
+
+
+@FEW
+@given(sections=st.lists(st.tuples(_SECTION_NAME, st.lists(st.tuples(_NAME_WORD, _LOCAL, _DOMAIN), min_size=1,
+                                                                  max_size=3),
+                                   st.lists(_SEGMENT, min_size=1, max_size=3)),
+                         min_size=1, max_size=6, unique_by=(lambda s: s[0], lambda s: "/".join(s[2]))))
+def test_maintainers_built_from_sections_parses_back(sections) -> None:
+    """Sections written the way MAINTAINERS writes them (name, M:, L:, S:, F: dir/) parse
+    back to the same people, and every file below a section's directory is owned by it,
+    the most specific (deepest) section first."""
+    text = ["List of maintainers\n", "===================\n", "\n"]
+    for name, people, dirs in sections:
+        text.append(f"{name}\n")
+        text += [f"M:\t{w} <{lo}@{d}>\n" for w, lo, d in people]
+        text += ["L:\tkvm@vger.kernel.org\n", "S:\tMaintained\n", f"F:\t{'/'.join(dirs)}/\n", "\n"]
+    maint = Maintainers.parse("".join(text), "built")
+    for name, people, dirs in sections:
+        section = maint.section(name)
+        assert section is not None, (name, [s.name for s in maint.sections])
+        assert section.maintainers == tuple(Person(w, f"{lo}@{d}".lower()) for w, lo, d in people)
+        probe = "/".join(dirs) + "/sub/file.c"
+        owners = [m.section.name for m in maint.sections_for(probe)]
+        assert name in owners, (probe, owners)
+        deeper = [n for n, _p, d in sections if probe.startswith("/".join(d) + "/") and len(d) > len(dirs)]
+        assert owners.index(name) >= len(deeper) or not deeper

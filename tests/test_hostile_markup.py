@@ -34,7 +34,8 @@ CSI = "\x1b[2J\x1b[31m"
 C1 = "\u009b31m\u009d0;c1title\u009c"
 BIDI = "\u202egnp.exe\u202c"
 ZW = "\u200bzw\u200d\u2060\ufeff"
-MARKUP = "[@click=app.quit]q[/] [link=https://evil.example]L[/link] [bold red]B[/]"
+MARKUP = ("[@click=app.quit]q[/] [link=https://evil.example]L[/link] [bold red]B[/] "
+          '[link="https://evil.example/q"]Q[/link] [@click="app.bell"]C[/]')  # Textual's quoted form too
 MD = "[click](https://evil.example/c) ![img](https://evil.example/x.png) <img src=x onerror=alert(1)> | col |"
 
 EVIL_TITLE = f"vfio/mlx5: {OSC52}clip {TITLE0}t0 {TITLE2}t2 {CSI}csi {C1} {BIDI} {ZW} {MARKUP} {MD}"
@@ -237,3 +238,79 @@ def test_tui_shows_hostile_text_literally_and_inertly(evil: Settings) -> None:
     assert "Mallory" in seen["author"] and "[@click=app.quit]M[/]" in seen["author"]
     assert "Eve" in seen["series"] and "[link=https://evil.example]L[/link]" in seen["series"]
     assert "[@click=app.quit]E[/]" in seen["thread"] and "Nice ." in seen["thread"]
+
+
+def _segments_on_screen(screen) -> list[tuple[str, str, list]]:
+    """(widget, line text, segments) of every line every visible widget of ``screen``
+    renders right now: what Textual hands the terminal, after markup would have been
+    interpreted and styles applied — the place an injected ``[@click]`` or ``[link]``
+    would show up as a live action or hyperlink even when the data looks harmless."""
+    from textual.geometry import Region
+
+    out = []
+    for widget in screen.query("*"):
+        if not widget.display or not widget.size.area:
+            continue
+        for strip in widget.render_lines(Region(0, 0, widget.size.width, widget.size.height)):
+            segments = list(strip)
+            out.append((type(widget).__name__, "".join(s.text for s in segments), segments))
+    return out
+
+
+def _live_styles(lines: list[tuple[str, str, list]]) -> list[str]:
+    """Segments whose style is an action or a hyperlink that came from mail text."""
+    bad = []
+    for widget, line, segments in lines:
+        for seg in segments:
+            style = seg.style
+            if style is None:
+                continue
+            meta = style.meta or {}
+            actions = " ".join(str(v) for k, v in meta.items() if str(k).startswith("@"))
+            if "app.quit" in actions or "app.bell" in actions or "evil" in actions or (style.link and "evil" in style.link):
+                bad.append(f"{widget}: {seg.text!r} meta={meta} link={style.link}")
+    return bad
+
+
+def test_tui_rendered_segments_carry_no_injected_action_link_or_escape(evil: Settings) -> None:
+    """The same hostile store, judged on the rendered strips of the list, series, hunk and
+    thread screens: every segment's text is free of live control characters, no segment
+    carries an ``@click`` action or a hyperlink taken from the mail, and the markup is
+    on screen as literal text."""
+    from workbench.tui.app import WorkbenchApp
+    from workbench.tui.launch import settle
+
+    app = WorkbenchApp(evil)
+    screens: dict[str, list[tuple[str, str, list]]] = {}
+
+    async def main() -> None:
+        async with app.run_test(size=(240, 60)) as pilot:
+            await settle(pilot, timeout=60)
+            assert app.load_error is None
+            screens["list"] = _segments_on_screen(app.screen)
+            await pilot.press("enter")
+            await settle(pilot)
+            screens[type(app.screen).__name__] = _segments_on_screen(app.screen)
+            for key in ("d", "t"):
+                await pilot.press(key)
+                await settle(pilot)
+                screens[type(app.screen).__name__] = _segments_on_screen(app.screen)
+                await pilot.press("escape")
+                await settle(pilot)
+            assert app.is_running
+
+    asyncio.run(main())
+    assert {"list", "SeriesScreen", "HunkScreen", "ThreadScreen"} <= set(screens), set(screens)
+    for name, lines in screens.items():
+        for widget, line, segments in lines:
+            for seg in segments:
+                assert_inert(seg.text, f"{name}/{widget} segment")
+        assert not _live_styles(lines), (name, _live_styles(lines))
+    listing = "\n".join(line for _w, line, _s in screens["list"])
+    assert "[@click=app.quit]q[/]" in listing and "gnp.exe" in listing, listing[:3000]
+    series = "\n".join(line for _w, line, _s in screens["SeriesScreen"])
+    assert "Mallory" in series
+    thread = "\n".join(line for _w, line, _s in screens["ThreadScreen"])
+    assert "[@click=app.quit]E[/]" in thread and "[link=https://evil.example]L[/link]" in thread, thread[:3000]
+    hunks = "\n".join(line for _w, line, _s in screens["HunkScreen"])
+    assert "copy_from_user" in hunks and "[@click=app.quit]q[/]" in hunks, hunks[:3000]

@@ -142,3 +142,19 @@ def test_new_message_in_store_shows_up(make_store, tmp_path: Path):
     assert [r.msgid for r in result.records] == ["1@x", "2@x"]
     assert (result.parsed, result.cached) == (1, 1)  # only the new file is read
     assert result.records[1].trailers[0].person.email == "b@example.com"
+
+
+def test_saved_drafts_are_not_mail(make_store, tmp_path: Path):
+    """A draft reply of mine, saved and indexed (tag:draft), is not loaded as a reply;
+    a query that names tag:draft still finds it, as notmuch's excluded tags work."""
+    from workbench.mail.drafts import save_draft
+
+    root = make_store([b"From: a@x\nSubject: [PATCH] vfio: one\nMessage-Id: <1@x>\n\nhi\n"])
+    draft = (b"From: Me <me@x>\nTo: a@x\nSubject: Re: [PATCH] vfio: one\nMessage-Id: <draft-1@x>\n"
+             b"In-Reply-To: <1@x>\nReferences: <1@x>\nDate: Mon, 3 Mar 2025 10:00:00 +0000\n\nAcked-by: Me <me@x>\n")
+    saved = save_draft(draft, Settings(db_path=root, cache_dir=tmp_path / "c"))
+    assert saved.indexed, saved.warning
+    everything = load_records(Settings(db_path=root, query="*", cache_dir=tmp_path / "c"))
+    assert [r.msgid for r in everything.records] == ["1@x"]
+    drafts = load_records(Settings(db_path=root, query="tag:draft", cache_dir=tmp_path / "c"))
+    assert [r.msgid for r in drafts.records] == ["draft-1@x"]

@@ -149,3 +149,67 @@ def test_tui_session_leaves_maildir_and_database_untouched(store: Path, data_dir
     assert diff(before, snapshot(store)) == []
     assert db_revision(store) == rev_before
     assert any(name.endswith(".sqlite") for name in files_under(cache))
+
+
+def test_the_only_write_is_the_draft_the_user_saves(store: Path, data_dir: Path, tmp_path: Path) -> None:
+    """A TUI session that drafts and saves one reply (ctrl+s) on a copy of the store:
+    the diff is exactly one new file in Drafts/cur (plus the Drafts folders and the Xapian
+    files that index it); every message file is as it was, and the revision moves."""
+    import shutil
+
+    from textual.widgets import DataTable
+
+    from workbench.model import Person
+    from workbench.tui.app import WorkbenchApp
+    from workbench.tui.launch import settle
+    from workbench.tui.screens.draft import DraftScreen
+
+    root = tmp_path / "mail"
+    shutil.copytree(store, root)
+    settings = Settings(db_path=root, query="*", maintainers=data_dir / "MAINTAINERS", mailmap=data_dir / "mailmap",
+                        cache_dir=tmp_path / "cache", show_all=True,
+                        me=Person("Alex Williamson", "alex.williamson@redhat.com"))
+    before, rev_before = snapshot(root), db_revision(root)
+    app = WorkbenchApp(settings)
+
+    async def main() -> None:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot, timeout=120)
+            table = app.list_screen.query_one("#series", DataTable)
+            for row in range(min(table.row_count, 8)):
+                table.move_cursor(row=row)
+                await pilot.press("enter")
+                await settle(pilot)
+                for key in ("T", "R", "D", "I", "A"):
+                    await pilot.press(key)
+                    await settle(pilot)
+                    if type(app.screen).__name__ == "ChoiceScreen":
+                        await pilot.press("enter")
+                        await settle(pilot)
+                    if isinstance(app.screen, DraftScreen):
+                        break
+                if isinstance(app.screen, DraftScreen):
+                    break
+                await pilot.press("escape")
+                await settle(pilot)
+            assert isinstance(app.screen, DraftScreen), "no series offered a draft"
+            await pilot.press("ctrl+s")
+            for _ in range(300):
+                if app.last_saved_draft is not None:
+                    break
+                await pilot.pause(0.1)
+            await pilot.press("q")
+
+    asyncio.run(main())
+    saved = app.last_saved_draft
+    assert saved is not None and saved.indexed, saved
+    after = snapshot(root)
+    changes = diff(before, after)
+    draft_file = str(saved.path.relative_to(root))
+    assert draft_file.startswith("Drafts/cur/") and f"added {draft_file}" in changes
+    outside_db = [c for c in changes if not c.split(" ", 1)[1].startswith((".notmuch/", "Drafts/", "./"))]
+    assert outside_db == [], outside_db
+    assert [c for c in changes if c.startswith("added Drafts/") and not c.endswith("/")] == [f"added {draft_file}"]
+    messages = {k: v for k, v in before.items() if not k.startswith((".notmuch/", "./", ".notmuch"))}
+    assert all(after.get(k) == v for k, v in messages.items() if not k.endswith("/")), "a message file changed"
+    assert db_revision(root)[0] > rev_before[0]

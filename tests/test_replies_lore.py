@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import csv
 import email
+import email.header
+import re
+from datetime import datetime, timezone
 from email import policy
-from email.utils import getaddresses
+from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 
 import notmuch2
@@ -26,6 +29,7 @@ QAT_RFC = "20230630131304.64243-1-xin.zeng@intel.com"  # QAT DRIVER and CRYPTO A
 HISI_V10 = "20251017091057.3770403-1-liulongfang@huawei.com"  # HISILICON QM DRIVER missing on 1/2
 QAT_V7 = "20240426064051.2859652-1-xin.zeng@intel.com"  # one patch, no cover, docs missing
 ISM_V1 = "20260212-vfio_pci_ism-v1-0-333262ade074@linux.ibm.com"  # no listed-reviewer review
+VIRTIO_V2 = "20231029155952.67686-1-yishaih@nvidia.com"  # VIRTIO CORE AND NET DRIVERS missing, 6 patches
 KEVIN_ON_1_5 = "BN9PR11MB527649234A93384F1EB11F478C09A@BN9PR11MB5276.namprd11.prod.outlook.com"
 
 
@@ -66,17 +70,38 @@ def ids(text: str | None) -> list[str]:
     return [t.strip("<>") for t in (text or "").split() if t.startswith("<")]
 
 
-def check_threading(draft, settings):
-    """Headers against the real target file, then notmuch's verdict on the thread."""
+HEADERS = {"From", "To", "Cc", "Subject", "Date", "Message-ID", "In-Reply-To", "References",
+           "User-Agent", "Content-Type", "Content-Transfer-Encoding", "MIME-Version"}
+
+
+def check_threading(draft, settings, mailmap=None):
+    """Every header against the real target file, then notmuch's verdict on the thread."""
     msg = parsed(draft)
+    assert set(msg.keys()) <= HEADERS and HEADERS - {"Cc"} <= set(msg.keys()), msg.keys()
+    assert all(len(v) == 1 for v in (msg.get_all(h) for h in msg.keys())), "a header appears twice"
     target = original(draft.target_path)
     target_id = ids(target["Message-ID"])[0]
+    assert getaddresses([str(msg["From"])]) == [(ME.name, ME.email)]
+    subject = str(email.header.make_header(email.header.decode_header(str(target["Subject"]))))
+    assert msg["Subject"] == "Re: " + re.sub(r"^(?:(?:re|aw)\s*:\s*)+", "", " ".join(subject.split()), flags=re.I)
+    when = parsedate_to_datetime(msg["Date"])
+    assert when.tzinfo is not None and abs((datetime.now(timezone.utc) - when).total_seconds()) < 600
     assert msg["In-Reply-To"] == f"<{target_id}>"
     chain = ids(str(target["References"] or "")) or ids(str(target["In-Reply-To"] or ""))
     assert ids(msg["References"]) == chain + [target_id]
-    assert msg["Message-ID"].endswith("@redhat.com>")
+    assert msg["Message-ID"].endswith("@redhat.com>") and msg["Message-ID"] != target["Message-ID"]
+    assert msg["MIME-Version"] == "1.0"
     assert msg.get_content_type() == "text/plain" and msg.get_content_charset() == "utf-8"
-    assert ME.email not in emails(msg, "To") + emails(msg, "Cc")
+    assert msg["Content-Transfer-Encoding"] in ("7bit", "8bit")
+    everyone = emails(msg, "To") + emails(msg, "Cc")
+    assert emails(msg, "To") and ME.email not in everyone
+    if mailmap is not None:  # one address per person, after .mailmap
+        people = [mailmap.canonical(Person(n, a.lower())).email
+                  for n, a in getaddresses([str(msg["To"] or ""), str(msg["Cc"] or "")])]
+        assert len(people) == len(set(people)), people
+    for line in msg.get_content().splitlines():
+        if not line.startswith((">", " ")) and " " in line.strip():
+            assert len(line) <= 72, line
     saved = save_draft(draft.as_bytes(), settings)
     assert saved.indexed, saved.warning
     db = notmuch2.Database(str(settings.db_path), mode=notmuch2.Database.MODE.READ_ONLY,
@@ -85,6 +110,9 @@ def check_threading(draft, settings):
         mine, theirs = db.find(draft.message_id), db.find(target_id)
         assert mine.threadid == theirs.threadid
         assert set(mine.tags) == {"draft"}
+        assert Path(str(mine.path)) == saved.path.resolve()
+        series_ids = {m.messageid for m in db.messages(f"thread:{theirs.threadid}")}
+        assert draft.series_id in series_ids  # the same thread as the series itself
     finally:
         db.close()
     return msg
@@ -97,7 +125,7 @@ def test_parent_ack_for_two_real_parent_sections(tmp_path):
     assert sections == ["QAT DRIVER", "CRYPTO API"]
 
     qat = compose("parent-ack", judged, wb.context, section="QAT DRIVER")
-    msg = check_threading(qat, settings)
+    msg = check_threading(qat, settings, wb.context.mailmap)
     assert emails(msg, "To") == ["giovanni.cabiddu@intel.com"]
     assert emails(msg, "Cc") == ["qat-linux@intel.com", "xin.zeng@intel.com", "kvm@vger.kernel.org"]
     assert msg["Subject"] == "Re: [RFC 0/5] crypto: qat - enable SRIOV VF live migration"
@@ -109,6 +137,7 @@ def test_parent_ack_for_two_real_parent_sections(tmp_path):
     assert emails(msg, "To") == ["herbert@gondor.apana.org.au", "davem@davemloft.net"]
     assert emails(msg, "Cc") == ["linux-crypto@vger.kernel.org", "xin.zeng@intel.com", "kvm@vger.kernel.org"]
     assert msg.get_content().startswith("Hi Herbert and David,\n")
+    assert '"crypto: qat - enable SRIOV VF live migration" (RFC v1)' in " ".join(msg.get_content().split())
 
 
 def test_parent_ack_for_one_patch_answers_that_patch(tmp_path):
@@ -121,7 +150,11 @@ def test_parent_ack_for_one_patch_answers_that_patch(tmp_path):
     assert msg["Subject"] == "Re: [PATCH v10 1/2] crypto: hisilicon - qm updates BAR configuration"
     assert emails(msg, "To") == ["qianweili@huawei.com", "wangzhou1@hisilicon.com"]
     # qm.c carries an approval already; only the header still needs one
-    assert "  1/2 include/linux/hisi_acc_qm.h (+3/-0)\n      @@ -99,6 +99,9 @@" in msg.get_content()
+    # a three-line change is quoted whole, so it can be acked from the mail alone
+    assert ("  [1/2] crypto: hisilicon - qm updates BAR configuration\n"
+            "    include/linux/hisi_acc_qm.h (+3/-0)\n"
+            "      @@ -99,6 +99,9 @@\n"
+            "      +#define QM_MIG_REGION_SEL\t\t0x100198\n") in msg.get_content()
     assert "qm.c" not in msg.get_content()
 
 
@@ -145,7 +178,7 @@ def test_single_patch_docs_thanks_and_reply(tmp_path):
     assert emails(docs, "To") == ["xin.zeng@intel.com"]
 
     thanks = compose("thanks", judged, wb.context)
-    msg = check_threading(thanks, settings)
+    msg = check_threading(thanks, settings, wb.context.mailmap)
     patch = original(judged.series.patch(1).path)
     mailmap = wb.context.mailmap  # addresses go out at their current (.mailmap) address
     theirs = [mailmap.canonical(Person(n, a.lower())).email
@@ -178,3 +211,26 @@ def test_review_to_the_listed_reviewers(tmp_path):
     assert emails(msg, "To") == ["jgg@ziepe.ca", "yishaih@nvidia.com",
                                  "shameerali.kolothum.thodi@huawei.com", "kevin.tian@intel.com"]
     assert "kvm@vger.kernel.org" in emails(msg, "Cc")
+
+
+def test_parent_ack_on_a_big_parent_change_stays_short(tmp_path):
+    from workbench.replies.compose import MAX_HUNK_LINES
+
+    settings, wb = workbench_for(tmp_path, thread_files(VIRTIO_V2))
+    judged = wb.find(VIRTIO_V2)
+    draft = compose("parent-ack", judged, wb.context)
+    raw = draft.as_bytes()
+    assert b"Eugenio =?utf-8?q?P=C3=A9rez?= <eperezma@redhat.com>" in raw  # RFC 2047 in the Cc
+    msg = check_threading(draft, settings, wb.context.mailmap)
+    assert draft.in_reply_to == VIRTIO_V2  # six patches: the cover letter is answered
+    assert emails(msg, "To") == ["mst@redhat.com", "jasowang@redhat.com"]
+    assert emails(msg, "Cc") == ["xuanzhuo@linux.alibaba.com", "eperezma@redhat.com",
+                                 "virtualization@lists.linux.dev", "yishaih@nvidia.com", "kvm@vger.kernel.org"]
+    body = msg.get_content()
+    assert body.startswith("Hi Michael and Jason,\n")
+    summary = [ln for ln in body.splitlines() if ln.startswith("  ")]
+    assert 6 < len(summary) <= MAX_HUNK_LINES
+    for n in range(1, 7):  # every patch of the section is named, none of the vfio ones
+        assert f"  [{n}/9] {judged.series.patch(n).title}" in summary
+    assert "drivers/vfio/pci" not in body and "[7/9]" not in body
+    assert "    include/linux/virtio_pci_admin.h (+21/-0, new file)" in summary

@@ -405,7 +405,7 @@ def test_query_change_reloads_with_the_new_query(demo_settings: Settings) -> Non
         await settle(pilot, timeout=60)
         assert app.settings.query == "thread:{subject:pds}"
         assert titles(app) and all("pds" in t for t in titles(app))
-        assert "thread:{subject:pds}" in static_text(app.list_screen, "#list-status")
+        assert "query: thread:{subject:pds}" in static_text(app.list_screen, "#list-head")
 
     run(app, script)
 
@@ -471,3 +471,27 @@ def test_keymap_from_settings_is_used_when_none_is_given(demo_settings: Settings
 
     app = WorkbenchApp(replace(demo_settings, keymap="emacs"))
     assert app.keymap["app.commands"] == "alt+x"
+
+
+def test_hunk_view_renders_only_what_is_seen_and_read_ahead(demo_settings: Settings, wb: Workbench) -> None:
+    """The Line API promise: a 5,000-line diff is never highlighted as a whole; the page
+    below (and the next hunk) are prepared while idle, so page-down finds them ready."""
+    xe = find(wb, "Xe VF migration", 2)
+    app = WorkbenchApp(demo_settings)
+
+    async def script(pilot) -> None:
+        await open_series(pilot, xe)
+        await pilot.press("d")
+        await settle(pilot)
+        view = app.screen.query_one("#hunks", LineView)
+        height = view.scrollable_content_region.height
+        assert len(view.source) > 5000
+        assert height <= view.renders <= 3 * height + 1
+        before = view.renders
+        assert all(view.is_prepared(i) for i in range(height, 2 * height))  # the next page, ready
+        await pilot.press("pagedown")
+        await settle(pilot)
+        assert view.renders <= before + height + 1  # then only the page after it was prepared
+        assert all(view.is_prepared(i) for i in range(2 * height - 1, 3 * height - 1))
+
+    run(app, script)

@@ -81,3 +81,21 @@ def test_cli_bad_keymap_exits_2_with_a_message(demo_store, tmp_path: Path, capsy
     assert code == 2
     err = capsys.readouterr().err
     assert "unknown binding id(s): list.nope" in err and "Traceback" not in err
+
+
+def test_screenshots_named_by_make_and_the_readme_exist() -> None:
+    """screenshots/make.sh writes one SVG per shot; the README must only point at SVGs
+    that are there (and are real Textual SVGs, not placeholders)."""
+    import importlib.util
+
+    repo = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location("make_shots", repo / "screenshots" / "make.py")
+    make = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make)
+    names = {name for name, _pick, _keys in make.SHOTS}
+    assert {"series-list", "series-view", "hunk-view", "thread-view", "versions", "help", "draft"} <= names
+    for name in names:
+        assert (repo / "screenshots" / f"{name}.svg").read_text(encoding="utf-8").startswith("<svg"), name
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    for ref in re.findall(r"screenshots/([\w.-]+\.svg)", readme):
+        assert (repo / "screenshots" / ref).is_file(), f"README shows screenshots/{ref}, which is missing"

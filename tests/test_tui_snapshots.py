@@ -67,3 +67,9 @@ def test_snapshot_help(snap_compare, demo_settings: Settings) -> None:
         await pilot.pause()
 
     assert snap_compare(WorkbenchApp(demo_settings), terminal_size=SIZE, run_before=before)
+
+
+def test_snapshot_draft(snap_compare, demo_settings: Settings) -> None:
+    """The review request for a series no listed reviewer has reviewed, in the editor."""
+    assert snap_compare(WorkbenchApp(demo_settings), terminal_size=SIZE,
+                        run_before=_open("Restore the device state in chunks", 2, "enter", "R"))

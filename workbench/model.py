@@ -31,6 +31,16 @@ class Person:
             return f"{self.name} <{self.email}>"
         return self.name or self.email
 
+    def mailbox(self) -> str:
+        """``Name <email>`` as an address header needs it: a name with specials is quoted,
+        so "Tian, Kevin" stays one person when the line is parsed back."""
+        if not self.name or not self.email:
+            return self.email or self.name
+        name = self.name
+        if any(c in name for c in '()<>[]:;@\\,."'):
+            name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return f"{name} <{self.email}>"
+
 
 @dataclass(frozen=True, slots=True)
 class RawTrailer:

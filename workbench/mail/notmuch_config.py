@@ -153,10 +153,17 @@ def config_value(db: notmuch2.Database, key: str) -> str | None:
     return value or None
 
 
+ALWAYS_EXCLUDED = ("draft",)
+"""Unsent drafts (the user's own, ours included) are not mail the list has seen: a draft
+reply must not make the maintainer check pass or show in a thread. Excluded the way
+notmuch excludes tags, so a query that names ``tag:draft`` still finds them."""
+
+
 def exclude_tags(db: notmuch2.Database) -> list[str]:
-    """search.exclude_tags, which the notmuch CLI applies to every search."""
+    """search.exclude_tags, which the notmuch CLI applies to every search, and drafts."""
     value = config_value(db, "search.exclude_tags") or ""
-    return [t.strip() for t in value.split(";") if t.strip()]
+    tags = [t.strip() for t in value.split(";") if t.strip()]
+    return tags + [t for t in ALWAYS_EXCLUDED if t not in tags]
 
 
 def user_identity(settings: Settings) -> Person | None:

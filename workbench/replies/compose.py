@@ -336,7 +336,7 @@ def compose(kind: str, judged: Judged, ctx: Context, *, section: str | None = No
         author_email=author.email, series_title=one_line(series.title),
         series_subject=_REPLY_PREFIX.sub("", one_line(rec.subject)),
         series_id=series.id, series_link="https://lore.kernel.org/r/" + url_quote(series.id, safe="@.-_+=~!$&'*"),
-        version=f"v{series.version}",
+        version=("RFC " if series.rfc else "") + f"v{series.version}",
         patch_count=f"{series.expected} patch{'es' if series.expected != 1 else ''}",
         missing_people=_greeting(asked),
         attribution=_attribution(target),

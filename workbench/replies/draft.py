@@ -89,9 +89,9 @@ class Draft:
     def edit_text(self) -> str:
         """Editable headers, a blank line, the body. Threading headers are not shown:
         they are what keeps the draft in the series' thread and are kept as composed."""
-        lines = [f"From: {self.sender.display()}",
-                 f"To: {', '.join(p.display() for p in self.to)}",
-                 f"Cc: {', '.join(p.display() for p in self.cc)}",
+        lines = [f"From: {self.sender.mailbox()}",
+                 f"To: {', '.join(p.mailbox() for p in self.to)}",
+                 f"Cc: {', '.join(p.mailbox() for p in self.cc)}",
                  f"Subject: {self.subject}", ""]
         return "\n".join(lines) + "\n" + self.body
 
@@ -137,18 +137,21 @@ class Draft:
         return stem[:120] + ".eml"
 
 
-_LONE_SUBJECT = re.compile(rb"^Subject:\n ([^\n]*)\n(?! )", re.MULTILINE)
+_LONE_VALUE = re.compile(rb"^(Subject|To|Cc):\n((?: [^\n]*\n)+)", re.MULTILINE)
 
 
 def _refold_subject(data: bytes) -> bytes:
-    """The email package moves a subject that would fit a line of its own onto the next
-    line ("Subject:" then " Re: ..."), which some readers keep as a leading space;
-    fold it after "Subject: " at the last space that fits instead."""
+    """The email package moves a value that would fit a line of its own onto the next
+    line ("To:" then " Eric ..."), which some readers keep as a leading space and every
+    reader shows as an empty first line; fold after "Name: " at the last space that fits
+    instead (for To/Cc only between addresses, outside quotes, when one fits)."""
     head, sep, body = data.partition(b"\n\n")
 
     def fold(m: re.Match[bytes]) -> bytes:
-        words = m.group(1).split(b" ")
-        lines = [b"Subject: " + words[0]]
+        name = m.group(1)
+        value = b" ".join(line.strip() for line in m.group(2).split(b"\n") if line.strip())
+        words = value.split(b" ") if name == b"Subject" else _address_items(value)
+        lines = [name + b": " + words[0]]
         for word in words[1:]:
             if len(lines[-1]) + 1 + len(word) > 78:
                 lines.append(b" " + word)
@@ -156,7 +159,25 @@ def _refold_subject(data: bytes) -> bytes:
                 lines[-1] += b" " + word
         return b"\n".join(lines) + b"\n"
 
-    return _LONE_SUBJECT.sub(fold, head + b"\n", count=1)[:-1] + sep + body
+    return _LONE_VALUE.sub(fold, head + b"\n")[:-1] + sep + body
+
+
+def _address_items(value: bytes) -> list[bytes]:
+    """``a <x>, "b, c" <y>`` split after each top-level comma: ``[b"a <x>,", b'"b, c" <y>']``."""
+    items: list[bytes] = []
+    start, quoted, angle = 0, False, False
+    for i, ch in enumerate(value):
+        if ch == 0x22 and (i == 0 or value[i - 1] != 0x5C):
+            quoted = not quoted
+        elif not quoted and ch == 0x3C:
+            angle = True
+        elif not quoted and ch == 0x3E:
+            angle = False
+        elif ch == 0x2C and not quoted and not angle:
+            items.append(value[start:i + 1].strip())
+            start = i + 1
+    items.append(value[start:].strip())
+    return [item for item in items if item]
 
 
 def parse_people(text: str, header: str) -> list[Person]:

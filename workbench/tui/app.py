@@ -22,11 +22,16 @@ from textual.screen import Screen
 
 from workbench.config import DEFAULT_QUERY, Settings
 from workbench.errors import WorkbenchError
+from workbench.mail.drafts import LOCK_TIMEOUT, SavedDraft
 from workbench.kernel.maintainers import Maintainers
 from workbench.pipeline import Judged, Progress, Workbench, build_workbench
 from workbench.tui import keymap as keymaps
+from workbench.tui import preview
 from workbench.tui.diffs import Owner, PatchDiff, load_patch_diffs, owners_for, warm_highlighter
+from workbench.tui.drafting import DraftRequest
 from workbench.tui.memory import freeze_heap
+from workbench.tui.screens.choice import ChoiceScreen, ConfirmScreen
+from workbench.tui.screens.draft import DraftScreen
 from workbench.tui.screens.help import HelpScreen
 from workbench.tui.screens.hunks import HunkScreen
 from workbench.tui.screens.query import QueryScreen
@@ -69,6 +74,8 @@ class WorkbenchApp(App[int]):
         self.list_screen = SeriesListScreen()
         self._diffs: OrderedDict[str, tuple[list[PatchDiff], dict[str, Owner]]] = OrderedDict()
         self._diffs_lock = threading.Lock()  # the series view reads diffs in a worker thread
+        self.draft_lock_timeout = LOCK_TIMEOUT  # how long a save waits for notmuch's write lock
+        self.last_saved_draft: SavedDraft | None = None
 
     @property
     def maintainers(self) -> Maintainers | None:
@@ -93,6 +100,9 @@ class WorkbenchApp(App[int]):
         def progress(done: int, total: int) -> None:
             self.call_from_thread(self.list_screen.set_loading, done, total)
 
+        first = self.workbench is None
+        if first and (rows := preview.kept_rows(self.settings)) is not None:
+            self.call_from_thread(self.list_screen.set_preview, rows)
         try:
             warm_highlighter()
             workbench = self._loader(self.settings, progress)
@@ -103,6 +113,7 @@ class WorkbenchApp(App[int]):
             self.call_from_thread(self._finish_load, None, f"internal error: {type(err).__name__}: {err}", started)
             return
         self.call_from_thread(self._finish_load, workbench, None, started)
+        preview.keep_rows(self.settings, workbench)  # after the paint: the user is not waiting for it
 
     def _finish_load(self, workbench: Workbench | None, error: str | None, started: float) -> None:
         self.load_seconds = time.perf_counter() - started
@@ -127,6 +138,10 @@ class WorkbenchApp(App[int]):
         self.push_screen(QueryScreen(self.settings.query or DEFAULT_QUERY), chosen)
 
     # -- screens --------------------------------------------------------------------
+
+    def has_patch_diffs(self, judged: Judged) -> bool:
+        with self._diffs_lock:
+            return judged.series.id in self._diffs
 
     def patch_diffs(self, judged: Judged) -> tuple[list[PatchDiff], dict[str, Owner]]:
         """Parsed diffs of a series, kept for the last few series opened (the series view
@@ -153,6 +168,45 @@ class WorkbenchApp(App[int]):
 
     def open_versions(self, judged: Judged) -> None:
         self.push_screen(VersionsScreen(judged))
+
+    def open_draft(self, judged: Judged, request: DraftRequest) -> None:
+        self._compose_draft(judged, request)
+
+    @work(thread=True, exclusive=True, group="draft")
+    def _compose_draft(self, judged: Judged, request: DraftRequest) -> None:
+        """Composing reads the answered mail (and, for parent-ack, the patches) from disk."""
+        from workbench.replies.compose import compose
+
+        if self.workbench is None:
+            self.call_from_thread(self.notify, "the store is not loaded yet", severity="error")
+            return
+        try:
+            draft = compose(request.kind, judged, self.workbench.context, section=request.section,
+                            target_msgid=request.target_msgid, trailer=request.trailer,
+                            settings=self.settings)
+        except WorkbenchError as err:  # DraftError, TemplateError: the user can act on it
+            self.call_from_thread(self.notify, str(err), title=f"no {request.kind} draft",
+                                  severity="error", timeout=15)
+            return
+        except Exception as err:  # noqa: BLE001 — show it, never a traceback over the UI
+            self.call_from_thread(self.notify, f"internal error: {type(err).__name__}: {err}",
+                                  title=f"no {request.kind} draft", severity="error", timeout=15)
+            return
+        self.call_from_thread(self.push_screen, DraftScreen(judged, draft))
+
+    async def action_quit(self) -> None:
+        """Quitting with an edited, unsaved draft open asks first."""
+        dirty = [s for s in self.screen_stack if isinstance(s, DraftScreen)
+                 and s.saved is None and (s.edited or s.saving)]
+        if not dirty:
+            self.exit()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmScreen("Quit and lose the draft you are editing? It was not saved."), answered)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -190,7 +244,7 @@ def _start_resource_tracker() -> None:
 
 def _screen_name(screen: Screen) -> str:
     return {SeriesListScreen: "series list", SeriesScreen: "series", HunkScreen: "hunks",
-            ThreadScreen: "thread", VersionsScreen: "versions"}.get(type(screen), type(screen).__name__)
+            ThreadScreen: "thread", VersionsScreen: "versions", DraftScreen: "draft"}.get(type(screen), type(screen).__name__)
 
 
 def help_rows(app: App, screen: Screen) -> list[tuple[str, str, str]]:
@@ -232,4 +286,7 @@ def binding_scopes() -> list[keymaps.Scope]:
         keymaps.Scope("versions", base, bindings_of(VersionsScreen)),
         keymaps.Scope("help", base, bindings_of(HelpScreen)),
         keymaps.Scope("query", (), bindings_of(QueryScreen)),
+        keymaps.Scope("draft", base, bindings_of(DraftScreen)),
+        keymaps.Scope("choice", base, bindings_of(ChoiceScreen)),
+        keymaps.Scope("confirm", base, bindings_of(ConfirmScreen)),
     ]

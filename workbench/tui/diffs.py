@@ -22,7 +22,7 @@ from rich.syntax import PygmentsSyntaxTheme
 from rich.text import Text
 
 from workbench.kernel.maintainers import Maintainers
-from workbench.model import SignalKind, Status
+from workbench.model import Patch, SignalKind, Status
 from workbench.pipeline import Judged
 from workbench.series.diff import split_patch
 from workbench.series.hunks import FileDiff, parse_diff
@@ -93,23 +93,25 @@ def owners_for(judged: Judged, maintainers: Maintainers | None) -> dict[str, Own
     return owners
 
 
+def load_patch_diff(patch: Patch) -> PatchDiff:
+    """One patch's diff, re-read from its mail."""
+    body = read_body(patch.path)
+    _prose, diff = split_patch(body)
+    files = parse_diff(diff)
+    pd = PatchDiff(number=patch.number, title=patch.title, author=patch.author.display(), files=files)
+    if body.startswith("[cannot "):
+        pd.problem = body
+    elif not files:
+        pd.problem = "no diff in this mail"
+    for sig in patch.signals:
+        if sig.kind is SignalKind.USERSPACE:
+            pd.userspace_hunks.add((sig.path, sig.hunk))
+            pd.userspace_lines.add((sig.path, sig.line))
+    return pd
+
+
 def load_patch_diffs(judged: Judged) -> list[PatchDiff]:
-    out: list[PatchDiff] = []
-    for patch in judged.series.patches:
-        body = read_body(patch.path)
-        _prose, diff = split_patch(body)
-        files = parse_diff(diff)
-        pd = PatchDiff(number=patch.number, title=patch.title, author=patch.author.display(), files=files)
-        if body.startswith("[cannot "):
-            pd.problem = body
-        elif not files:
-            pd.problem = "no diff in this mail"
-        for sig in patch.signals:
-            if sig.kind is SignalKind.USERSPACE:
-                pd.userspace_hunks.add((sig.path, sig.hunk))
-                pd.userspace_lines.add((sig.path, sig.line))
-        out.append(pd)
-    return out
+    return [load_patch_diff(patch) for patch in judged.series.patches]
 
 
 @lru_cache(maxsize=64)

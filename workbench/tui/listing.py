@@ -1,7 +1,8 @@
 """What the series list shows: which series, in which order, with which columns.
 
 Kept free of widgets so the filters a maintainer relies on every morning ("needs parent
-ack", "mine to act on") are plain functions over judged series, testable on their own.
+ack", "mine to act on") are plain functions, testable on their own. They work on
+``ListRow``s (flat, JSON-able), made from judged series or read back from the last load.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ class SortKey(StrEnum):
     DRIVER = "driver"
 
 
-def _missing(judged: Judged, check_id: str) -> bool:
+def _judged_missing(judged: Judged, check_id: str) -> bool:
     result = judged.check(check_id)
     return result is not None and result.status is Status.MISSING
 
@@ -51,7 +52,7 @@ def mine_to_act_on(judged: Judged, me: Person | None) -> bool:
     """The user is among the people a check still waits for (as the vfio maintainer, a
     listed reviewer or a parent maintainer)."""
     if me is None:
-        return _missing(judged, "maintainer")
+        return _judged_missing(judged, "maintainer")
     for result in judged.checks:
         if result.status is not Status.MISSING:
             continue
@@ -63,53 +64,133 @@ def mine_to_act_on(judged: Judged, me: Person | None) -> bool:
     return False
 
 
-def quick_predicate(quick: Quick, me: Person | None) -> Callable[[Judged], bool]:
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    """One line of the series list: only what the list shows, sorts and filters on.
+
+    Kept apart from ``Judged`` so the list can be painted from the rows of the last load
+    of the very same inputs (``workbench.tui.preview``) while a large store is still
+    being judged, and so filtering 2,000 series per keystroke touches flat fields only.
+    """
+
+    id: str
+    title: str
+    author: str  # as shown: the name, else the address
+    author_email: str
+    date: str | None  # ISO 8601
+    drivers: tuple[str, ...]
+    version: str  # "v3", or "v3→v5" when a newer version exists
+    superseded: bool
+    in_scope: bool
+    present: int
+    expected: int
+    complete: bool
+    counts: str  # acks/reviews/tests
+    statuses: tuple[tuple[str, str], ...]  # (check id, status value), in check order
+    mine: bool  # mine to act on, for the "me" of the load
+
+    @property
+    def current(self) -> bool:
+        return not self.superseded
+
+    def status(self, check_id: str) -> Status | None:
+        for ident, value in self.statuses:
+            if ident == check_id:
+                return Status(value)
+        return None
+
+    @property
+    def when(self) -> datetime | None:
+        return datetime.fromisoformat(self.date) if self.date else None
+
+    def to_json(self) -> dict:
+        data = {name: getattr(self, name) for name in self.__slots__}
+        data["drivers"] = list(self.drivers)
+        data["statuses"] = [list(pair) for pair in self.statuses]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "ListRow":
+        values = dict(data)
+        values["drivers"] = tuple(values["drivers"])
+        values["statuses"] = tuple((str(a), str(b)) for a, b in values["statuses"])
+        return cls(**values)
+
+
+def row_of(judged: Judged, newer_version: int | None, me: Person | None) -> ListRow:
+    s = judged.series
+    version = f"{'RFC ' if s.rfc else ''}v{s.version}"
+    if s.superseded_by:
+        version += f"→v{newer_version}" if newer_version is not None else "→newer"
+    return ListRow(
+        id=s.id, title=s.title, author=s.author.name or s.author.email, author_email=s.author.email,
+        date=s.date.isoformat() if s.date else None, drivers=tuple(judged.drivers), version=version,
+        superseded=bool(s.superseded_by), in_scope=judged.in_scope, present=len(s.present),
+        expected=s.expected, complete=s.complete, counts=str(trailer_counts(judged)),
+        statuses=tuple((c.id, c.status.value) for c in judged.checks), mine=mine_to_act_on(judged, me))
+
+
+def rows_of(workbench: Workbench) -> list[ListRow]:
+    """Every judged series as a row, in the workbench's order (newest first)."""
+    version = {j.series.id: j.series.version for j in workbench.judged}
+    me = workbench.context.me
+    return [row_of(j, version.get(j.series.superseded_by or ""), me) for j in workbench.judged]
+
+
+def _missing(row: ListRow, check_id: str) -> bool:
+    return row.status(check_id) is Status.MISSING
+
+
+def quick_predicate(quick: Quick) -> Callable[[ListRow], bool]:
     match quick:
         case Quick.PARENT:
-            return lambda j: _missing(j, "parent-approval")
+            return lambda r: _missing(r, "parent-approval")
         case Quick.REVIEW:
-            return lambda j: _missing(j, "listed-reviewer")
+            return lambda r: _missing(r, "listed-reviewer")
         case Quick.DOCS:
-            return lambda j: _missing(j, "documentation")
+            return lambda r: _missing(r, "documentation")
         case Quick.INCOMPLETE:
-            return lambda j: not j.series.complete
+            return lambda r: not r.complete
         case Quick.MINE:
-            return lambda j: mine_to_act_on(j, me)
-    return lambda j: True
+            return lambda r: r.mine
+    return lambda r: True
 
 
-def text_matches(judged: Judged, needle: str) -> bool:
+def text_matches(row: ListRow, needle: str) -> bool:
     """Filter-as-you-type: every word must appear in the title, the author or a driver."""
     words = needle.lower().split()
     if not words:
         return True
-    s = judged.series
-    hay = " ".join([s.title, s.author.name, s.author.email, *judged.drivers]).lower()
+    hay = " ".join([row.title, row.author, row.author_email, *row.drivers]).lower()
     return all(w in hay for w in words)
 
 
-def status_rank(judged: Judged) -> tuple[int, int]:
+def status_rank(item: Judged | ListRow) -> tuple[int, int]:
     """Most in need of action first: fewest passes among the list checks."""
-    ranks = [_STATUS_RANK[c.status] for c in judged.checks if c.id in LIST_CHECKS]
+    if isinstance(item, ListRow):
+        statuses = [Status(v) for c, v in item.statuses if c in LIST_CHECKS]
+    else:
+        statuses = [c.status for c in item.checks if c.id in LIST_CHECKS]
+    ranks = [_STATUS_RANK[s] for s in statuses]
     return (min(ranks, default=3), sum(ranks))
 
 
-def sort_series(items: list[Judged], key: SortKey, reverse: bool = False) -> list[Judged]:
-    by_date = sorted(items, key=lambda j: (j.series.date or _EPOCH, j.series.id), reverse=True)
+def sort_rows(rows: list[ListRow], key: SortKey, reverse: bool = False) -> list[ListRow]:
+    by_date = sorted(rows, key=lambda r: (r.when or _EPOCH, r.id), reverse=True)
     if key is SortKey.STATUS:
         out = sorted(by_date, key=status_rank)
     elif key is SortKey.DRIVER:
-        out = sorted(by_date, key=lambda j: (",".join(j.drivers) or "~", ))
+        out = sorted(by_date, key=lambda r: ",".join(r.drivers) or "~")
     else:
         out = by_date
     return list(reversed(out)) if reverse else out
 
 
-def select(workbench: Workbench, *, show_all: bool, quick: Quick, text: str,
-           sort: SortKey, reverse: bool = False, me: Person | None = None) -> list[Judged]:
-    keep = quick_predicate(quick, me if me is not None else workbench.context.me)
-    rows = [j for j in workbench.visible(show_all) if keep(j) and text_matches(j, text)]
-    return sort_series(rows, sort, reverse)
+def select_rows(rows: list[ListRow], *, show_all: bool, quick: Quick, text: str,
+                sort: SortKey, reverse: bool = False) -> list[ListRow]:
+    keep = quick_predicate(quick)
+    picked = [r for r in rows if (show_all or (r.current and r.in_scope)) and keep(r) and text_matches(r, text)]
+    return sort_rows(picked, sort, reverse)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,11 +218,8 @@ def trailer_counts(judged: Judged) -> Counts:
 def version_label(judged: Judged, workbench: Workbench) -> str:
     """"v3", or "v3→v5" when a newer version of the series exists."""
     s = judged.series
-    label = f"{'RFC ' if s.rfc else ''}v{s.version}"
-    if s.superseded_by:
-        newer = workbench.find(s.superseded_by)
-        label += f"→v{newer.series.version}" if newer else "→newer"
-    return label
+    newer = workbench.find(s.superseded_by) if s.superseded_by else None
+    return row_of(judged, newer.series.version if newer else None, None).version
 
 
 def date_label(when: datetime | None) -> str:

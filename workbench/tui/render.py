@@ -51,6 +51,15 @@ def marks(checks: list[CheckResult], ids: tuple[str, ...]) -> Text:
     return out
 
 
+def marks_of(statuses: dict[str, Status], ids: tuple[str, ...]) -> Text:
+    """As ``marks``, from statuses by check id (the series list's rows)."""
+    out = Text()
+    for check_id in ids:
+        status = statuses.get(check_id)
+        out.append_text(mark(status) if status is not None else Text("·", style="dim"))
+    return out
+
+
 def marks_header(ids: tuple[str, ...]) -> str:
     return "".join(CHECK_LETTER[c] for c in ids)
 

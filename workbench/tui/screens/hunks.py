@@ -30,6 +30,7 @@ class HunkScreen(Screen):
         Binding("right_curly_bracket", "jump('patch', 1)", "Next patch", id="hunks.next-patch"),
         Binding("left_curly_bracket", "jump('patch', -1)", "Prev patch", id="hunks.prev-patch"),
         Binding("u", "jump('flagged', 1)", "Next userspace hunk", id="hunks.next-userspace"),
+        Binding("U", "jump('flagged', -1)", "Prev userspace hunk", show=False, id="hunks.prev-userspace"),
         Binding("p", "toggle_parent", "Parent hunks only", id="hunks.parent-only"),
     ]
 
@@ -62,6 +63,9 @@ class HunkScreen(Screen):
                 view.go_to_line(row)
         view.focus()
         self._update_head()
+        first = self.source.next_of("hunk", self.top) if self.source is not None else None
+        if first is not None:
+            self.call_after_refresh(view.prepare, first)
 
     def _rebuild(self) -> None:
         diffs, owners = self.wb_app.patch_diffs(self.judged)
@@ -85,6 +89,9 @@ class HunkScreen(Screen):
             return
         view.go_to_line(target)
         self._update_head(target)
+        following = self.source.next_of(kind, target) if step > 0 else self.source.prev_of(kind, target)
+        if following is not None:  # the likely next jump, prepared while the user reads
+            self.call_after_refresh(view.prepare, following)
 
     def action_toggle_parent(self) -> None:
         self.parent_only = not self.parent_only

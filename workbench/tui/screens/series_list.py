@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 from workbench.pipeline import Judged, Workbench
 from workbench.text import one_line
 from workbench.tui import listing, render
-from workbench.tui.listing import Quick, SortKey
+from workbench.tui.listing import ListRow, Quick, SortKey
 
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
@@ -55,7 +55,11 @@ class SeriesListScreen(Screen):
         self.sort = SortKey.DATE
         self.reverse = False
         self.show_all = False
-        self.shown: list[Judged] = []
+        self.rows_shown: list[ListRow] = []
+        self._rows: list[ListRow] = []
+        self._judged: dict[str, Judged] = {}
+        self._preview = False  # rows of the last load, shown while this one runs
+        self._pending_open: str | None = None  # a series asked for before the load finished
         self._workbench: Workbench | None = None
         self._error: str | None = None
         self._loading: tuple[int, int] | None = None
@@ -92,6 +96,8 @@ class SeriesListScreen(Screen):
         self._ready = True
         if self._loading is not None:
             self.set_loading(*self._loading)
+            if self._preview:
+                self.refresh_rows()
         else:
             self.set_workbench(self._workbench, self._error)
 
@@ -108,59 +114,80 @@ class SeriesListScreen(Screen):
         label = f"loading mail… {done}/{total}" if total else "loading mail…"
         self.query_one("#load-label", Static).update(label)
 
+    @property
+    def shown(self) -> list[Judged]:
+        """The judged series in the rows shown (none while only the preview is up)."""
+        return [self._judged[r.id] for r in self.rows_shown if r.id in self._judged]
+
+    def set_preview(self, rows: list[ListRow]) -> None:
+        """Paint the rows the last load of the same inputs ended with."""
+        if self._workbench is not None:
+            return  # the real thing is already here
+        self._rows, self._judged, self._preview = rows, {}, True
+        if self._ready:
+            self.refresh_rows()
+
     def set_workbench(self, workbench: Workbench | None, error: str | None = None) -> None:
         self._workbench = workbench
         self._error = error
         self._loading = None
+        self._preview = False
+        self._rows = listing.rows_of(workbench) if workbench is not None else []
+        self._judged = {j.series.id: j for j in workbench.judged} if workbench is not None else {}
         if not self._ready:
             return
         self.query_one("#load-row").display = False
         self.refresh_rows()
+        pending, self._pending_open = self._pending_open, None
+        if pending and pending in self._judged and self.app.screen is self:
+            self.wb_app.open_series(self._judged[pending])
 
     def refresh_rows(self, keep: str | None = None) -> None:
         table = self.query_one("#series", DataTable)
-        if keep is None and self.shown and table.row_count:
+        if keep is None and self.rows_shown and table.row_count:
             keep = self.current_id()
         table.clear()
-        wb = self._workbench
         text = self.query_one("#filter", Input).value
-        self.shown = [] if wb is None else listing.select(
-            wb, show_all=self.show_all, quick=self.quick, text=text, sort=self.sort, reverse=self.reverse)
-        for judged in self.shown:
-            self._add_row(table, judged, wb)  # type: ignore[arg-type]
+        self.rows_shown = listing.select_rows(self._rows, show_all=self.show_all, quick=self.quick, text=text,
+                                              sort=self.sort, reverse=self.reverse)
+        for row in self.rows_shown:
+            self._add_row(table, row)
         if keep:
-            for i, judged in enumerate(self.shown):
-                if judged.series.id == keep:
+            for i, row in enumerate(self.rows_shown):
+                if row.id == keep:
                     table.move_cursor(row=i, animate=False)
                     break
         self._update_head()
         self._update_status()
 
-    def _add_row(self, table: DataTable, judged: Judged, wb: Workbench) -> None:
-        s = judged.series
-        faded = "dim" if not judged.current or not judged.in_scope else ""
-        present = f"{len(s.present)}/{s.expected}"
+    def _add_row(self, table: DataTable, row: ListRow) -> None:
+        faded = "dim" if not row.current or not row.in_scope else ""
+        statuses = {ident: listing.Status(value) for ident, value in row.statuses}
         table.add_row(
-            render.marks(judged.checks, listing.LIST_CHECKS),
-            Text(one_line(",".join(judged.drivers) or "-"), style=faded or "magenta"),
-            Text(one_line(s.title), style=faded),
-            Text(listing.version_label(judged, wb), style=faded or ("yellow" if s.superseded_by else "")),
-            Text(one_line(s.author.name or s.author.email), style=faded),
-            Text(listing.date_label(s.date), style="dim"),
-            Text(present, style="red" if not s.complete else ""),
-            Text(str(listing.trailer_counts(judged))),
-            key=s.id,
+            render.marks_of(statuses, listing.LIST_CHECKS),
+            Text(one_line(",".join(row.drivers) or "-"), style=faded or "magenta"),
+            Text(one_line(row.title), style=faded),
+            Text(one_line(row.version), style=faded or ("yellow" if row.superseded else "")),
+            Text(one_line(row.author), style=faded),
+            Text(listing.date_label(row.when), style="dim"),
+            Text(f"{row.present}/{row.expected}", style="red" if not row.complete else ""),
+            Text(row.counts),
+            key=row.id,
         )
 
-    def current(self) -> Judged | None:
+    def current_row(self) -> ListRow | None:
         table = self.query_one("#series", DataTable)
-        if not self.shown or table.cursor_row < 0 or table.cursor_row >= len(self.shown):
+        if not self.rows_shown or not 0 <= table.cursor_row < len(self.rows_shown):
             return None
-        return self.shown[table.cursor_row]
+        return self.rows_shown[table.cursor_row]
+
+    def current(self) -> Judged | None:
+        row = self.current_row()
+        return self._judged.get(row.id) if row else None
 
     def current_id(self) -> str | None:
-        judged = self.current()
-        return judged.series.id if judged else None
+        row = self.current_row()
+        return row.id if row else None
 
     def _update_head(self) -> None:
         head = Text()
@@ -168,6 +195,10 @@ class SeriesListScreen(Screen):
         head.append(f"  view: {self.quick.value}", style="bold")
         head.append(f" · sort: {self.sort.value}{' (reversed)' if self.reverse else ''}")
         head.append(" · " + ("all series" if self.show_all else "current, in scope"))
+        # what was loaded (the query with --since folded in), else what is being loaded
+        query = self._workbench.context.query if self._workbench else self.wb_app.settings.effective_query()
+        head.append(" · query: ")
+        head.append(one_line(query, 70), style="cyan")
         text = self.query_one("#filter", Input).value
         if text:
             head.append(" · filter: ")
@@ -181,18 +212,20 @@ class SeriesListScreen(Screen):
             status.append("✗ ", style="bold red")
             status.append(one_line(self._error), style="red")
             status.append("   (r: retry, : change the query)", style="dim")
-        elif wb is not None:
-            total = len(wb.judged)
-            hidden = total - len(wb.visible(self.show_all))
-            status.append(f"{len(self.shown)} shown", style="bold")
+        elif wb is not None or self._preview:
+            total = len(self._rows)
+            hidden = total - sum(1 for r in self._rows if self.show_all or (r.current and r.in_scope))
+            status.append(f"{len(self.rows_shown)} shown", style="bold")
             status.append(f" of {total} series")
             if hidden:
                 status.append(f" ({hidden} superseded or out of scope hidden: a shows them)", style="dim")
-            ctx = wb.context
-            status.append(f" · query: {one_line(ctx.query, 50)}")
-            status.append(f" · MAINTAINERS: {_tail(ctx.maintainers.origin)}")
-            if wb.problems:
-                status.append(f" · {len(wb.problems)} unreadable messages", style="yellow")
+            if wb is None:
+                status.append(" · as at the last load of this store (unchanged since); "
+                              "series open once it has loaded", style="italic yellow")
+            else:
+                status.append(f" · MAINTAINERS: {_tail(wb.context.maintainers.origin)}")
+                if wb.problems:
+                    status.append(f" · {len(wb.problems)} unreadable messages", style="yellow")
         self.query_one("#list-status", Static).update(status)
 
     # -- actions --------------------------------------------------------------------
@@ -206,6 +239,9 @@ class SeriesListScreen(Screen):
         judged = self.current()
         if judged is not None:
             self.wb_app.open_series(judged)
+        elif self._preview and (row := self.current_row()) is not None:
+            self._pending_open = row.id
+            self.notify("the store is still loading: the series opens when it has", timeout=4)
 
     def action_filter(self) -> None:
         field = self.query_one("#filter", Input)

@@ -14,10 +14,14 @@ from textual.widgets import DataTable, Footer, Static
 
 from workbench.model import Patch
 from workbench.pipeline import Judged
+from workbench.replies import kinds as K
+from workbench.replies.kinds import DraftOffer
 from workbench.text import one_line
 from workbench.tui import listing, render
-from workbench.tui.diffs import DiffSource, Owner, PatchDiff
+from workbench.tui.diffs import DiffSource, Owner, PatchDiff, load_patch_diff, owners_for
+from workbench.tui.drafting import REPLY_TRAILERS, DraftRequest, offered_kinds, parent_sections, reply_label
 from workbench.tui.memory import freeze_heap, release_heap
+from workbench.tui.screens.choice import ChoiceScreen
 from workbench.tui.widgets.line_view import LineView, TextLines
 
 if TYPE_CHECKING:
@@ -66,6 +70,13 @@ class SeriesScreen(Screen):
         Binding("v", "versions", "Versions", id="series.versions"),
         Binding("J", "patch(1)", "Next patch", show=False, id="series.next-patch"),
         Binding("K", "patch(-1)", "Previous patch", show=False, id="series.prev-patch"),
+        # One key per kind of draft; check_action hides the kinds this series cannot use.
+        Binding("A", "draft('parent-ack')", "Ask parent ack", id="series.draft-parent-ack"),
+        Binding("R", "draft('review')", "Ask review", id="series.draft-review"),
+        Binding("D", "draft('docs')", "Ask docs", id="series.draft-docs"),
+        Binding("I", "draft('incomplete')", "Ask missing patches", id="series.draft-incomplete"),
+        Binding("T", "draft('thanks')", "Thanks", id="series.draft-thanks"),
+        Binding("M", "draft('reply')", "Reply", id="series.draft-reply"),
     ]
 
     def __init__(self, judged: Judged) -> None:
@@ -73,6 +84,9 @@ class SeriesScreen(Screen):
         self.judged = judged
         self._diffs: list[PatchDiff] | None = None
         self._owners: dict[str, Owner] = {}
+        self.offers: list[DraftOffer] = []
+        self.diff_shown = False  # the highlighted patch's diff is on screen
+        self._first: tuple[int, PatchDiff, dict[str, Owner]] | None = None  # read ahead of the rest
 
     @property
     def wb_app(self) -> "WorkbenchApp":
@@ -95,8 +109,12 @@ class SeriesScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        wb = self.wb_app.workbench
+        self.offers = K.available_kinds(self.judged, wb.context if wb else None)
+        self.refresh_bindings()
         self.query_one("#acceptance-scroll").border_title = "acceptance"
         self.query_one("#trailers-scroll").border_title = "trailers"
+        self.query_one("#patches").border_title = "patches (enter: hunks)"
         self.query_one("#patch-diff").border_title = "diff"
         table = self.query_one("#patches", DataTable)
         table.add_column("#", key="n")
@@ -117,14 +135,25 @@ class SeriesScreen(Screen):
         table.focus()
         self.query_one("#patch-diff", LineView).set_source(
             TextLines([Text("reading the patches…", style="italic dim")]))
-        self._read_diffs()
+        self._read_diffs(table.cursor_row)
 
     @work(thread=True, exclusive=True, group="series-diffs")
-    def _read_diffs(self) -> None:
+    def _read_diffs(self, row: int = 0) -> None:
         """Re-reading and parsing a long series' mails takes a while: the panel and the
-        patch list paint first, the diff follows."""
-        diffs, owners = self.wb_app.patch_diffs(self.judged)
+        patch list paint first, then the diff of the highlighted patch (one mail), then
+        the rest (which the hunk view needs too)."""
+        app = self.wb_app
+        patches = self.judged.series.patches
+        if 0 <= row < len(patches) and not app.has_patch_diffs(self.judged):
+            one = load_patch_diff(patches[row])
+            self.app.call_from_thread(self._first_ready, row, one, owners_for(self.judged, app.maintainers))
+        diffs, owners = app.patch_diffs(self.judged)
         self.app.call_from_thread(self._diffs_ready, diffs, owners)
+
+    def _first_ready(self, row: int, diff: PatchDiff, owners: dict[str, Owner]) -> None:
+        self._first = (row, diff, owners)
+        if self._diffs is None:
+            self._show_patch(self.query_one("#patches", DataTable).cursor_row)
 
     def _diffs_ready(self, diffs: list[PatchDiff], owners: dict[str, Owner]) -> None:
         self._diffs, self._owners = diffs, owners
@@ -148,8 +177,16 @@ class SeriesScreen(Screen):
             return
         trailers.update(patch_trailers(patches[row]))
         if self._diffs is None:
-            return  # _diffs_ready shows it
+            if self._first is not None and self._first[0] == row:
+                _row, diff, owners = self._first
+                view.set_source(DiffSource([diff], owners, total=self.judged.series.expected))
+                self.diff_shown = True
+            else:
+                view.set_source(TextLines([Text("reading the patches…", style="italic dim")]))
+                self.diff_shown = False
+            return  # _diffs_ready shows the others
         view.set_source(DiffSource([self._diffs[row]], self._owners, total=self.judged.series.expected))
+        self.diff_shown = True
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "patches":
@@ -173,3 +210,47 @@ class SeriesScreen(Screen):
 
     def action_versions(self) -> None:
         self.wb_app.open_versions(self.judged)
+
+    # -- drafts -------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "draft":
+            return bool(parameters) and parameters[0] in offered_kinds(self.offers)
+        return True
+
+    def action_draft(self, kind: str) -> None:
+        if kind not in offered_kinds(self.offers):
+            return  # a kind that does not apply (reached through a stale binding)
+        if kind == K.PARENT_ACK:
+            sections = parent_sections(self.offers)
+            if len(sections) == 1:
+                self.wb_app.open_draft(self.judged, DraftRequest(kind, section=sections[0]))
+                return
+
+            def chosen(index: int | None) -> None:
+                if index is not None:
+                    self.wb_app.open_draft(self.judged, DraftRequest(kind, section=sections[index]))
+
+            self.app.push_screen(ChoiceScreen("ask which parent-driver section for its approval?",
+                                              sections), chosen)
+            return
+        if kind == K.REPLY:
+            patch = self.current_patch()
+            self.ask_reply(patch.msgid if patch else None,
+                           f"[{patch.number}/{self.judged.series.expected}] {patch.subject}" if patch
+                           else self.judged.series.title)
+            return
+        self.wb_app.open_draft(self.judged, DraftRequest(kind))
+
+    def ask_reply(self, msgid: str | None, what: str) -> None:
+        ask_reply(self.wb_app, self.judged, msgid, what)
+
+
+def ask_reply(app: "WorkbenchApp", judged: Judged, msgid: str | None, what: str) -> None:
+    """A reply to one message of the series, with or without my own trailer."""
+
+    def chosen(index: int | None) -> None:
+        if index is not None:
+            app.open_draft(judged, DraftRequest(K.REPLY, target_msgid=msgid, trailer=REPLY_TRAILERS[index]))
+
+    app.push_screen(ChoiceScreen(f"reply to {what}", [reply_label(t) for t in REPLY_TRAILERS]), chosen)

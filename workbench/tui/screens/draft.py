@@ -1,0 +1,240 @@
+"""Editing a reply draft, in the app or in ``$EDITOR``, then saving or discarding it.
+
+The screen opens with no field focused, so its single-letter keys act (``e`` hands the
+draft to ``$VISUAL``/``$EDITOR``, ``i`` starts typing in the body, tab reaches the
+headers); esc leaves a field, and esc outside a field discards (asking first when the
+draft was edited). ctrl+s saves from anywhere.
+
+Saving runs in a worker: indexing waits for notmuch's write lock (a running
+``notmuch new`` holds it) for a few seconds before it gives up. Whatever happens the user
+is told where the draft went; once a file has been written the draft cannot be saved a
+second time (that would make two files with one Message-ID).
+
+Everything shown comes from mail or from the user: it reaches the screen as ``Text`` or
+as widget values, never as markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult, SuspendNotSupported
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Static, TextArea
+
+from workbench.errors import DraftError
+from workbench.mail.drafts import SavedDraft, save_draft
+from workbench.pipeline import Judged
+from workbench.replies.draft import Draft
+from workbench.text import one_line
+from workbench.tui.drafting import DraftFields, editor_command, fields_of, run_editor, write_edit_file
+from workbench.tui.screens.choice import ConfirmScreen
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
+
+_FIELDS = (("From", "draft-from"), ("To", "draft-to"), ("Cc", "draft-cc"), ("Subject", "draft-subject"))
+
+
+class DraftScreen(Screen):
+    AUTO_FOCUS = ""  # nothing focused: the screen's keys act until the user starts typing
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save draft", priority=True, id="draft.save"),
+        Binding("e", "editor", "$EDITOR", id="draft.editor"),
+        Binding("i", "edit_body", "Edit here", id="draft.edit"),
+        Binding("escape", "back", "Leave field / discard", id="draft.back"),
+    ]
+
+    def __init__(self, judged: Judged, draft: Draft) -> None:
+        super().__init__()
+        self.judged = judged
+        self.draft = draft
+        self.original = fields_of(draft)
+        self.unparsed: str | None = None  # editor text that did not parse, kept for the next e
+        self.saving = False
+        self.saved: SavedDraft | None = None
+
+    @property
+    def wb_app(self) -> "WorkbenchApp":
+        return self.app  # type: ignore[return-value]
+
+    # -- layout -----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._head(), id="draft-head")
+        for label, ident in _FIELDS:
+            with Horizontal(classes="draft-field"):
+                yield Label(label, classes="draft-label")
+                yield Input(id=ident, compact=True)
+        yield TextArea(id="draft-body", soft_wrap=True, tab_behavior="focus")
+        yield Static(id="draft-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#draft-body").border_title = "body"
+        self._fill(self.original)
+        notes = Text()
+        for note in self.draft.notes:
+            notes.append(" note: " + one_line(note) + "  ", style="yellow")
+        k = self._key
+        self._status(notes if notes else Text(
+            f" {k('draft.edit')}: edit the body here · tab: the headers · {k('draft.back')}: leave a field, "
+            f"then discard · {k('draft.editor')}: $EDITOR · {k('draft.save')}: save", style="dim"))
+
+    def _head(self) -> Text:
+        d = self.draft
+        head = Text()
+        head.append(f" draft: {d.kind} ", style="bold reverse")
+        if d.section:
+            head.append(" " + one_line(d.section), style="magenta")
+        head.append(" " + one_line(self.judged.series.title), style="bold")
+        head.append("\n in reply to ")
+        head.append(f"<{one_line(d.in_reply_to, 70)}>", style="cyan")
+        head.append(f" · References: {len(d.references)}")
+        folder = one_line(self.wb_app.settings.drafts_folder)
+        head.append(f" · {self._key('draft.save')} saves it to {folder}/ as a notmuch draft "
+                    "(+draft -inbox -unread)", style="dim")
+        return head
+
+    def _key(self, binding_id: str) -> str:
+        """The key the active keymap gives a binding, as the footer shows it (hints
+        must not name a key a user's keymap moved)."""
+        binding = next(b for b in Binding.make_bindings(self.BINDINGS) if b.id == binding_id)
+        keys = getattr(self.app, "keymap", {}).get(binding_id, binding.key)
+        return "/".join(self.app.get_key_display(replace(binding, key=k)) for k in keys.split(","))
+
+    def _fill(self, fields: DraftFields) -> None:
+        for (label, ident), value in zip(_FIELDS, (fields.sender, fields.to, fields.cc, fields.subject)):
+            self.query_one(f"#{ident}", Input).value = value
+        self.query_one("#draft-body", TextArea).load_text(fields.body)
+
+    def _status(self, text: Text) -> None:
+        self.query_one("#draft-status", Static).update(text)
+
+    def _error(self, message: str) -> None:
+        self._status(Text(" ✗ " + one_line(message), style="bold red"))
+
+    # -- state ------------------------------------------------------------------------
+
+    def fields(self) -> DraftFields:
+        values = [self.query_one(f"#{ident}", Input).value for _label, ident in _FIELDS]
+        return DraftFields(*values, body=self.query_one("#draft-body", TextArea).text)
+
+    def current_text(self) -> str:
+        return self.unparsed if self.unparsed is not None else self.fields().text()
+
+    @property
+    def edited(self) -> bool:
+        return self.current_text() != self.original.text()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("save", "editor", "edit_body") and (self.saving or self.saved is not None):
+            return None  # shown, greyed: a file was written (or is being written)
+        return True
+
+    # -- actions ----------------------------------------------------------------------
+
+    def action_edit_body(self) -> None:
+        self.query_one("#draft-body", TextArea).focus()
+
+    def action_back(self) -> None:
+        if isinstance(self.focused, (Input, TextArea)):
+            self.set_focus(None)
+            return
+        if self.saving:
+            self._error("the draft is being saved; wait for the result")
+            return
+        if self.saved is not None or not self.edited:
+            self.dismiss(None)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen("Discard this draft and your edits? Nothing is saved."), answered)
+
+    def action_editor(self) -> None:
+        command = editor_command()
+        if command is None:
+            self._error("set $VISUAL or $EDITOR to edit the draft in your editor (or press i to edit here)")
+            return
+        path = write_edit_file(self.current_text())
+        try:
+            with self.app.suspend():
+                outcome = run_editor(command, path)
+        except SuspendNotSupported:  # headless or web: there is no terminal to hand over
+            outcome = run_editor(command, path)
+        if outcome.text is None:
+            self._error(outcome.problem or "the editor failed")
+            return
+        self.load_edit(outcome.text, source="the editor")
+
+    def load_edit(self, text: str, *, source: str) -> None:
+        """Show text edited outside the screen; text that does not parse is kept (the
+        next ``e`` reopens it) rather than thrown away."""
+        try:
+            edited = self.draft.with_edit(text)
+        except DraftError as err:
+            self.unparsed = text
+            self._error(f"{err} — the text from {source} is kept: press e to fix it")
+            return
+        self.unparsed = None
+        self._fill(fields_of(edited))
+        self._status(Text(f" ✓ loaded the draft from {source}", style="green"))
+
+    def action_save(self) -> None:
+        if self.saving or self.saved is not None:
+            return
+        try:
+            draft = self.draft.with_edit(self.current_text())
+        except DraftError as err:
+            self._error(str(err))
+            return
+        draft = replace(draft, date=datetime.now().astimezone())  # Date: when it was written
+        self.saving = True
+        self.refresh_bindings()
+        self._status(Text(" saving the draft… (waiting for the notmuch database when it is busy)",
+                          style="italic"))
+        self._save(draft.as_bytes())
+
+    @work(thread=True, exclusive=True, group="draft-save")
+    def _save(self, data: bytes) -> None:
+        app = self.wb_app
+        try:
+            saved = save_draft(data, app.settings, lock_timeout=app.draft_lock_timeout)
+        except DraftError as err:
+            app.call_from_thread(self._save_failed, str(err))
+            return
+        except Exception as err:  # noqa: BLE001 — say it, never a traceback over the draft
+            app.call_from_thread(self._save_failed, f"internal error: {type(err).__name__}: {err}")
+            return
+        app.call_from_thread(self._saved, saved)
+
+    def _save_failed(self, message: str) -> None:
+        """Nothing was written: the draft stays editable and can be saved again."""
+        self.saving = False
+        self.refresh_bindings()
+        self._error(f"{message} — nothing was saved; the draft is still here")
+
+    def _saved(self, saved: SavedDraft) -> None:
+        self.saving = False
+        self.saved = saved
+        self.wb_app.last_saved_draft = saved
+        self.refresh_bindings()
+        if saved.indexed:
+            self.app.notify(f"saved draft <{one_line(saved.msgid, 80)}> to {saved.path} "
+                            "(tags +draft -inbox -unread): your mail client can send it",
+                            title="draft saved", timeout=8)
+            self.dismiss(None)
+            return
+        self._error(f"draft file kept, but not indexed: {saved.warning}")
+        self.app.notify(one_line(saved.warning or "not indexed"), title="draft not indexed",
+                        severity="error", timeout=30)
