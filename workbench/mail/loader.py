@@ -82,7 +82,11 @@ def parse_one(msgid: str, path: str) -> Parsed:
 
 
 def _parse_chunk(chunk: list[tuple[str, str]]) -> list[Parsed]:
-    return [parse_one(m, p) for m, p in chunk]
+    # Parsing makes many short-lived objects and no cycles: without the cyclic collector a
+    # chunk parses faster, and a forked worker does not touch (and so copy) the parent's
+    # heap in a full collection.
+    with no_gc():
+        return [parse_one(m, p) for m, p in chunk]
 
 
 def _cpus() -> int:

@@ -88,6 +88,7 @@ class ListRow:
     counts: str  # acks/reviews/tests
     statuses: tuple[tuple[str, str], ...]  # (check id, status value), in check order
     mine: bool  # mine to act on, for the "me" of the load
+    applied: bool = False  # the vfio maintainer said "Applied to …"
 
     @property
     def current(self) -> bool:
@@ -127,7 +128,8 @@ def row_of(judged: Judged, newer_version: int | None, me: Person | None) -> List
         date=s.date.isoformat() if s.date else None, drivers=tuple(judged.drivers), version=version,
         superseded=bool(s.superseded_by), in_scope=judged.in_scope, present=len(s.present),
         expected=s.expected, complete=s.complete, counts=str(trailer_counts(judged)),
-        statuses=tuple((c.id, c.status.value) for c in judged.checks), mine=mine_to_act_on(judged, me))
+        statuses=tuple((c.id, c.status.value) for c in judged.checks),
+        mine=judged.applied is None and mine_to_act_on(judged, me), applied=judged.applied is not None)
 
 
 def rows_of(workbench: Workbench) -> list[ListRow]:

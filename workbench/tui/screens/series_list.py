@@ -166,7 +166,7 @@ class SeriesListScreen(Screen):
         table.add_row(
             render.marks_of(statuses, listing.LIST_CHECKS),
             Text(one_line(",".join(row.drivers) or "-"), style=faded or "magenta"),
-            Text(one_line(row.title), style=faded),
+            Text.assemble(("applied " if row.applied else "", "green"), (one_line(row.title), faded)),
             Text(one_line(row.version), style=faded or ("yellow" if row.superseded else "")),
             Text(one_line(row.author), style=faded),
             Text(listing.date_label(row.when), style="dim"),
