@@ -154,3 +154,19 @@ def test_every_real_series_gets_every_check_without_error(context, subdir):
                 assert c.missing or c.id == "parent-approval", (j.series.id, c.id)
         if not j.in_scope:
             assert check(j, "listed-reviewer").status is Status.NA
+
+
+def test_qat_v5_userspace_data_reaches_the_parent_parser(context):
+    """qat v5 9/10 adds the parser of the migration stream in the parent driver
+    (adf_mstate_mgr_init_from_remote); the 2026 fix "crypto: qat - validate migration
+    section header is in bounds" says that stream arrives from qat_vf_resume_write. The
+    reviewer must be pointed at it, not only at the vfio driver's copy_from_user."""
+    lore = shared_path("corpus", "lore-vfio")
+    root = "20240306135855.4123535-1-xin.zeng@intel.com"
+    (judged,) = [j for j in analyse([parse_message(str(f)) for f in _thread_files(lore, [root])], context)
+                 if j.series.id == root]
+    check = judged.check("userspace-data")
+    assert check.status is Status.ATTENTION
+    texts = [e.text for e in check.evidence]
+    assert any("qat_common/adf_mstate_mgr.c" in t and "init_from_remote" in t for t in texts), texts
+    assert any("drivers/vfio/pci/qat/main.c" in t and "copy_from_user" in t for t in texts)

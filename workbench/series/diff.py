@@ -73,6 +73,12 @@ PATTERNS: tuple[Pattern, ...] = (
        "copy_from_iter write_to_buffer"),
     _p(_U, "resume_write", r"_resume_write\b", "migration data written by userspace", "_resume_write"),
     _p(_U, "write_handler", r"\.write\s*=", "write handler", ".write"),
+    # The device state a destination host loads came from userspace (the resume write),
+    # however many kernel buffers it passed through: the parent driver's parser of it
+    # (qat's adf_mstate_mgr_init_from_remote, mlx5vf_cmd_load_vhca_state) deserves the
+    # same care as the copy_from_user that brought it in.
+    _p(_U, "migration_load", r"\b\w*(?:load|restore|import)\w*_(?:state|data|image|stream)\w*\s*\(|\w_from_remote\b",
+       "loads migration data that came from userspace", "load restore import from_remote"),
     _p(_U, "core_write", r"\bvfio_pci_core_write\b|\bops->write\b", "vfio-pci write path",
        "core_write ops->write"),
 )
