@@ -38,7 +38,9 @@ def sanitize(text: str, *, keep_newlines: bool = True) -> str:
     Tabs become spaces so a terminal cell count matches the string; with
     ``keep_newlines=False`` line breaks become spaces (for one-line fields).
     """
-    if not text:
+    if not text or (text.isascii() and text.isprintable()):
+        # printable ASCII holds no ESC, no C0/C1 control, no tab or line break and none
+        # of the invisible characters above: nothing to remove (most names and subjects)
         return text
     text = _ESCAPES.sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
