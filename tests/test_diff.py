@@ -272,6 +272,7 @@ def test_load_time_summary_agrees_with_unidiff_on_the_real_corpus() -> None:
         except Exception:  # noqa: BLE001 — unidiff refuses some real mail; the scanner reads it
             continue
         compared += 1
+        assert hunks.scan_diff(diff) == full, name  # every line, kind and number: the hunk view shows them
         files, signals = summarize_diff(diff)
         assert files == tuple(file_change(f) for f in full), name
         assert signals == find_signals(full) == _signals_line_by_line(full), name

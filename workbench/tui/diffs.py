@@ -25,7 +25,7 @@ from workbench.kernel.maintainers import Maintainers
 from workbench.model import Patch, SignalKind, Status
 from workbench.pipeline import Judged
 from workbench.series.diff import split_patch
-from workbench.series.hunks import FileDiff, parse_diff
+from workbench.series.hunks import FileDiff, read_diff
 from workbench.text import one_line, sanitize
 from workbench.tui.body import read_body
 from workbench.tui.render import STATUS_STYLE
@@ -97,7 +97,7 @@ def load_patch_diff(patch: Patch) -> PatchDiff:
     """One patch's diff, re-read from its mail."""
     body = read_body(patch.path)
     _prose, diff = split_patch(body)
-    files = parse_diff(diff)
+    files = read_diff(diff)
     pd = PatchDiff(number=patch.number, title=patch.title, author=patch.author.display(), files=files)
     if body.startswith("[cannot "):
         pd.problem = body
