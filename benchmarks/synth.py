@@ -14,7 +14,8 @@ one, deterministically from a seed, with what makes real list mail expensive to 
 - kilobytes of Received/DKIM/ARC headers like the real vger mail;
 - a few base64 bodies and patches sent as text/x-patch attachments;
 - unrelated list traffic (netdev, rdma, crypto, pci, drm, kvm, iommu) whose subjects never
-  say "vfio", so the default query ``thread:{subject:vfio}`` does not match it.
+  say "vfio" and whose text names no drivers/vfio/pci path, so the default query
+  (``workbench.config.DEFAULT_QUERY``) does not match it.
 
 The vfio part of a store depends only on the seed and its own message count, so the
 store ``10k-dense`` (10,000 vfio messages) and ``100k-sparse`` (the same 10,000 plus
