@@ -91,3 +91,11 @@ def test_owners_on_real_maintainers(real):
     assert names[0] == "S390 VFIO-CCW DRIVER" and "THE REST" not in names
     assert [o.section.name for o in owners("drivers/gpu/drm/i915/gvt/kvmgt.c", real)][0].startswith("INTEL GVT-g")
     assert owners("include/linux/vfio_pci_core.h", real) == []
+
+
+def test_a_driver_below_a_vendor_directory_is_named_by_its_own_directory():
+    from workbench.policy.scope import variant_of
+
+    assert variant_of("drivers/vfio/pci/intel/qat/main.c") == "qat"
+    assert variant_of("drivers/vfio/pci/mlx5/main.c") == "mlx5"
+    assert variant_of("drivers/vfio/pci/vfio_pci_core.c") is None

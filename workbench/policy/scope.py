@@ -47,14 +47,16 @@ _SUBJECT_DRIVER = re.compile(r"\b([A-Za-z0-9-]+(?:_[A-Za-z0-9-]+)*?)_vfio(?:_pci
 
 
 def variant_of(path: str) -> str | None:
-    """``mlx5`` for ``drivers/vfio/pci/mlx5/main.c``; None for core or non-vfio files."""
+    """``mlx5`` for ``drivers/vfio/pci/mlx5/main.c``; None for core or non-vfio files.
+    A driver below a vendor directory is named by its own directory: ``qat`` for
+    ``drivers/vfio/pci/intel/qat/main.c`` (where the first qat postings put it)."""
     if not path.startswith(VARIANT_ROOT):
         return None
     rest = path[len(VARIANT_ROOT):]
-    cut = rest.find("/")
+    cut = rest.rfind("/")
     if cut <= 0:
         return None  # a file directly in drivers/vfio/pci/: vfio-pci core
-    return rest[:cut]
+    return rest[:cut].rsplit("/", 1)[-1]
 
 
 def is_variant_file(change: FileChange) -> bool:
