@@ -181,6 +181,15 @@ def test_thanks_quotes_the_cover_and_lists_the_patches(wb):
     assert "[PATCH" not in body.split("Applied, thanks!")[1]
 
 
+def test_thanks_names_the_branch_when_configured(wb, tmp_path):
+    from workbench.config import Settings
+
+    judged = wb.find(MLX5_V3)
+    settings = Settings(cache_dir=tmp_path, branch="vfio next branch for v6.19")
+    body = parsed(compose("thanks", judged, wb.context, settings=settings)).get_content()
+    assert "Applied to vfio next branch for v6.19, thanks!" in body
+
+
 def test_reply_to_a_patch_with_my_trailer(wb):
     judged = wb.find(QAT)
     patch = judged.series.patch(2)

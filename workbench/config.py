@@ -60,6 +60,7 @@ class Settings:
     keymap: str = "default"
     drafts_folder: str = "Drafts"
     templates_dir: Path | None = None
+    branch: str = ""  # where thanks drafts say a series was applied ("vfio next branch for v6.19")
     show_all: bool = False  # include superseded and out-of-scope series
 
     def effective_query(self) -> str:
@@ -88,7 +89,7 @@ class Settings:
 
 
 _PATH_KEYS = {"db_path", "notmuch_config", "maintainers", "mailmap", "linux_tree", "cache_dir", "templates_dir"}
-_STR_KEYS = {"query", "since", "keymap", "drafts_folder"}
+_STR_KEYS = {"query", "since", "keymap", "drafts_folder", "branch"}
 _BOOL_KEYS = {"use_cache", "show_all"}
 
 

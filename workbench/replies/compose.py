@@ -344,6 +344,8 @@ def compose(kind: str, judged: Judged, ctx: Context, *, section: str | None = No
         quote_short=F.quote(_cover_prose(target.body).lstrip("\n"), max_lines=6),
         my_name=one_line(me.name or me.email), my_first=first_name(me), my_email=me.email,
         today=(now or datetime.now().astimezone()).date().isoformat(),
+        branch=one_line(settings.branch) if settings else "",
+        applied_to=f" to {one_line(settings.branch)}" if settings and settings.branch.strip() else "",
     )
     values = {k: F.clean_text(v) for k, v in values.items()}
     body = render(kind, values, settings.templates_dir if settings else None)

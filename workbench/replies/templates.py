@@ -44,6 +44,8 @@ VARIABLES: dict[str, str] = {
     "my_first": "my first name, for signing off",
     "my_email": "my address",
     "today": "today's date, YYYY-MM-DD",
+    "branch": "where I apply series (setting 'branch', e.g. 'vfio next branch for v6.19'), or empty",
+    "applied_to": "' to <branch>' when 'branch' is set, else empty (thanks: 'Applied${applied_to}, thanks!')",
 }
 
 
