@@ -7,10 +7,12 @@ store answers in about the time it takes to open notmuch.
 
 A kept report is used only when every input is provably the same:
 
-* the same code (a hash of the whole ``workbench`` package), format and ``--all``;
+* the same code (a hash of the whole ``workbench`` package), format and ``--all`` (and
+  for text, the terminal width it is laid out for);
 * the same database (uuid) and query, and notmuch says the query's messages did not
   change: the same revision, or the same count with no match modified since
-  (``lastmod:``) — the rule the record cache uses (``loader.unchanged``);
+  (``lastmod:``) — the rule the record cache uses (``loader.unchanged``) — under the
+  same excluded tags;
 * the same MAINTAINERS and .mailmap *content* (hashed, not trusted by mtime), and the
   same "me" (given, or notmuch's user.name / user.primary_email).
 
@@ -25,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +36,7 @@ import notmuch2
 from workbench.config import Settings
 from workbench.mail.cache import CacheState
 from workbench.mail.loader import unchanged
-from workbench.mail.notmuch_config import config_value
+from workbench.mail.notmuch_config import config_value, exclude_tags
 from workbench.mail.store import revision, with_database
 from workbench.model import LoadProblem
 
@@ -90,7 +93,10 @@ class ReportMemo:
         me = f"{s.me.name}\0{s.me.email}" if s.me else (
             f"notmuch\0{config_value(db, 'user.name')}\0{config_value(db, 'user.primary_email')}")
         maintainers, mailmap = s.maintainers_path(), s.mailmap_path()
-        parts = (package_fingerprint(), self.fmt, str(s.show_all), str(db.path), self.query,
+        # the text report fits the terminal it was printed on
+        width = str(shutil.get_terminal_size((120, 40)).columns) if self.fmt == "text" else ""
+        excluded = ";".join(exclude_tags(db))  # which messages the query's count leaves out
+        parts = (package_fingerprint(), self.fmt, width, str(s.show_all), str(db.path), self.query, excluded,
                  str(maintainers), _content_hash(maintainers), str(mailmap), _content_hash(mailmap), me)
         return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
