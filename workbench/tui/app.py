@@ -27,7 +27,7 @@ from workbench.kernel.maintainers import Maintainers
 from workbench.pipeline import Judged, Progress, Workbench, build_workbench
 from workbench.tui import keymap as keymaps
 from workbench.tui import preview
-from workbench.tui.diffs import Owner, PatchDiff, load_patch_diffs, owners_for, warm_highlighter
+from workbench.tui.diffs import Owner, PatchDiff, load_patch_diff, owners_for, warm_highlighter
 from workbench.tui.drafting import DraftRequest
 from workbench.tui.memory import freeze_heap
 from workbench.tui.screens.choice import ChoiceScreen, ConfirmScreen
@@ -143,15 +143,17 @@ class WorkbenchApp(App[int]):
         with self._diffs_lock:
             return judged.series.id in self._diffs
 
-    def patch_diffs(self, judged: Judged) -> tuple[list[PatchDiff], dict[str, Owner]]:
+    def patch_diffs(self, judged: Judged, known: PatchDiff | None = None) -> tuple[list[PatchDiff], dict[str, Owner]]:
         """Parsed diffs of a series, kept for the last few series opened (the series view
-        and the hunk view show the same diffs)."""
+        and the hunk view show the same diffs). ``known``: one already read."""
         key = judged.series.id
         with self._diffs_lock:
             if key in self._diffs:
                 self._diffs.move_to_end(key)
                 return self._diffs[key]
-            value = (load_patch_diffs(judged), owners_for(judged, self.maintainers))
+            diffs = [known if known is not None and known.number == p.number else load_patch_diff(p)
+                     for p in judged.series.patches]
+            value = (diffs, owners_for(judged, self.maintainers))
             self._diffs[key] = value
             if len(self._diffs) > _DIFF_CACHE:
                 self._diffs.popitem(last=False)
