@@ -28,7 +28,12 @@ def test_what_counts_as_applied(text: str) -> None:
 @pytest.mark.parametrize("text", [
     "> Applied to vfio next branch for v6.19. Thanks,\n\nThis breaks the build for me.\n",
     "Applied on top of v6.8-rc1 and tested, works for me.\n",
+    "Applied on top of v6.8-rc1 and tested, thanks.\n",
     "I applied this locally and it crashes.\n",
+    "Applied this locally, thanks, but it does not build: …\n",
+    "Merged into my tree for testing; will report back.\n",
+    "Applied patch 1 to vfio for-linus branch for v6.8-rc, the rest still needs review.\n",
+    "Applied 1/3 to vfio next branch for v6.10. Patches 2-3 need a respin.\n",
     "Looks fine.\n\n-- \nApplied to vfio next branch, thanks\n",  # below the signature
 ])
 def test_what_does_not(text: str) -> None:
@@ -70,6 +75,22 @@ def test_only_the_vfio_maintainers_applied_counts(make_store, tmp_path: Path) ->
     assert two.check("maintainer").summary.startswith("applied by Alex Williamson")
     text = render(wb, "text")
     assert "[applied] vfio/mlx5: two" in text and "1 already applied" in text
+
+
+def test_applied_under_one_patch_of_several_is_not_the_series(make_store, tmp_path: Path) -> None:
+    maintainers = tmp_path / "MAINTAINERS"
+    maintainers.write_text("VFIO DRIVER\nM:\tAlex Williamson <alex@example.org>\nF:\tdrivers/vfio/\n")
+    yishai = "Yishai Hadas <yishaih@example.com>"
+    root = make_store([
+        _mail("c@x", "[PATCH 0/2] vfio/mlx5: two fixes", yishai, "Two fixes.\n"),
+        _mail("p1@x", "[PATCH 1/2] vfio/mlx5: fix one", yishai, PATCH_BODY, "c@x"),
+        _mail("p2@x", "[PATCH 2/2] vfio/mlx5: fix two", yishai, PATCH_BODY, "c@x"),
+        _mail("r1@x", "Re: [PATCH 1/2] vfio/mlx5: fix one", "Alex Williamson <alex@example.org>",
+              "Applied to vfio for-linus branch for v6.8.  Thanks,\n", "p1@x"),
+    ])
+    wb = build_workbench(Settings(db_path=root, maintainers=maintainers, cache_dir=tmp_path / "c",
+                                  me=Person("Alex Williamson", "alex@example.org")))
+    assert wb.find("c@x").applied is None
 
 
 def test_applied_series_in_the_real_corpus(lore_store: Path, tmp_path: Path) -> None:

@@ -17,8 +17,9 @@ import pytest
 
 from workbench.config import Settings
 from workbench.mail.cache import Decoder, MailCache, cache_file, encode_record
-from workbench.mail.loader import load_records
+from workbench.mail.loader import cache_key, load_records
 from workbench.mail.maildir import deliver, index_files
+from workbench.mail.notmuch_config import open_readonly
 from workbench.model import FileChange, MailRecord, Person, RawTrailer, Signal, SignalKind
 
 QUERY = "*"
@@ -36,7 +37,8 @@ def settings(lore_root: Path, tmp_path: Path) -> Settings:
 
 
 def the_file(settings: Settings) -> Path:
-    return cache_file(settings.cache_dir, str(settings.db_path), settings.effective_query())
+    with open_readonly(settings) as db:
+        return cache_file(settings.cache_dir, str(settings.db_path), cache_key(db, settings.effective_query()))
 
 
 def test_warm_equals_cold_and_reads_no_message_file(settings: Settings, lore_root: Path):
@@ -195,3 +197,21 @@ def test_unusable_cache_dir_still_loads(settings: Settings, tmp_path: Path):
     blocker.write_text("x")
     result = load_records(replace(settings, cache_dir=blocker))
     assert len(result.records) == 120 and result.cached == 0
+
+
+def test_excluded_tags_are_part_of_the_cached_answer(make_store, tmp_path: Path):
+    """The same query under another search.exclude_tags is another result set: a warm
+    cache from before must not bring the excluded messages back."""
+    import notmuch2
+
+    root = make_store([b"From: a@x\nSubject: vfio one\nMessage-Id: <1@x>\n\nhi\n",
+                       b"From: b@x\nSubject: vfio two\nMessage-Id: <2@x>\n\nhi\n"])
+    config = tmp_path / "notmuch-config"
+    config.write_text(f"[database]\npath={root}\n")
+    settings = Settings(db_path=root, notmuch_config=config, query="subject:vfio", cache_dir=tmp_path / "c")
+    with notmuch2.Database(root, mode=notmuch2.Database.MODE.READ_WRITE, config=str(config)) as db:
+        db.find("2@x").tags.add("spam")
+    assert sorted(r.msgid for r in load_records(settings).records) == ["1@x", "2@x"]
+    # the revision does not move: only the configuration changes
+    config.write_text(f"[database]\npath={root}\n[search]\nexclude_tags=spam\n")
+    assert [r.msgid for r in load_records(settings).records] == ["1@x"]

@@ -314,3 +314,25 @@ def test_the_core_ioctl_is_not_a_device_specific_ioctl() -> None:
     _, signals = summarize_diff(diff)
     assert [s.line for s in signals if s.pattern == "ioctl_handler"] == [
         "\t.ioctl = ism_vfio_pci_ioctl,", "static long ism_ioctl(struct vfio_device *vdev, unsigned int cmd)"]
+
+
+def test_migration_load_is_not_every_restore() -> None:
+    """pci_restore_state() after a reset, or loading firmware, is not migration data."""
+    diff = ("--- a/drivers/vfio/pci/x/main.c\n+++ b/drivers/vfio/pci/x/main.c\n@@ -1,0 +1,4 @@\n"
+            "+\tpci_restore_state(pdev);\n"
+            "+\tpci_load_saved_state(pdev, vdev->pci_saved_state);\n"
+            "+\tret = request_firmware_load_image(dev, name);\n"
+            "+\tret = mlx5vf_cmd_load_vhca_state(mvdev, migf, vhca_buf);\n")
+    _, signals = summarize_diff(diff)
+    assert [s.line for s in signals if s.pattern == "migration_load"] == [
+        "\tret = mlx5vf_cmd_load_vhca_state(mvdev, migf, vhca_buf);"]
+
+
+def test_a_line_whose_lower_case_is_longer_does_not_shift_the_signals() -> None:
+    """'İ'.lower() is two characters: the pre-scan must still point at the right lines."""
+    diff = ("--- a/drivers/vfio/pci/x/main.c\n+++ b/drivers/vfio/pci/x/main.c\n@@ -1,0 +1,3 @@\n"
+            "+/* İİİİİİİİİİ İİİİİİİİİİ */\n"
+            "+\tx = 1;\n"
+            "+\tif (copy_from_user(&a, b, c))\n")
+    _, signals = summarize_diff(diff)
+    assert [s.line for s in signals if s.pattern == "copy_from_user"] == ["\tif (copy_from_user(&a, b, c))"]

@@ -97,5 +97,7 @@ def test_a_driver_below_a_vendor_directory_is_named_by_its_own_directory():
     from workbench.policy.scope import variant_of
 
     assert variant_of("drivers/vfio/pci/intel/qat/main.c") == "qat"
+    assert variant_of("drivers/vfio/pci/intel/Kconfig") is None  # the vendor directory's glue
     assert variant_of("drivers/vfio/pci/mlx5/main.c") == "mlx5"
+    assert variant_of("drivers/vfio/pci/pds/lib/x.c") == "pds"
     assert variant_of("drivers/vfio/pci/vfio_pci_core.c") is None

@@ -165,3 +165,35 @@ def test_cover_letter_link_to_the_previous_version():
                               "v5: https://lore.kernel.org/r/qat5@x-0\n")
     s5, sb = group_series(old + theirs, EMPTY)
     assert s5.superseded_by is None
+
+
+def test_a_link_to_another_series_old_posting_is_not_a_predecessor():
+    """B v2's cover cites A v1 ("the migration series [1]", with a version word even);
+    A has moved on to v2: neither A v2 nor A v1 is taken for a version of B."""
+    a1 = posting("a1@x", None, 3, "vfio/foo: migration")
+    a2 = posting("a2@x", 2, 3, "vfio/foo: migration", minutes=DAY)
+    b1 = posting("b1@x", None, 2, "vfio/foo: dirty tracking", minutes=2 * DAY)
+    b2 = _with_cover_text(posting("b2@x", 2, 2, "vfio/foo: dirty tracking", minutes=3 * DAY),
+                          "Unlike v1, this uses the migration series [1].\n\n[1]: https://lore.kernel.org/r/a1@x-0\n")
+    chains = {s.id: s.superseded_by for s in group_series(a1 + a2 + b1 + b2, EMPTY)}
+    assert chains == {"a1@x-0": "a2@x-0", "a2@x-0": None, "b1@x-0": "b2@x-0", "b2@x-0": None}
+
+
+def test_a_fix_split_out_from_the_front_is_its_own_series():
+    """Review asked for patch 1 (a fix) to go separately as "[PATCH v2] …": it is not
+    the next version of the rest, and the rest's later v2 does not hide it."""
+    v1 = posting("v1", None, 3, "vfio/foo: feature")
+    fix = [mail("fix-1", "[PATCH v2] vfio/foo: feature part 1", minutes=DAY)]
+    rest = _posting_of("r2", "PATCH v2", 2, "vfio/foo: feature",
+                       ["vfio/foo: feature part 2", "vfio/foo: feature part 3"], minutes=2 * DAY)
+    chains = {s.id: s.superseded_by for s in group_series(v1 + fix + rest, EMPTY)}
+    assert chains["fix-1"] is None and chains["v1-0"] == "r2-0" and chains["r2-0"] is None
+
+
+def test_parallel_series_with_similar_titles_stay_apart():
+    kept = ["prep one", "prep two", "device specific a", "device specific b", "device specific c"]
+    a = _posting_of("a", "PATCH", 5, "vfio/foo: Add support for the ABC200 device", kept)
+    b = _posting_of("b", "PATCH", 5, "vfio/foo: Add support for the ABC300 device",
+                    kept[:2] + ["other a", "other b", "other c"], minutes=60)
+    s1, s2 = group_series(a + b, EMPTY)
+    assert s1.superseded_by is None and s2.superseded_by is None

@@ -32,7 +32,8 @@ from workbench.model import FileChange, LoadProblem, MailRecord, Person, RawTrai
 SCHEMA = 4
 """Bumped when the table layout or the tuple layout changes."""
 
-_SOURCES = ("mail/parse.py", "mail/headers.py", "mail/bodies.py", "mail/cache.py",
+_SOURCES = ("mail/parse.py", "mail/headers.py", "mail/bodies.py", "mail/cache.py", "mail/loader.py",
+            "mail/store.py", "mail/notmuch_config.py",
             "series/diff.py", "series/hunks.py", "series/trailers.py", "series/applied.py", "model.py")
 _fingerprint: str | None = None
 

@@ -142,13 +142,23 @@ class _Plan:
     from_cache: bool = False
     entries: list[tuple[str, str]] | None = None
     problems: list[LoadProblem] = field(default_factory=list)
+    cache_key: str = ""  # which cache file holds this query's records (see cache_key)
+
+
+def cache_key(db: notmuch2.Database, query: str) -> str:
+    """The query together with the tags notmuch leaves out of it: the same query under
+    another ``search.exclude_tags`` is another result set, so another cache file."""
+    return f"{query}\x1fexclude:{';'.join(exclude_tags(db))}"
 
 
 def unchanged(db: notmuch2.Database, query: str, state: CacheState | None, rev: Revision) -> bool:
     """Whether ``query`` still matches exactly the messages, unmodified, that ``state``
     recorded: the same database (uuid), and either the same revision or the same count
     with none of its messages changed since (mail arriving elsewhere, tags moving on other
-    threads). A query with ``date:`` is never trusted: its answer moves with the clock."""
+    threads). A query with ``date:`` is not trusted on the revision alone (a relative date
+    drops old mail as the clock moves, with no revision moving): its count is asked too.
+    (A window moving at both ends, ``date:1month..1week``, could in principle swap one
+    message in and one out at the same revision; ``--no-cache`` is the answer there.)"""
     if state is None or state.uuid != rev.uuid or state.rev < 0 or state.rev > rev.rev:
         return False
     if _RELATIVE_DATE.search(query):
@@ -224,23 +234,25 @@ def load_records(settings: Settings, progress: Progress | None = None) -> LoadRe
     if not settings.use_cache:
         return _load_uncached(settings, query, progress)
 
-    caches: dict[str, MailCache | None] = {}
+    caches: dict[tuple[str, str], MailCache | None] = {}
 
     def read(db: notmuch2.Database) -> _Plan:
-        db_path = str(db.path)
-        if db_path not in caches:
-            caches[db_path] = _open_cache(settings, db_path, query)
-        cache = caches[db_path]
+        where = (str(db.path), cache_key(db, query))
+        if where not in caches:
+            caches[where] = _open_cache(settings, *where)
+        cache = caches[where]
         state = None
         if cache is not None:
             try:
                 state = cache.state()
             except CacheCorrupt:
                 state = None
-        return _plan(settings, db, query, state)
+        plan = _plan(settings, db, query, state)
+        plan.cache_key = where[1]
+        return plan
 
     plan = with_database(settings, read, query)
-    cache = caches.get(plan.db_path)
+    cache = caches.get((plan.db_path, plan.cache_key))
     try:
         return _load_with_cache(cache, plan, settings, query, progress)
     finally:
@@ -268,8 +280,10 @@ def _load_with_cache(cache: MailCache | None, plan: _Plan, settings: Settings, q
         except CacheCorrupt:
             cache.close()
             remove_cache_file(cache.path)
-            cache = _open_cache(settings, plan.db_path, query)
+            cache = _open_cache(settings, plan.db_path, plan.cache_key)
+            key = plan.cache_key
             plan = with_database(settings, lambda db: _plan(settings, db, query, None), query)
+            plan.cache_key = key
 
     entries = plan.entries or []
     total = len(entries)
@@ -282,7 +296,7 @@ def _load_with_cache(cache: MailCache | None, plan: _Plan, settings: Settings, q
         except CacheCorrupt:
             cache.close()
             remove_cache_file(cache.path)
-            cache = _open_cache(settings, plan.db_path, query)
+            cache = _open_cache(settings, plan.db_path, plan.cache_key)
     reuse: list[bytes] = []
     todo: list[tuple[str, str]] = []
     for msgid, path in entries:
@@ -303,7 +317,7 @@ def _load_with_cache(cache: MailCache | None, plan: _Plan, settings: Settings, q
         reopen = False
     parsed = parse_entries(todo, progress, done=len(reuse), total=total)
     if reopen:
-        cache = _open_cache(settings, plan.db_path, query)
+        cache = _open_cache(settings, plan.db_path, plan.cache_key)
     try:
         records, problems = _build(reuse, decoder)
     except (ValueError, EOFError, TypeError, IndexError):
@@ -311,7 +325,7 @@ def _load_with_cache(cache: MailCache | None, plan: _Plan, settings: Settings, q
         if cache is not None:
             cache.close()
             remove_cache_file(cache.path)
-            cache = _open_cache(settings, plan.db_path, query)
+            cache = _open_cache(settings, plan.db_path, plan.cache_key)
         parsed = parse_entries(entries, progress)
         reuse = []
         records, problems = [], []

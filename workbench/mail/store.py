@@ -102,7 +102,14 @@ def list_isolated(settings: Settings, query: str) -> tuple[list[tuple[str, str]]
     for _attempt in range(RETRIES):
         receiver, sender = ctx.Pipe(duplex=False)
         child = ctx.Process(target=_list_child, args=(settings, query, sender), daemon=True)
-        child.start()
+        try:
+            child.start()
+        except (OSError, RuntimeError, ValueError):
+            # no child process here (a sandbox, no forkserver socket): list in-process,
+            # as before the isolation, rather than not at all
+            receiver.close()
+            sender.close()
+            return _list_here(settings, query)
         sender.close()
         try:
             kind, payload = receiver.recv()  # before join: a big answer must not block the child
@@ -120,13 +127,17 @@ def list_isolated(settings: Settings, query: str) -> tuple[list[tuple[str, str]]
                      f"{reason}; retry when 'notmuch new' has finished")
 
 
+def _list_here(settings: Settings, query: str) -> tuple[list[tuple[str, str]], list[LoadProblem]]:
+    def read(db: notmuch2.Database) -> tuple[list[tuple[str, str]], list[LoadProblem]]:
+        problems: list[LoadProblem] = []
+        return list_messages(db, query, exclude_tags(db), problems), problems
+
+    return with_database(settings, read, query)
+
+
 def _list_child(settings: Settings, query: str, sender) -> None:
     try:
-        def read(db: notmuch2.Database) -> tuple[list[tuple[str, str]], list[LoadProblem]]:
-            problems: list[LoadProblem] = []
-            return list_messages(db, query, exclude_tags(db), problems), problems
-
-        sender.send(("ok", with_database(settings, read, query)))
+        sender.send(("ok", _list_here(settings, query)))
     except StoreError as err:
         sender.send(("error", str(err)))
     except Exception as err:  # noqa: BLE001 — reported to the parent as a clear error

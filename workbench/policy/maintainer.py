@@ -35,13 +35,16 @@ def _patch_of(series: Series, msgid: str) -> int | None:
 
 
 def applied_by(series: Series, ctx: PolicyContext) -> Evidence | None:
-    """The vfio maintainer's "Applied to … branch" reply, if there is one (the first).
+    """The vfio maintainer's "Applied to … branch" reply to the series' first message
+    (its cover letter, or its first patch without one), if there is one (the first).
     Someone else's "Applied" (a parent maintainer taking the parent patches into their
-    own tree) does not put the series into the vfio tree."""
+    own tree) does not put the series into the vfio tree, and an "Applied" under one
+    patch of several is about that patch."""
     people = vfio_maintainers(ctx)
     if not people:
         return None
-    said = [r for r in series.replies if r.applied and find_person(r.author, people, ctx.mailmap)]
+    said = [r for r in series.replies if r.applied and r.in_reply_to == series.id
+            and find_person(r.author, people, ctx.mailmap)]
     if not said:
         return None
     first = min(said, key=lambda r: (r.date is None, r.date))

@@ -37,6 +37,9 @@ _ALIASES: dict[str, str] = {
     "xe_vfio_pci": "xe",
 }
 
+# Directories of drivers/vfio/pci/ that group drivers by vendor rather than being one.
+VENDOR_DIRS = frozenset({"intel"})
+
 # Directories of drivers/vfio/ that are vfio itself, never a pci variant driver.
 _NOT_VARIANTS = frozenset({"pci", "core", "type1", "iommu", "mdev", "ccw", "ap", "platform", "fsl-mc",
                            "cdx", "spapr", "iommufd", "group", "container", "cdev", "virqfd", "debugfs"})
@@ -49,14 +52,16 @@ _SUBJECT_DRIVER = re.compile(r"\b([A-Za-z0-9-]+(?:_[A-Za-z0-9-]+)*?)_vfio(?:_pci
 def variant_of(path: str) -> str | None:
     """``mlx5`` for ``drivers/vfio/pci/mlx5/main.c``; None for core or non-vfio files.
     A driver below a vendor directory is named by its own directory: ``qat`` for
-    ``drivers/vfio/pci/intel/qat/main.c`` (where the first qat postings put it)."""
+    ``drivers/vfio/pci/intel/qat/main.c`` (where the first qat postings put it); the
+    vendor directory's own Kconfig/Makefile are glue, no driver."""
     if not path.startswith(VARIANT_ROOT):
         return None
-    rest = path[len(VARIANT_ROOT):]
-    cut = rest.rfind("/")
-    if cut <= 0:
+    dirs = path[len(VARIANT_ROOT):].split("/")[:-1]
+    if not dirs or not dirs[0]:
         return None  # a file directly in drivers/vfio/pci/: vfio-pci core
-    return rest[:cut].rsplit("/", 1)[-1]
+    if dirs[0] in VENDOR_DIRS:
+        return dirs[1] if len(dirs) > 1 else None
+    return dirs[0]
 
 
 def is_variant_file(change: FileChange) -> bool:

@@ -77,7 +77,8 @@ PATTERNS: tuple[Pattern, ...] = (
     # however many kernel buffers it passed through: the parent driver's parser of it
     # (qat's adf_mstate_mgr_init_from_remote, mlx5vf_cmd_load_vhca_state) deserves the
     # same care as the copy_from_user that brought it in.
-    _p(_U, "migration_load", r"\b\w*(?:load|restore|import)\w*_(?:state|data|image|stream)\w*\s*\(|\w_from_remote\b",
+    _p(_U, "migration_load", r"\b(?!pci_|request_firmware|firmware_)\w*(?:load|restore|import)\w*_(?:state|data|image|stream)"
+       r"\w*\s*\(|\w_from_remote\b",
        "loads migration data that came from userspace", "load restore import from_remote"),
     _p(_U, "core_write", r"\bvfio_pci_core_write\b|\bops->write\b", "vfio-pci write path",
        "core_write ops->write"),
@@ -191,10 +192,11 @@ def moved_lines(files: list[FileDiff]) -> set[str]:
 def _candidate_lines(texts: list[str]) -> list[int]:
     """Indexes of the lines that contain some needle (a superset of the lines a pattern
     can match), ascending."""
-    blob = "\n".join(texts).lower()
+    lowered = [text.lower() for text in texts]  # lower() may change a length ("İ"): offsets from these
+    blob = "\n".join(lowered)
     starts: list[int] = []
     offset = 0
-    for text in texts:
+    for text in lowered:
         starts.append(offset)
         offset += len(text) + 1
     hits: set[int] = set()

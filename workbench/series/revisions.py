@@ -78,7 +78,8 @@ def _link_by_patch_titles(all_series: list[Series], mailmap: Mailmap, union: _Un
     for (i, j), count in shared.items():
         if count >= MIN_SHARED_PATCHES and 2 * count >= min(sizes[i], sizes[j]):
             union.join(i, j)
-        elif count >= MIN_SHARED_PATCHES and _similar_titles(all_series[i], all_series[j]):
+        elif (count >= MIN_SHARED_PATCHES and _similar_titles(all_series[i], all_series[j])
+              and _later_version(all_series[i], all_series[j])):
             union.join(i, j)
         elif _next_version_of_part(all_series[i], all_series[j], count, sizes[i], sizes[j]):
             union.join(i, j)
@@ -88,6 +89,14 @@ TITLE_SIMILARITY = 0.85
 """For postings that share patches but fewer than half: "Provide a new two step DMA API
 mapping API" (RFC v2, 21 patches) became "Provide a new two step DMA mapping API" (18
 patches, 6 of them with the old titles)."""
+
+
+def _later_version(a: Series, b: Series) -> bool:
+    """The later posting has a higher version, or is the PATCH after an RFC: two series
+    posted side by side ("… for the v2 device", "… for the v3 device") that carry the same
+    preparatory patches are not versions of each other."""
+    older, newer = sorted((a, b), key=chain_order)
+    return newer.version > older.version or (older.rfc and not newer.rfc)
 
 
 def _similar_titles(a: Series, b: Series) -> bool:
@@ -107,17 +116,25 @@ def _next_version_of_part(a: Series, b: Series, shared: int, size_a: int, size_b
     if shared == 0 or shared != size_small or size_small == size_large:
         return False
     older, newer = sorted((a, b), key=chain_order)
-    return (newer is small and newer.expected == size_small and not newer.missing_numbers
-            and newer.version == older.version + 1 and newer.version >= 2)
+    if not (newer is small and newer.expected == size_small and not newer.missing_numbers
+            and newer.version == older.version + 1 and newer.version >= 2):
+        return False
+    # the tail of the older posting: a fix split out from its front ("send patch 1
+    # separately") is a series of its own, not the next version of the rest
+    titles = {normalize_title(p.title) for p in small.patches}
+    numbers = sorted(p.number for p in older.patches if normalize_title(p.title) in titles)
+    return bool(numbers) and numbers == list(range(older.expected - len(numbers) + 1, older.expected + 1))
 
 
 _URL_ID = re.compile(r"https?://(?:lore\.kernel\.org|lkml\.kernel\.org|patch\.msgid\.link)/"
                      r"(?:[\w.+-]+/)?(?:r/)?([^/\s<>\"]+(?:@|%40)[^/\s<>\"]+)")
 _LABEL = re.compile(r"^\s*\[(\d+)\]:?\s")
-_VERSION_WORDS = re.compile(r"\b(?:v\d+|rfc|version|previous|prior|earlier|last|old|patch ?set|set|series|"
-                            r"posting|reroll)\b", re.I)
-_DEPENDENCY_WORDS = re.compile(r"\b(?:depend\w*|based on|on top of|requires?|prerequisite|needs?|example|see)\b",
-                               re.I)
+_VERSION_WORDS = re.compile(r"\b(?:v\d+|rfc\s*v?\d+|version|revision|iteration|reroll|respin|"
+                            r"previous\s+(?:posting|version|revision|round)|"
+                            r"last\s+(?:one|patch|patches)\s+of\s+(?:the\s+|this\s+)?(?:set|series|patch\s?set)|"
+                            r"rest\s+of\s+(?:the\s+)?(?:set|series))\b", re.I)
+_DEPENDENCY_WORDS = re.compile(r"\b(?:depend\w*|based\s+on|on\s+top\s+of|builds?\s+on|follow[- ]?up|"
+                               r"requires?|prerequisite|needs?|example|see|extends?)\b", re.I)
 
 
 def _linked_ids(text: str) -> list[str]:
@@ -145,10 +162,13 @@ def _link_by_lore_links(all_series: list[Series], mailmap: Mailmap, union: _Unio
     set [1]" whose other patches were merged elsewhere); linked only when the same person
     posted both, the linked one is older and has a lower version."""
     owner: dict[str, int] = {}
+    newest: dict[int, tuple] = {}  # chain so far -> its newest posting's order
     for i, series in enumerate(all_series):
         owner.setdefault(series.id, i)
         for patch in series.patches:
             owner.setdefault(patch.msgid, i)
+        root = union.find(i)
+        newest[root] = max(newest.get(root, chain_order(series)), chain_order(series))
     for i, series in enumerate(all_series):
         if series.cover is None or not series.cover.cover_text:
             continue
@@ -158,8 +178,11 @@ def _link_by_lore_links(all_series: list[Series], mailmap: Mailmap, union: _Unio
             if j is None or j == i:
                 continue
             older = all_series[j]
+            # only the newest posting of its chain so far: a link to an old posting of a
+            # series that has moved on is a reference to that series, not a predecessor
             if (identity_key(mailmap, older.author) == who and older.version < series.version
-                    and chain_order(older) < chain_order(series)):
+                    and chain_order(older) < chain_order(series)
+                    and newest.get(union.find(j)) == chain_order(older)):
                 union.join(i, j)
 
 
@@ -191,7 +214,10 @@ def link_revisions(all_series: list[Series], mailmap: Mailmap) -> None:
         if series.cover is None:
             key = (normalize_title(series.title), identity_key(mailmap, series.author))
             for j in by_first_patch.get(key, []):
-                union.join(i, j)
+                # a lone patch carrying the first patch's title is that patch sent on its
+                # own (a fix split out on review), not the series again
+                if series.expected > 1 or all_series[j].expected == 1:
+                    union.join(i, j)
 
     _link_by_patch_titles(all_series, mailmap, union)
     _link_by_lore_links(all_series, mailmap, union)
