@@ -90,3 +90,17 @@ def demo_settings(demo_store, tmp_path: Path):
 
     return Settings(db_path=demo_store.root, maintainers=demo_store.maintainers,
                     mailmap=demo_store.mailmap, me=demo_store.me, cache_dir=tmp_path / "cache")
+
+
+@pytest.fixture
+def demo_copy(demo_store, tmp_path: Path):
+    """Settings on a private copy of the demo store, for tests that write to it (saved
+    drafts, tags): the session's shared demo store stays untouched."""
+    import shutil
+
+    from workbench.config import Settings
+
+    root = tmp_path / "mail"
+    shutil.copytree(demo_store.root, root, symlinks=True)
+    return Settings(db_path=root, maintainers=demo_store.maintainers, mailmap=demo_store.mailmap,
+                    me=demo_store.me, cache_dir=tmp_path / "cache")

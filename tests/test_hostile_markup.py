@@ -24,7 +24,6 @@ from conftest import REPO
 from workbench.config import Settings
 from workbench.demo.maintainers_text import MAINTAINERS
 from workbench.pipeline import build_workbench
-from workbench.report import render
 from workbench.text import one_line, sanitize
 
 OSC52 = "\x1b]52;c;cm0gLXJmIH4K\x07"

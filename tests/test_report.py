@@ -100,7 +100,7 @@ def test_text_and_markdown_list_every_series(demo_settings: Settings) -> None:
     assert len(body_lines) == len(visible)
     for judged in visible:
         assert judged.series.title[:30] in text or judged.series.title[:30].replace("|", "\\|") in md
-        assert f"### " in md
+        assert "### " in md
     assert md.count("\n### ") == len(visible)
 
 

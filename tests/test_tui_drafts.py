@@ -4,7 +4,6 @@ discard, on a private copy of the demo store (saving writes into it) and real no
 from __future__ import annotations
 
 import asyncio
-import shutil
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable
@@ -30,12 +29,9 @@ SIZE = (160, 48)
 
 
 @pytest.fixture
-def store_copy(demo_store, tmp_path: Path) -> Settings:
+def store_copy(demo_copy) -> Settings:
     """The demo store copied, so saved drafts never reach the session's shared store."""
-    root = tmp_path / "mail"
-    shutil.copytree(demo_store.root, root, symlinks=True)
-    return Settings(db_path=root, maintainers=demo_store.maintainers, mailmap=demo_store.mailmap,
-                    me=demo_store.me, cache_dir=tmp_path / "cache")
+    return demo_copy
 
 
 def run(app: WorkbenchApp, script: Callable[..., Awaitable[None]]) -> None:

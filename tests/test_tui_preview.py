@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 import threading
 from pathlib import Path
 
@@ -22,11 +21,8 @@ SIZE = (160, 48)
 
 
 @pytest.fixture
-def settings(demo_store, tmp_path: Path) -> Settings:
-    root = tmp_path / "mail"
-    shutil.copytree(demo_store.root, root, symlinks=True)
-    return Settings(db_path=root, maintainers=demo_store.maintainers, mailmap=demo_store.mailmap,
-                    me=demo_store.me, cache_dir=tmp_path / "cache")
+def settings(demo_copy) -> Settings:
+    return demo_copy
 
 
 class HeldLoader:

@@ -198,24 +198,24 @@ def main_resume(version: int) -> FileEdit:
             +        return -EOPNOTSUPP;"""
     return edit(
         "drivers/vfio/pci/mlx5/main.c",
-        hunk(780, "mlx5vf_resume_read_header_data(struct mlx5_vf_migration_file *migf,", f"""
-             switch (migf->record_tag) {{
+        hunk(780, "mlx5vf_resume_read_header_data(struct mlx5_vf_migration_file *migf,", """
+             switch (migf->record_tag) {
              case MLX5_MIGF_HEADER_TAG_STOP_COPY_SIZE:
-             {{
+             {
                  u64 stop_copy_size = le64_to_cpup((__le64 *)to_buff);
          
-                 if (stop_copy_size > MAX_LOAD_SIZE) {{
+                 if (stop_copy_size > MAX_LOAD_SIZE) {
                      ret = -EINVAL;
                      break;
-                 }}
+                 }
                  migf->stop_copy_prep_size = min_t(u64, stop_copy_size, MAX_LOAD_SIZE);
                  break;
-             }}
+             }
             +case MLX5_MIGF_HEADER_TAG_COMPRESSED:
             +    ret = mlx5vf_resume_compressed_header(migf, to_buff);
             +    break;
              default:
-                 if (!(migf->record_tag & MLX5_MIGF_HEADER_TAG_OPTIONAL)) {{
+                 if (!(migf->record_tag & MLX5_MIGF_HEADER_TAG_OPTIONAL)) {
                      ret = -EOPNOTSUPP;
         """, shift=1),
         hunk(842, "", f"""
