@@ -161,11 +161,7 @@ def unchanged(db: notmuch2.Database, query: str, state: CacheState | None, rev: 
     message in and one out at the same revision; ``--no-cache`` is the answer there.)"""
     if state is None or state.uuid != rev.uuid or state.rev < 0 or state.rev > rev.rev:
         return False
-    if _RELATIVE_DATE.search(query):
-        # the count and lastmod check still hold for an absolute date; a relative one
-        # ("6months") can drop old mail without any revision moving, which the count sees
-        pass
-    elif state.rev == rev.rev:
+    if state.rev == rev.rev and not _RELATIVE_DATE.search(query):
         return True
     exclude = exclude_tags(db)
     if count_messages(db, query, exclude) != state.count:
