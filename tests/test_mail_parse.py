@@ -74,8 +74,12 @@ def test_plain_patch_fields():
     assert (r.files[0].added, r.files[0].removed) == (2, 0)
     assert {t.name for t in r.trailers} == {"Signed-off-by", "Reviewed-by"}
     assert {s.pattern for s in r.signals} >= {"resume_write", "__user"}
-    assert r.cover_text == ""  # a patch is not a cover letter
+    # patch 1 keeps its commit message (it stands in for a missing cover letter), not the diff
+    assert r.cover_text.startswith("The device needs a reset before resume.")
+    assert "diff --git" not in r.cover_text and "1 file changed" not in r.cover_text
     assert r.problems == ()
+    second = parse(mail(BASIC.replace("1/3]", "2/3]"), PATCH_BODY))
+    assert second.cover_text == ""  # later patches: nothing kept
 
 
 def test_rfc2047_subject_and_raw_utf8_header():

@@ -130,3 +130,24 @@ def test_not_otherwise_available_in_the_wordings_authors_use():
     for unsaid in ("The state is available in the new migration region.",
                    "None of these patches change the uAPI."):
         assert answers(unsaid)["not-otherwise-available"] == [], unsaid
+
+
+def test_without_a_cover_the_commit_message_of_patch_1_is_read():
+    """A lone "[PATCH v7] vfio/qat: Add vfio_pci driver …" explains itself in its commit
+    message: that is where the answers are looked for, and the evidence says so."""
+    from dataclasses import replace
+
+    lone = with_extension(None)
+    lone.patches[0] = replace(lone.patches[0], prose=GOOD_COVER)
+    result = check_documentation(lone)
+    assert result.status is Status.PASS and "commit message of 1/" in result.summary
+    assert all(ev.msgid == "patch1@x" for ev in result.evidence if ev.text.startswith("commit message"))
+    partial = with_extension(None)
+    partial.patches[0] = replace(partial.patches[0], prose=PARTIAL_COVER)
+    result = check_documentation(partial)
+    assert result.status is Status.MISSING
+    assert part(result, "safeguards").summary == f"the commit message of 1/{partial.expected} does not say"
+    # a cover letter, when there is one, is what counts
+    covered = with_extension(PARTIAL_COVER)
+    covered.patches[0] = replace(covered.patches[0], prose=GOOD_COVER)
+    assert check_documentation(covered).status is Status.MISSING

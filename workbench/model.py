@@ -100,7 +100,8 @@ class MailRecord:
     trailers: tuple[RawTrailer, ...] = ()
     files: tuple[FileChange, ...] = ()
     signals: tuple[Signal, ...] = ()
-    cover_text: str = ""  # prose of a possible cover letter (not a reply, no diff), capped
+    cover_text: str = ""  # prose of a possible cover letter (not a reply, no diff), or the
+    # commit message of a series' first (or only) patch, which stands in for a missing cover; capped
     change_id: str | None = None  # b4's "change-id:" line, links versions across threads
     applied: str = ""  # a reply's own "Applied to … branch, thanks" line, if it has one
     problems: tuple[str, ...] = ()  # what was odd but survivable ("unknown charset x-foo")
@@ -158,6 +159,7 @@ class Patch:
     signals: tuple[Signal, ...] = ()
     trailers: list[Trailer] = field(default_factory=list)
     replies: list[str] = field(default_factory=list)  # msgids of replies under this patch
+    prose: str = ""  # the commit message, kept for patch 1 (or a lone patch) only
 
 
 @dataclass(slots=True)

@@ -22,9 +22,11 @@ from workbench.mail.bodies import body_text
 from workbench.model import MailRecord, Person
 from workbench.series.applied import applied_line
 from workbench.series.diff import split_patch, summarize_diff
+from workbench.series.subject import parse_subject
 from workbench.series.trailers import extract_trailers
 
 COVER_CAP = 32 * 1024
+COMMIT_CAP = 8 * 1024
 """Enough for any real cover letter's prose; keeps a 100k-message store compact."""
 SUBJECT_CAP = 1000
 
@@ -208,6 +210,8 @@ def parse_message(path: str, data: bytes | None = None) -> MailRecord:
     if not reply:
         if not diff:
             cover_text = prose[:COVER_CAP]
+        elif parse_subject(subject).number in (None, 1):
+            cover_text = prose[:COMMIT_CAP]  # the documentation check reads it without a cover
         m = _CHANGE_ID.search(text)
         if m:
             change_id = m.group(1)

@@ -185,26 +185,36 @@ def check_documentation(series: Series) -> CheckResult:
     if len(extensions) > len(shown):
         shown.append(Evidence(text=f"… and {len(extensions) - len(shown)} more extension signals"))
     cover = series.cover
-    found = answers(cover.cover_text) if cover is not None else {q.key: [] for q in QUESTIONS}
+    # Without a cover letter the first patch's commit message is where the author explains
+    # (a lone "[PATCH v7] vfio/qat: Add vfio_pci driver …" has nowhere else to say it).
+    first = series.patches[0] if cover is None and series.patches and series.patches[0].number == 1 else None
+    if cover is not None:
+        text, where, who, msgid, when = cover.cover_text, "the cover letter", cover.author, cover.msgid, cover.date
+    elif first is not None and first.prose:
+        text, where, who, msgid, when = (first.prose, f"the commit message of 1/{series.expected}", first.author,
+                                         first.msgid, first.date)
+    else:
+        text, where, who, msgid, when = "", "", None, None, None
+    found = answers(text) if text else {q.key: [] for q in QUESTIONS}
     docs = _doc_files(series)
     doc_evidence = [Evidence(text=one_line(f"documentation file: {path} ({n}/{series.expected})"), msgid=msgid)
                     for n, path, msgid in docs]
     parts: list[CheckPart] = []
     for q in QUESTIONS:
         said = found[q.key]
-        ev = [Evidence(text=one_line(f"cover letter: \"{s}\"", 240), person=cover.author if cover else None,
-                       msgid=cover.msgid if cover else None, date=cover.date if cover else None)
+        ev = [Evidence(text=one_line(f"{where.removeprefix('the ')}: \"{s}\"", 240), person=who, msgid=msgid,
+                       date=when)
               for s in said[:MAX_SENTENCES]]
         if said:
-            parts.append(CheckPart(q.name, Status.PASS, one_line(f"answered in the cover letter: {said[0]}", 160),
+            parts.append(CheckPart(q.name, Status.PASS, one_line(f"answered in {where}: {said[0]}", 160),
                                    evidence=ev))
         elif docs:
             parts.append(CheckPart(q.name, Status.PASS, one_line(f"left to the documentation file {docs[0][1]}"),
                                    patches=sorted({n for n, _, _ in docs}), files=[p for _, p, _ in docs],
                                    evidence=list(doc_evidence)))
         else:
-            where = "the cover letter does not say" if cover is not None else "no cover letter and no documentation file"
-            parts.append(CheckPart(q.name, Status.MISSING, where, missing=[series.author]))
+            gap = f"{where} does not say" if where else "no cover letter and no documentation file"
+            parts.append(CheckPart(q.name, Status.MISSING, gap, missing=[series.author]))
     answered = [q for q, part in zip(QUESTIONS, parts) if found[q.key]]
     cover_ev = [ev for part in parts if part.status is Status.PASS and not part.files for ev in part.evidence]
     evidence = doc_evidence + cover_ev + shown
@@ -212,14 +222,14 @@ def check_documentation(series: Series) -> CheckResult:
         summary = f"documentation: {', '.join(sorted({p for _, p, _ in docs}))}"
         return CheckResult(CHECK_ID, Status.PASS, one_line(summary, 160), evidence=evidence, parts=parts)
     if len(answered) == len(QUESTIONS):
-        return CheckResult(CHECK_ID, Status.PASS, "cover letter answers all three questions (heuristic; see sentences)",
+        return CheckResult(CHECK_ID, Status.PASS, f"{where} answers all three questions (heuristic; see sentences)",
                            evidence=evidence, parts=parts)
     unanswered = [q.key for q in QUESTIONS if not found[q.key]]
-    if cover is None:
+    if not where:
         summary = "extensions without documentation and no cover letter"
     elif answered:
-        summary = f"no documentation; cover letter leaves unanswered: {', '.join(unanswered)}"
+        summary = f"no documentation; {where} leaves unanswered: {', '.join(unanswered)}"
     else:
-        summary = "extensions without documentation; the cover letter answers none of the three questions"
+        summary = f"extensions without documentation; {where} answers none of the three questions"
     return CheckResult(CHECK_ID, Status.MISSING, one_line(summary), evidence=evidence,
                        missing=[series.author], parts=parts)

@@ -320,7 +320,8 @@ def _to_series(building: Building) -> Series:
     patches = [
         Patch(number=e.number, msgid=e.record.msgid, subject=e.record.subject, title=e.info.title,
               author=e.record.author, date=e.record.date, path=e.record.path,
-              files=e.record.files, signals=e.record.signals)
+              files=e.record.files, signals=e.record.signals,
+              prose=e.record.cover_text if e.record.files and e.number == 1 else "")
         for e in (building.patches[k] for k in sorted(building.patches))
     ]
     members = building.members()
