@@ -27,6 +27,14 @@ from workbench.model import Person
 DEFAULT_QUERY = 'thread:{subject:vfio} or thread:{"drivers/vfio/pci"}'
 
 
+def _file_in(path: Path, name: str) -> Path:
+    """``--maintainers ~/src/linux`` means the tree's file: the path every reader (the
+    loaders, the kept report's key) then uses. A directory without it stays as given, so
+    the loader can say so."""
+    path = Path(path).expanduser()
+    return path / name if path.is_dir() and (path / name).is_file() else path
+
+
 def _xdg(var: str, fallback: str) -> Path:
     value = os.environ.get(var)
     return Path(value) if value else Path.home() / fallback
@@ -71,14 +79,14 @@ class Settings:
 
     def maintainers_path(self) -> Path | None:
         if self.maintainers:
-            return self.maintainers
+            return _file_in(self.maintainers, "MAINTAINERS")
         if self.linux_tree:
             return self.linux_tree / "MAINTAINERS"
         return None
 
     def mailmap_path(self) -> Path | None:
         if self.mailmap:
-            return self.mailmap
+            return _file_in(self.mailmap, ".mailmap")
         if self.linux_tree:
             return self.linux_tree / ".mailmap"
         return None

@@ -128,11 +128,8 @@ def list_isolated(settings: Settings, query: str) -> tuple[list[tuple[str, str]]
 
 
 def _list_here(settings: Settings, query: str) -> tuple[list[tuple[str, str]], list[LoadProblem]]:
-    def read(db: notmuch2.Database) -> tuple[list[tuple[str, str]], list[LoadProblem]]:
-        problems: list[LoadProblem] = []
-        return list_messages(db, query, exclude_tags(db), problems), problems
-
-    return with_database(settings, read, query)
+    listing = snapshot(settings, query)
+    return listing.entries, listing.problems
 
 
 def _list_child(settings: Settings, query: str, sender) -> None:

@@ -166,13 +166,10 @@ def _approvers(given: list[Given], roles: dict[str, str], section: str, ctx: Pol
     same files ("Giovanni Cabiddu (QAT DRIVER M:)" under CRYPTO API): any owning section's
     people count, and the summary must not read as if this section's people had."""
     out: list[str] = []
-    seen: list[Person] = []
-    for g in given:
-        if any(ctx.mailmap.same(g.who, p) for p in seen):
-            continue
-        seen.append(g.who)
+    for person in unique_people((g.who for g in given), ctx.mailmap):
+        g = next(g for g in given if g.who is person)
         who = g.trailer.person.name or g.trailer.person.email
-        role = roles.get(g.who.email or g.who.name, "")
+        role = roles.get(person.email or person.name, "")
         out.append(f"{who} ({role})" if role and not role.startswith(section + " ") else who)
     return ", ".join(out) or "nobody"
 

@@ -62,14 +62,9 @@ def package_fingerprint() -> str:
     return _package_hash
 
 
-def _content_hash(path: Path | None, inside: str) -> str:
-    """The file's content hash; a kernel tree given instead of the file (as the loaders
-    accept) is read as the loaders read it, ``inside`` it."""
+def _content_hash(path: Path | None) -> str:
     if path is None:
         return "-"
-    path = Path(path).expanduser()
-    if path.is_dir():
-        path = path / inside
     return hashlib.sha1(path.read_bytes()).hexdigest()
 
 
@@ -102,8 +97,8 @@ class ReportMemo:
         width = str(shutil.get_terminal_size((120, 40)).columns) if self.fmt == "text" else ""
         excluded = ";".join(exclude_tags(db))  # which messages the query's count leaves out
         parts = (package_fingerprint(), self.fmt, width, str(s.show_all), str(db.path), self.query, excluded,
-                 str(maintainers), _content_hash(maintainers, "MAINTAINERS"), str(mailmap),
-                 _content_hash(mailmap, ".mailmap"), me)
+                 str(maintainers), _content_hash(maintainers), str(mailmap),
+                 _content_hash(mailmap), me)
         return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
     def lookup(self) -> Kept | None:

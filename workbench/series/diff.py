@@ -16,7 +16,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from workbench.model import FileChange, Signal, SignalKind
-from workbench.series.hunks import FileDiff, parse_diff, scan_diff
+from workbench.series.hunks import FileDiff, read_diff
 
 _E = SignalKind.EXTENSION
 _U = SignalKind.USERSPACE
@@ -155,10 +155,9 @@ def find_signals(files: list[FileDiff]) -> tuple[Signal, ...]:
     from one function or file to another, which is neither a new extension nor new
     exposure to userspace."""
     found: list[Signal] = []
-    moved = moved_lines(files)
+    moved: set[str] | None = None  # built on the first candidate line: most patches have none
     for fd in files:
-        added = [(line.text, hunk.header) for hunk in fd.hunks for line in hunk.lines
-                 if line.kind == "+" and line.text.strip() not in moved]
+        added = [(line.text, hunk.header) for hunk in fd.hunks for line in hunk.lines if line.kind == "+"]
         if not added:
             continue
         per_file = 0
@@ -167,6 +166,10 @@ def find_signals(files: list[FileDiff]) -> tuple[Signal, ...]:
             if per_file >= MAX_PER_FILE:
                 break
             full, header = added[index]
+            if moved is None:
+                moved = moved_lines(files)
+            if full.strip() in moved:
+                continue
             text = full[:MAX_LINE]
             low = text.lower()
             for pat in PATTERNS:
@@ -214,12 +217,9 @@ def summarize_diff(diff: str) -> tuple[tuple[FileChange, ...], tuple[Signal, ...
     """Files touched and signals found, for every message at load time. Never raises: a
     broken diff yields what could be read.
 
-    Uses the tolerant hand parser (``hunks.scan_diff``) rather than unidiff: on every diff
+    Uses the tolerant hand parser (``hunks.read_diff``) rather than unidiff: on every diff
     unidiff reads it gives the same files, counts and signals (tests/test_diff.py checks
     that on the real corpus), at a fraction of the cost; unidiff stays for the hunk view,
     which reads one series at a time."""
-    try:
-        files = scan_diff(diff)
-    except Exception:  # noqa: BLE001 — a bug in the scanner: the slower full parse still answers
-        files = parse_diff(diff)
+    files = read_diff(diff)
     return tuple(file_change(f) for f in files), find_signals(files)
