@@ -54,9 +54,12 @@ SEEDS: list[bytes] = [p.read_bytes() for p in _seed_files()]
 PATCH_TEXTS: list[str] = [t for t in (s.decode("utf-8", "replace") for s in SEEDS) if "\ndiff --git " in t]
 
 
-def need(seq: list) -> None:
-    if not seq:
-        pytest.skip(f"real corpus not available under {SHARED} (../shared beside the checkout)")
+def needs(seq: list):
+    """Skip a test whose examples are drawn from the real corpus when it is absent. A mark,
+    not a call in the test body: hypothesis draws the examples before the body runs, and
+    drawing from an empty corpus is an error, not a skip."""
+    return pytest.mark.skipif(not seq, reason=f"real corpus not available under {SHARED} "
+                                              "(../shared beside the checkout)")
 
 
 # --- mutations ---------------------------------------------------------------------------
@@ -124,10 +127,10 @@ def check_record(record: MailRecord) -> None:
         assert record.date.tzinfo is not None
 
 
+@needs(SEEDS)
 @FUZZ
 @given(data=mutated_mail())
 def test_parse_message_survives_mutated_real_mail(data: bytes) -> None:
-    need(SEEDS)
     try:
         record = parse_message("/fuzz/mail", data)
     except ParseFailure as err:
@@ -250,10 +253,10 @@ def test_extract_trailers_never_raises(text: str, patch: bool) -> None:
         assert t.person.email == t.person.email.lower()
 
 
+@needs(SEEDS)
 @FEW
 @given(data=mutated_mail())
 def test_extract_trailers_on_mutated_real_bodies(data: bytes) -> None:
-    need(SEEDS)
     text = data.decode("utf-8", "replace")
     for patch in (True, False):
         assert all(t.name in TRAILER_NAMES for t in extract_trailers(text, patch=patch))
@@ -289,10 +292,10 @@ def mutated_patch(draw) -> str:
     return "".join(lines)
 
 
+@needs(PATCH_TEXTS)
 @FUZZ
 @given(text=mutated_patch())
 def test_diff_parsers_survive_mutated_real_patches(text: str) -> None:
-    need(PATCH_TEXTS)
     prose, diff = split_patch(text)
     assert prose + diff == text or diff in text
     files, signals = summarize_diff(diff)
@@ -393,10 +396,10 @@ def mutated_text(draw, seed: str) -> bytes:
     return "".join(lines).encode("utf-8", "surrogatepass")
 
 
+@needs([MAINTAINERS_SEED] if MAINTAINERS_SEED else [])
 @FEW
 @given(data=st.data())
 def test_maintainers_load_survives_mutated_file(data, tmp_path_factory: pytest.TempPathFactory) -> None:
-    need([MAINTAINERS_SEED] if MAINTAINERS_SEED else [])
     blob = data.draw(mutated_text(MAINTAINERS_SEED))
     path = tmp_path_factory.mktemp("m") / "MAINTAINERS"
     path.write_bytes(blob)
@@ -410,10 +413,10 @@ def test_maintainers_load_survives_mutated_file(data, tmp_path_factory: pytest.T
             assert match.section.name
 
 
+@needs([MAILMAP_SEED] if MAILMAP_SEED else [])
 @FEW
 @given(data=st.data())
 def test_mailmap_load_survives_mutated_file(data, tmp_path_factory: pytest.TempPathFactory) -> None:
-    need([MAILMAP_SEED] if MAILMAP_SEED else [])
     blob = data.draw(mutated_text(MAILMAP_SEED))
     path = tmp_path_factory.mktemp("mm") / "mailmap"
     path.write_bytes(blob)
@@ -500,19 +503,20 @@ def corpus_subject(draw) -> str:
     return subject
 
 
+@needs(CORPUS_SUBJECTS)
 @FUZZ
 @given(subject=corpus_subject())
 def test_real_subject_parse_format_parse_round_trips(subject: str) -> None:
     """Parse a real subject, write what was read in canonical form, parse that: the same
     facts. Catches a parser that reads a prefix word, version or counter differently
     depending on spelling, which would split one series into two."""
-    need(CORPUS_SUBJECTS)
     first = parse_subject(subject)
     assume(first.is_patch and "[" not in first.title[:1])
     again = parse_subject(format_subject(first))
     assert _fields(again) == _fields(first), (subject, format_subject(first))
 
 
+@needs(CORPUS_SUBJECTS)
 @FUZZ
 @given(subject=corpus_subject())
 def test_reply_subject_of_a_draft_parses_as_the_same_patch(subject: str) -> None:
@@ -520,7 +524,6 @@ def test_reply_subject_of_a_draft_parses_as_the_same_patch(subject: str) -> None
     what the maintainer sends lands on the patch it answers, not on a new series."""
     from workbench.replies.compose import reply_subject
 
-    need(CORPUS_SUBJECTS)
     first = parse_subject(subject)
     reply = parse_subject(reply_subject(subject))
     assert reply.is_reply
