@@ -162,6 +162,7 @@ Content-Type: text/html
 def test_list_rewritten_sender_recovered():
     via = """\
 From: Yishai Hadas via Virtualization <virtualization@lists.linux-foundation.org>
+List-Id: Linux virtualization <virtualization.lists.linux-foundation.org>
 Reply-To: Yishai Hadas <yishaih@nvidia.com>
 Subject: Re: [PATCH V1 vfio 6/9] virtio-pci: x
 Message-Id: <v@w>
@@ -173,10 +174,54 @@ Message-Id: <v@w>
                        "Reply-To: virtualization@lists.linux-foundation.org\n"
                        "X-Original-From: Yishai Hadas <yishaih@nvidia.com>")
     assert parse(mail(orig)).author.email == "yishaih@nvidia.com"
+    assert r.from_list and r.relayed == Person("Yishai Hadas", "yishaih@nvidia.com")
     nothing = via.replace("Reply-To: Yishai Hadas <yishaih@nvidia.com>\n", "")
     r = parse(mail(nothing))
-    assert r.author.name == "Yishai Hadas"
+    assert r.author.email == "virtualization@lists.linux-foundation.org"
     assert any("rewritten" in p for p in r.problems)
+
+
+def test_list_rewrite_believed_only_from_the_lists_address():
+    """Anybody can write "X via Y" and a Reply-To: without the list's own List-Id (or
+    List-Post) naming the From address, the From address is the sender."""
+    forged = """\
+From: Michael S. Tsirkin via Virtualization <attacker@evil.example>
+List-Id: Linux virtualization <virtualization.lists.linux-foundation.org>
+Reply-To: Michael S. Tsirkin <mst@redhat.com>
+X-Original-From: Michael S. Tsirkin <mst@redhat.com>
+Subject: Re: [PATCH V1 vfio 6/9] virtio-pci: x
+Message-Id: <v@w>
+"""
+    r = parse(mail(forged))
+    assert r.author.email == "attacker@evil.example" and not r.from_list
+    assert r.relayed == Person("Michael S. Tsirkin", "mst@redhat.com")
+    assert any("not believed" in p for p in r.problems)
+    posted = forged.replace("<attacker@evil.example>", "<virtualization@lists.linux-foundation.org>").replace(
+        "List-Id: Linux virtualization <virtualization.lists.linux-foundation.org>",
+        "List-Post: <mailto:virtualization@lists.linux-foundation.org>")
+    assert parse(mail(posted)).author.email == "mst@redhat.com"
+
+
+def test_inbody_from_names_the_author_of_a_patch_only():
+    """git send-email's in-body From: is the author in a patch mail; in a reply it is
+    text anybody can type."""
+    reply = """\
+From: Eve <eve@evil.example>
+Subject: Re: [PATCH 1/2] vfio: x
+Message-Id: <r@w>
+
+From: Michael S. Tsirkin <mst@redhat.com>
+Subject: Re: [PATCH 1/2] vfio: x
+
+Acked-by: Michael S. Tsirkin <mst@redhat.com>
+"""
+    assert parse(mail(reply)).author.email == "eve@evil.example"
+    patch_mail = reply.replace("Re: [PATCH", "[PATCH").replace(
+        "Acked-by: Michael S. Tsirkin <mst@redhat.com>\n",
+        "Signed-off-by: Michael S. Tsirkin <mst@redhat.com>\n---\n"
+        "diff --git a/drivers/x.c b/drivers/x.c\n--- a/drivers/x.c\n+++ b/drivers/x.c\n@@ -1 +1 @@\n-a\n+b\n")
+    record = parse(mail(patch_mail))
+    assert record.files and record.author.email == "mst@redhat.com" and record.sender.email == "eve@evil.example"
 
 
 def test_inbody_from_names_the_patch_author_but_outlook_quote_does_not():

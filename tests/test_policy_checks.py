@@ -5,7 +5,7 @@ from __future__ import annotations
 from test_policy_support import (
     ALEX, JASON, KEVIN, STRANGER, YISHAI, patch, record, series, signal, small_ctx, sob, trailer,
 )
-from workbench.model import CHECK_IDS, Origin, Person, SignalKind, Status
+from workbench.model import CHECK_IDS, Origin, SignalKind, Status
 from workbench.policy.checks import run_checks
 from workbench.policy.complete import check_complete
 from workbench.policy.maintainer import check_maintainer
@@ -61,11 +61,12 @@ def test_maintainer_sign_off_when_applying_counts():
     assert check_maintainer(series([p]), CTX).status is Status.PASS
 
 
-def test_maintainer_reply_without_ack_passes_and_names_the_mail():
+def test_maintainer_reply_without_ack_is_attention_and_names_the_mail():
+    """A reply is a discussion under way, not a decision: attention, not pass."""
     reply = record("alexreply@x", "Re: [PATCH 1/1] patch 1", ALEX, parent="patch1@x")
     p = patch(1, [VARIANT], replies=["alexreply@x"])
     result = check_maintainer(series([p], replies=[reply]), CTX)
-    assert result.status is Status.PASS
+    assert result.status is Status.ATTENTION
     assert "replied" in result.summary and "no ack" in result.summary
     assert result.evidence[0].msgid == "alexreply@x"
     assert result.evidence[0].text.startswith("reply on 1/1")
@@ -79,13 +80,27 @@ def test_maintainer_suspect_ack_is_not_counted():
     assert result.evidence[0].suspect
 
 
-def test_me_replaces_the_maintainers_entry():
-    me = Person("Kevin Tian", "kevin.tian@intel.com")
-    p = patch(1, [VARIANT], trailers=[sob(YISHAI, 1), trailer("Acked-by", ALEX, "r@x")])
-    result = check_maintainer(series([p]), small_ctx(me=me))
-    assert result.status is Status.MISSING and result.missing == [me]
+def test_the_maintainer_is_vfio_drivers_m_not_a_reviewer():
+    """Kevin Tian's review is a listed reviewer's, never the vfio maintainer's."""
     p = patch(1, [VARIANT], trailers=[sob(YISHAI, 1), trailer("Reviewed-by", KEVIN, "r@x")])
-    assert check_maintainer(series([p]), small_ctx(me=me)).status is Status.PASS
+    result = check_maintainer(series([p]), CTX)
+    assert result.status is Status.MISSING and result.missing == [ALEX]
+    p = patch(1, [VARIANT], trailers=[sob(YISHAI, 1), trailer("Acked-by", ALEX, "r@x")])
+    assert check_maintainer(series([p]), CTX).status is Status.PASS
+
+
+def test_maintainer_nak_stands_after_his_earlier_ack():
+    from datetime import timedelta
+
+    from tests.test_policy_support import WHEN
+    ack = trailer("Acked-by", ALEX, "r1@x")
+    nak = trailer("Nacked-by", ALEX, "r2@x", when=WHEN + timedelta(days=1))
+    result = check_maintainer(series([patch(1, [VARIANT], trailers=[sob(YISHAI, 1), ack, nak])]), CTX)
+    assert result.status is Status.MISSING and "NAK" in result.summary
+    assert any(ev.msgid == "r2@x" and "NAK" in ev.text for ev in result.evidence)
+    again = trailer("Acked-by", ALEX, "r3@x", when=WHEN + timedelta(days=2))
+    result = check_maintainer(series([patch(1, [VARIANT], trailers=[sob(YISHAI, 1), ack, nak, again])]), CTX)
+    assert result.status is Status.PASS
 
 
 def test_series_posted_by_the_maintainer():

@@ -152,7 +152,12 @@ def test_identity_through_mailmap_and_by_exact_name():
     assert check_parent_approval(s, ctx).status is Status.PASS
     by_name = Person("Saeed Mahameed", "saeed@private.example")
     s = series([patch(1, [MLX5_CORE], trailers=[sob(YISHAI, 1), trailer("Acked-by", by_name, "r@x")])])
-    assert check_parent_approval(s, ctx).status is Status.PASS
+    result = check_parent_approval(s, ctx)  # the name, from an address not tied to him: confirm
+    assert result.status is Status.ATTENTION
+    assert any("same name, unverified address" in ev.text and "saeed@private.example" in ev.text
+               for ev in result.evidence)
+    ctx = small_ctx(mailmap=mailmap + "Saeed Mahameed <saeedm@nvidia.com> <saeed@private.example>\n")
+    assert check_parent_approval(s, ctx).status is Status.PASS  # a .mailmap line ties it
     s = series([patch(1, [MLX5_CORE], trailers=[sob(YISHAI, 1), trailer("Acked-by", old_address, "r@x")])])
     assert check_parent_approval(s, ctx).status is Status.PASS
     s = series([patch(1, [MLX5_CORE], trailers=[sob(YISHAI, 1), trailer("Acked-by", STRANGER, "r@x")])])

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from workbench.kernel.mailmap import Mailmap
 from workbench.kernel.maintainers import Maintainers
 from workbench.model import (
+    Carried,
     FileChange,
     MailRecord,
     Origin,
@@ -119,8 +120,8 @@ Leon Romanovsky <leon@kernel.org> <leonro@nvidia.com>
 """
 
 
-def small_ctx(me: Person | None = None, mailmap: str = SMALL_MAILMAP) -> PolicyContext:
-    return PolicyContext(Maintainers.parse(SMALL_MAINTAINERS, "test"), Mailmap.parse(mailmap, "test"), me)
+def small_ctx(mailmap: str = SMALL_MAILMAP) -> PolicyContext:
+    return PolicyContext(Maintainers.parse(SMALL_MAINTAINERS, "test"), Mailmap.parse(mailmap, "test"))
 
 
 def change(path: str, status: str = "modified", old_path: str | None = None) -> FileChange:
@@ -132,9 +133,15 @@ def signal(kind: SignalKind, path: str, pattern: str, line: str, hunk: str = "@@
 
 
 def trailer(name: str, person: Person, source: str, origin: Origin = Origin.REPLY,
-            given_by: Person | None = None, suspect: bool = False) -> Trailer:
-    return Trailer(name=name, person=person, source=source, origin=origin,
-                   given_by=given_by or person, suspect=suspect, date=WHEN)
+            given_by: Person | None = None, suspect: bool = False, *, carried: Carried = Carried.NOT,
+            when: datetime = WHEN) -> Trailer:
+    """A trailer in a mail sent by ``given_by`` (by default its own person, from their
+    address), as attribution and provenance would make it."""
+    sender = given_by or person
+    return Trailer(name=name, person=person, source=source, origin=origin, given_by=sender, suspect=suspect,
+                   date=when, sender=sender, carried=carried,
+                   given_in=source if sender == person else ("given@x" if carried is Carried.TRACED else None),
+                   given_version=1 if carried in (Carried.TRACED, Carried.UNSEEN) else None)
 
 
 def sob(person: Person, n: int) -> Trailer:
@@ -149,7 +156,7 @@ def patch(n: int, paths: list[str], *, author: Person = YISHAI, trailers: list[T
                  author=author, date=WHEN, path=f"/mail/{n}",
                  files=tuple(files if files is not None else [change(p) for p in paths]),
                  signals=tuple(signals or ()), trailers=list(trailers if trailers is not None else [sob(author, n)]),
-                 replies=list(replies or []))
+                 replies=list(replies or []), sender=author)
 
 
 def record(msgid: str, subject: str, author: Person, *, cover_text: str = "", parent: str | None = None) -> MailRecord:
@@ -167,4 +174,4 @@ def series(patches: list[Patch], *, expected: int | None = None, author: Person 
                   version=1, rfc=False, author=author, date=WHEN,
                   expected=expected if expected is not None else len(patches), cover=cover,
                   patches=sorted(patches, key=lambda p: p.number), replies=list(replies or []),
-                  cover_trailers=list(cover_trailers or []))
+                  cover_trailers=list(cover_trailers or []), sender=author)

@@ -14,19 +14,22 @@ from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 
 import notmuch2
+import pytest
 
 from conftest import shared_path
 from workbench.config import Settings
+from workbench.errors import DraftError
 from workbench.mail.drafts import save_draft
 from workbench.mail.maildir import build_store
-from workbench.model import Person
+from workbench.model import Person, Status
 from workbench.pipeline import build_workbench
 from workbench.replies.compose import compose
 from workbench.replies.kinds import available_kinds
 
 ME = Person("Alex Williamson", "alex.williamson@redhat.com")
 QAT_RFC = "20230630131304.64243-1-xin.zeng@intel.com"  # QAT DRIVER and CRYPTO API approvals missing
-HISI_V10 = "20251017091057.3770403-1-liulongfang@huawei.com"  # HISILICON QM DRIVER missing on 1/2
+HISI_V10 = "20251017091057.3770403-1-liulongfang@huawei.com"  # parent approved by the QM/CRYPTO API group
+HISI_V9 = "20220308184902.2242-1-shameerali.kolothum.thodi@huawei.com"  # PCI SUBSYSTEM missing on 3/9
 QAT_V7 = "20240426064051.2859652-1-xin.zeng@intel.com"  # one patch, no cover, docs missing
 ISM_V1 = "20260212-vfio_pci_ism-v1-0-333262ade074@linux.ibm.com"  # no listed-reviewer review
 VIRTIO_V2 = "20231029155952.67686-1-yishaih@nvidia.com"  # VIRTIO CORE AND NET DRIVERS missing, 6 patches
@@ -141,21 +144,28 @@ def test_parent_ack_for_two_real_parent_sections(tmp_path):
 
 
 def test_parent_ack_for_one_patch_answers_that_patch(tmp_path):
-    settings, wb = workbench_for(tmp_path, thread_files(HISI_V10))
-    judged = wb.find(HISI_V10)
+    """hisi v9: the PCI SUBSYSTEM owns include/linux/pci_ids.h alone (no other section of
+    3/9 shares a file with it), so it needs its own ack, and the draft asks for exactly that."""
+    settings, wb = workbench_for(tmp_path, thread_files(HISI_V9))
+    judged = wb.find(HISI_V9)
     draft = compose("parent-ack", judged, wb.context)
     msg = check_threading(draft, settings)
-    patch1 = judged.series.patch(1)
-    assert draft.in_reply_to == patch1.msgid and ids(msg["References"]) == [HISI_V10, patch1.msgid]
-    assert msg["Subject"] == "Re: [PATCH v10 1/2] crypto: hisilicon - qm updates BAR configuration"
-    assert emails(msg, "To") == ["qianweili@huawei.com", "wangzhou1@hisilicon.com"]
-    # qm.c carries an approval already; only the header still needs one
-    # a three-line change is quoted whole, so it can be acked from the mail alone
-    assert ("  [1/2] crypto: hisilicon - qm updates BAR configuration\n"
-            "    include/linux/hisi_acc_qm.h (+3/-0)\n"
-            "      @@ -99,6 +99,9 @@\n"
-            "      +#define QM_MIG_REGION_SEL\t\t0x100198\n") in msg.get_content()
-    assert "qm.c" not in msg.get_content()
+    patch3 = judged.series.patch(3)
+    assert draft.in_reply_to == patch3.msgid and ids(msg["References"])[-1] == patch3.msgid
+    assert msg["Subject"] == "Re: " + patch3.subject
+    assert emails(msg, "To") == ["bhelgaas@google.com"]
+    assert "include/linux/pci_ids.h" in msg.get_content()
+
+
+def test_no_parent_ack_to_ask_when_the_group_approved(tmp_path):
+    """hisi v10: Herbert Xu's ack (CRYPTO API, which shares qm.c with HISILICON QM in 1/2)
+    covers hisi_acc_qm.h of the same patch: there is nobody left to ask."""
+    _settings, wb = workbench_for(tmp_path, thread_files(HISI_V10))
+    judged = wb.find(HISI_V10)
+    parent = judged.check("parent-approval")
+    assert parent is not None and parent.status is Status.PASS
+    with pytest.raises(DraftError, match="nothing to ask"):
+        compose("parent-ack", judged, wb.context)
 
 
 def test_incomplete_on_a_real_thread_missing_a_patch(tmp_path):

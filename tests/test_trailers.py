@@ -27,7 +27,7 @@ def test_known_names_only_and_canonical_spelling() -> None:
     text = (
         "Looks good.\n"
         "acked-BY: Alex Williamson <alex@example.org>\n"
-        "  Reviewed-By:  Kevin Tian <Kevin.Tian@Intel.com>\n"
+        "Reviewed-By:  Kevin Tian <Kevin.Tian@Intel.com>\n"
         "Reviewed by: Jason Gunthorpe <jgg@nvidia.com>\n"
         "NAKed-by: Nobody <no@example.org>\n"
         "Cc: Someone <someone@example.org>\n"
@@ -44,6 +44,22 @@ def test_known_names_only_and_canonical_spelling() -> None:
     assert "Cc" not in TRAILER_NAMES and "Fixes" not in TRAILER_NAMES
     assert canonical_name("co-developed-BY") == "Co-developed-by"
     assert canonical_name("Cc") is None
+
+
+def test_indented_lines_are_pasted_text_not_trailers() -> None:
+    """A ``git log`` excerpt pasted into a reply carries other people's trailers,
+    indented; only a line that starts with the trailer is the sender's."""
+    text = (
+        "This is the commit that broke it:\n\n"
+        "    commit 0123456789ab\n"
+        "    Author: Someone <someone@example.org>\n\n"
+        "        vfio: do a thing\n\n"
+        "        Acked-by: Michael S. Tsirkin <mst@redhat.com>\n"
+        "\tReviewed-by: Kevin Tian <kevin.tian@intel.com>\n"
+        "  Signed-off-by: Someone <someone@example.org>\n\n"
+        "Tested-by: Me Myself <me@example.org>\n"
+    )
+    assert names(extract_trailers(text, patch=False)) == [("Tested-by", "me@example.org")]
 
 
 def test_quoted_lines_never_count() -> None:

@@ -105,6 +105,9 @@ class MailRecord:
     change_id: str | None = None  # b4's "change-id:" line, links versions across threads
     applied: str = ""  # a reply's own "Applied to … branch, thanks" line, if it has one
     problems: tuple[str, ...] = ()  # what was odd but survivable ("unknown charset x-foo")
+    relayed: Person | None = None  # Reply-To/X-Original-From of a "X via List" From: the
+    # person a list says it relays; trusted only when the From address is that list's
+    from_list: bool = False  # the From address is the list's own (List-Id / List-Post)
 
     @property
     def has_diff(self) -> bool:
@@ -133,17 +136,38 @@ class Origin(StrEnum):
     COVER_REPLY = "cover-reply"  # in a reply to the cover letter: applies to every patch
 
 
+class Carried(StrEnum):
+    """Where a trailer written into a patch's own commit message (``Origin.BODY``) by
+    someone other than its person comes from: a claim by the patch's sender, traced."""
+
+    NOT = "not"  # not carried: a reply's trailer, or the patch sender's own
+    TRACED = "traced"  # given in a reply to this or an earlier version: ``given_in``
+    UNSEEN = "unseen"  # carried since the first version in the store, whose predecessors
+    # are not in it: where it was given cannot be in the mail, and is not held against it
+    UNTRACED = "untraced"  # earlier versions are in the store, and no mail there gives it
+    CUSTODY = "custody"  # a Signed-off-by in a chain the sender's own sign-off certifies (not traced)
+
+
 @dataclass(frozen=True, slots=True)
 class Trailer:
-    """A trailer as it applies to one patch, with where it came from."""
+    """A trailer as it applies to one patch, with where it came from.
+
+    Every trailer is a claim by whoever sent the mail that carries it: ``sender`` is that
+    mail's sending address (its From, or the relayed person when a list rewrote From), the
+    only thing a check may tie to a MAINTAINERS person. ``given_by`` is who the mail says
+    wrote it (an in-body From of a patch), shown but never trusted."""
 
     name: str
     person: Person  # as written in the trailer
     source: str  # message-id of the mail that carried it
     origin: Origin
-    given_by: Person  # the author of that mail
-    suspect: bool  # the trailer's person is not the mail's author (after .mailmap)
+    given_by: Person  # the author of that mail, as it claims
+    suspect: bool  # the trailer's person is not the mail's sender (by address or name)
     date: datetime | None = None
+    sender: Person = Person("", "")  # the sending address of ``source``
+    carried: Carried = Carried.NOT
+    given_in: str | None = None  # the mail where its person gave it (``source`` for their own)
+    given_version: int | None = None  # the version that mail answered, when traced
 
 
 @dataclass(slots=True)
@@ -160,6 +184,7 @@ class Patch:
     trailers: list[Trailer] = field(default_factory=list)
     replies: list[str] = field(default_factory=list)  # msgids of replies under this patch
     prose: str = ""  # the commit message, kept for patch 1 (or a lone patch) only
+    sender: Person = Person("", "")  # who sent the patch mail (``author`` is who it claims wrote it)
 
 
 @dataclass(slots=True)
@@ -183,6 +208,7 @@ class Series:
     superseded_by: str | None = None  # id of the newest later version, if any
     revisions: list[str] = field(default_factory=list)  # ids of the chain v1..vN, oldest first
     extras: list[MailRecord] = field(default_factory=list)  # duplicate or out-of-range patches
+    sender: Person = Person("", "")  # who sent the series' first message (cover, else patch 1)
 
     @property
     def present(self) -> list[int]:
@@ -235,6 +261,7 @@ class CheckPart:
     files: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     missing: list[Person] = field(default_factory=list)  # who could still give it
+    group: str = ""  # parts that approve together share it (parent-approval: the group's lead section)
 
 
 @dataclass(slots=True)

@@ -110,11 +110,11 @@ def load_context(settings: Settings, me: Person | None = None) -> Context:
 def analyse(records: Iterable[MailRecord], context: Context) -> list[Judged]:
     """Group records into series and judge every series; newest first."""
     records = list(records)
-    policy = PolicyContext(maintainers=context.maintainers, mailmap=context.mailmap, me=context.me)
+    policy = PolicyContext(maintainers=context.maintainers, mailmap=context.mailmap)
     judged = [
         Judged(series=s, checks=run_checks(s, policy), drivers=variant_drivers(s, context.maintainers),
                applied=applied_by(s, policy))
-        for s in group_series(records, context.mailmap)
+        for s in group_series(records, context.mailmap, context.maintainers.list_addresses())
     ]
     judged.sort(key=lambda j: (j.series.date or _EPOCH, j.series.id), reverse=True)
     return judged

@@ -62,7 +62,7 @@ EXPECTATIONS: tuple[SeriesExpect, ...] = (
         "mlx5-v2", "parent acked in replies; the cover letter answers two of the three "
         "documentation questions; the v1 review does not carry over",
         version=2, expected=4, present=(1, 2, 3, 4), drivers=("mlx5",), superseded=True,
-        checks=_checks(PASS, PASS, MISSING, MISSING, PASS, ATTENTION),
+        checks=_checks(PASS, PASS, MISSING, MISSING, ATTENTION, ATTENTION),
         doc_unanswered=("safeguards",),
         trailers=(TrailerExpect(1, "Acked-by", LEON), TrailerExpect(2, "Acked-by", LEON)),
         absent=(TrailerExpect(None, "Reviewed-by", JASON),)),
@@ -84,7 +84,7 @@ EXPECTATIONS: tuple[SeriesExpect, ...] = (
         "hisi-v2", "v2 posted in reply to v1 (one thread, two series); parent acked; a listed "
         "reviewer at his old address (.mailmap); migration code without documentation",
         version=2, expected=3, present=(1, 2, 3), drivers=("hisilicon",),
-        checks=_checks(PASS, PASS, PASS, MISSING, PASS, ATTENTION),
+        checks=_checks(PASS, PASS, PASS, MISSING, ATTENTION, ATTENTION),
         trailers=(TrailerExpect(1, "Acked-by", "qianweili@huawei.com"),
                   TrailerExpect(2, "Reviewed-by", "shameerali.kolothum.thodi@huawei.com"),
                   TrailerExpect(3, "Reviewed-by", "shameerali.kolothum.thodi@huawei.com"))),
@@ -105,7 +105,7 @@ EXPECTATIONS: tuple[SeriesExpect, ...] = (
         "virtio-v1", "sent through a list that rewrites From (\"X via Virtualization\"); the parent "
         "maintainer acks the cover letter; a listed reviewer on one of two vfio patches",
         version=1, expected=3, present=(1, 2, 3), drivers=("virtio",),
-        checks=_checks(PASS, PASS, MISSING, PASS, PASS, ATTENTION),
+        checks=_checks(PASS, PASS, MISSING, PASS, ATTENTION, ATTENTION),
         trailers=(TrailerExpect(None, "Acked-by", "mst@redhat.com", "cover-reply"),
                   TrailerExpect(2, "Reviewed-by", KEVIN))),
     SeriesExpect(
@@ -119,7 +119,7 @@ EXPECTATIONS: tuple[SeriesExpect, ...] = (
         "nvgrace-rfc", "an RFC whose patch is a text/x-patch attachment; a new device region "
         "without documentation",
         version=1, expected=1, present=(1,), drivers=("nvgrace-gpu",), superseded=True, rfc=True,
-        checks=_checks(PASS, NA, MISSING, MISSING, PASS, ATTENTION)),
+        checks=_checks(PASS, NA, MISSING, MISSING, ATTENTION, ATTENTION)),
     SeriesExpect(
         "nvgrace-v2", "no parent driver; a listed reviewer at his new address on the cover "
         "letter; a trailer the sender gives for somebody else (suspect)",
@@ -135,9 +135,11 @@ EXPECTATIONS: tuple[SeriesExpect, ...] = (
         missing_includes={"parent-approval": ("rodrigo.vivi@intel.com",)}),
     SeriesExpect(
         "xe-v2", "a ~5,000-line patch; parent approvals in bodies and replies (a non-ASCII "
-        "trailer); the vfio maintainer acks from his other address (.mailmap)",
+        "trailer): a Reviewed-by carried from v1 is traced to the v1 reply that gave it, the same "
+        "tag on a patch new in v2 was never given in the mail (to confirm); the vfio maintainer "
+        "acks from his other address (.mailmap)",
         version=2, expected=4, present=(1, 2, 3, 4), drivers=("xe",),
-        checks=_checks(PASS, PASS, PASS, PASS, PASS, ATTENTION),
+        checks=_checks(PASS, ATTENTION, PASS, PASS, PASS, ATTENTION),
         trailers=(TrailerExpect(1, "Reviewed-by", "matthew.brost@intel.com", "body"),
                   TrailerExpect(2, "Acked-by", "thomas.hellstrom@linux.intel.com"),
                   TrailerExpect(4, "Reviewed-by", KEVIN),
@@ -165,7 +167,7 @@ EXPECTATIONS: tuple[SeriesExpect, ...] = (
         "hisi-reset-v2", "a listed reviewer who authors a series (excluded from his own review); "
         "\"For the series\" on the cover letter",
         version=2, expected=2, present=(1, 2), drivers=("hisilicon",),
-        checks=_checks(PASS, NA, PASS, NA, PASS, NA),
+        checks=_checks(PASS, NA, PASS, NA, ATTENTION, NA),
         trailers=(TrailerExpect(None, "Reviewed-by", KEVIN, "cover-reply"),)),
     SeriesExpect(
         "virtio-kdoc", "an Acked-by from a listed reviewer counts as the review",

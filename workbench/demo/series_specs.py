@@ -652,7 +652,10 @@ def _xe(c: Corpus) -> None:
 @quote /^\\+int xe_sriov_vfio_stop_copy_enter/ 4
 
 This needs to check that migration is supported on the platform before
-triggering a save, otherwise the VF gets stuck in the paused state.
+triggering a save, otherwise the VF gets stuck in the paused state. With
+that fixed:
+
+Reviewed-by: Matthew Brost <matthew.brost@intel.com>
 
 Matt""", tz=tz(-8))
 

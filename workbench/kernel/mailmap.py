@@ -151,6 +151,18 @@ class Mailmap:
         # The name the person wrote, in case the mailmap renamed only one side.
         return bool(a[2]) and a[2] == b[2]
 
+    def same_address(self, a: Person, b: Person) -> bool:
+        """One person *by address*: both canonical addresses known and equal. The only
+        tie a check trusts (a display name proves nothing, DESIGN.md "Identities")."""
+        ea = self.identity(a)[0]
+        return bool(ea) and ea == self.identity(b)[0]
+
+    def same_name(self, a: Person, b: Person) -> bool:
+        """The same non-empty name, as the mailmap names them or as written: what a
+        reader would take for the same person, and an attacker can type."""
+        ia, ib = self.identity(a), self.identity(b)
+        return bool(ia[1] and ia[1] == ib[1]) or bool(ia[2] and ia[2] == ib[2])
+
     def identity(self, person: Person) -> tuple[str, str, str]:
         """(canonical email, folded canonical name, folded written name) of ``person``."""
         pair = (person.name, person.email)

@@ -195,6 +195,7 @@ class Maintainers:
         self._cache: dict[tuple[str, int | None], list[Match]] = {}
         self._keyword_cache: dict[str, list[Match]] = {}
         self._acceptance: Section | None | object = _UNSET
+        self._lists: frozenset[str] | None = None
 
     # --- loading ---------------------------------------------------------------------
 
@@ -261,6 +262,13 @@ class Maintainers:
             self._acceptance = next((s for s in self._sections
                                      if s.profile and ACCEPTANCE_DOC in s.profile), None)
         return self._acceptance
+
+    def list_addresses(self) -> frozenset[str]:
+        """Every ``L:`` address: a From with one of these is a list relaying someone
+        (``series.senders``). Looked up once: grouping asks per message."""
+        if self._lists is None:
+            self._lists = frozenset(a for s in self._sections for a in s.lists)
+        return self._lists
 
     def vfio_maintainers(self) -> tuple[Person, ...]:
         """M: of "VFIO DRIVER": who the ``maintainer`` check looks for by default."""

@@ -19,6 +19,7 @@ import email.policy
 import html
 import quopri
 import re
+from dataclasses import dataclass
 from email.message import Message
 
 from workbench.mail.headers import content_type, lookup_charset
@@ -95,8 +96,33 @@ def simple_body(body: bytes, ctype: str, params: dict[str, str], cte: str,
     return text
 
 
+_BLOCKQUOTE = re.compile(r"<\s*(/?)\s*blockquote\b[^>]*>", re.IGNORECASE)
+
+
 def html_to_text(text: str) -> str:
-    return html.unescape(_TAG.sub("", _BR.sub("\n", text)))
+    """Tags stripped, line breaks kept, and what sits inside ``<blockquote>`` prefixed
+    with ``>`` per level: an HTML reply quotes that way, and a quoted trailer is the
+    quoted person's word, not the replier's."""
+    out: list[str] = []
+    depth = 0
+    pos = 0
+    for m in _BLOCKQUOTE.finditer(text):
+        out.append(_quoted(_plain(text[pos:m.start()]), depth))
+        depth = max(0, depth - 1) if m.group(1) else depth + 1
+        pos = m.end()
+    out.append(_quoted(_plain(text[pos:]), depth))
+    return "\n".join(part for part in out if part)
+
+
+def _plain(fragment: str) -> str:
+    return html.unescape(_TAG.sub("", _BR.sub("\n", fragment)))
+
+
+def _quoted(text: str, depth: int) -> str:
+    if depth == 0 or not text.strip():
+        return text if depth == 0 else ""
+    mark = ">" * depth + " "
+    return "\n".join(mark + line for line in text.splitlines())
 
 
 def _is_patch_part(part: Message, ctype: str) -> bool:
@@ -122,20 +148,40 @@ def _part_text(part: Message, problems: list[str]) -> str:
     return decode_charset(payload, charset if isinstance(charset, str) else None, problems)
 
 
+@dataclass(frozen=True, slots=True)
+class BodyText:
+    """A body's readable text: ``whole`` is every text part in order (what a view shows,
+    where a patch's diff is found); ``own`` leaves out attached files, patch attachments
+    included — in a reply, only that is the sender's own word."""
+
+    whole: str
+    own: str
+
+
+def _joined(texts: list[str]) -> str:
+    return "\n".join(t if t.endswith("\n") else t + "\n" for t in texts if t)
+
+
 def multipart_body(data: bytes, problems: list[str]) -> str:
     """The text of a MIME multipart message (whole raw message in ``data``)."""
+    return multipart_parts(data, problems).whole
+
+
+def multipart_parts(data: bytes, problems: list[str]) -> BodyText:
+    """``BodyText`` of a MIME multipart message (whole raw message in ``data``)."""
     try:
         msg = email.message_from_bytes(data, policy=email.policy.compat32)
     except Exception as err:  # noqa: BLE001 — the email package raises anything on junk
         problems.append(f"unparseable MIME structure ({type(err).__name__})")
-        return ""
+        return BodyText("", "")
     texts: list[str] = []
+    own: list[str] = []
     htmls: list[str] = []
     try:
         parts = list(msg.walk())
     except Exception as err:  # noqa: BLE001
         problems.append(f"unparseable MIME structure ({type(err).__name__})")
-        return ""
+        return BodyText("", "")
     for part in parts:
         if part.is_multipart():
             continue
@@ -148,22 +194,40 @@ def multipart_body(data: bytes, problems: list[str]) -> str:
         if _is_patch_part(part, ctype):
             texts.append(_part_text(part, problems))
         elif ctype == "text/plain" and not disposition.startswith("attachment"):
-            texts.append(_part_text(part, problems))
+            text = _part_text(part, problems)
+            texts.append(text)
+            if not part.get_filename():
+                own.append(text)
         elif ctype == "text/html" and not disposition.startswith("attachment"):
             htmls.append(_part_text(part, problems))
     if not texts and htmls:
-        return "\n".join(html_to_text(h) for h in htmls)
+        text = "\n".join(html_to_text(h) for h in htmls)
+        return BodyText(text, text)
     if not texts:
         problems.append("no text part in a multipart message")
-    return "\n".join(t if t.endswith("\n") else t + "\n" for t in texts if t)
+    return BodyText(_joined(texts), _joined(own))
 
 
 def body_text(data: bytes, body: bytes, ctype_raw: str, cte: str, problems: list[str]) -> str:
     """The readable text of a message, whichever MIME shape it has."""
+    return body_parts(data, body, ctype_raw, cte, problems).whole
+
+
+def body_parts(data: bytes, body: bytes, ctype_raw: str, cte: str, problems: list[str]) -> BodyText:
+    """``BodyText`` of a message, whichever MIME shape it has; line ends are ``\\n``."""
     ctype, params = content_type(ctype_raw)
     if ctype.startswith("multipart/"):
         if not params.get("boundary"):
             problems.append("multipart without a boundary; read as plain text")
-            return decode_charset(body, None, problems)
-        return multipart_body(data, problems)
-    return simple_body(body, ctype, params, cte, problems)
+            return _same(decode_charset(body, None, problems))
+        parts = multipart_parts(data, problems)
+        if "\r" in parts.whole:
+            return BodyText(parts.whole.replace("\r\n", "\n"), parts.own.replace("\r\n", "\n"))
+        return parts
+    return _same(simple_body(body, ctype, params, cte, problems))
+
+
+def _same(text: str) -> BodyText:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    return BodyText(text, text)

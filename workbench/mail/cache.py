@@ -29,7 +29,7 @@ from pathlib import Path
 
 from workbench.model import FileChange, LoadProblem, MailRecord, Person, RawTrailer, Signal, SignalKind
 
-SCHEMA = 4
+SCHEMA = 5
 """Bumped when the table layout or the tuple layout changes."""
 
 _SOURCES = ("mail/parse.py", "mail/headers.py", "mail/bodies.py", "mail/cache.py", "mail/loader.py",
@@ -91,6 +91,7 @@ def encode_record(r: MailRecord) -> bytes:
         tuple((f.path, f.old_path, f.status, f.added, f.removed) for f in r.files),
         tuple((s.kind.value, s.path, s.pattern, s.line, s.hunk) for s in r.signals),
         r.cover_text, r.change_id, r.problems, r.applied,
+        _person(r.relayed) if r.relayed is not None else None, r.from_list,
     ))
 
 
@@ -129,7 +130,7 @@ class Decoder:
         if t[0] == _FAIL:
             return LoadProblem(path=t[1], reason=t[2], msgid=t[3])
         (msgid, path, subject, author, sender, date, irt, refs, to, cc, trailers, files,
-         signals, cover, change_id, problems, applied) = t
+         signals, cover, change_id, problems, applied, relayed, from_list) = t
         if date is not None:
             zone = self.zones.get(date[1])
             if zone is None:
@@ -152,6 +153,7 @@ class Decoder:
             signals=tuple([Signal(kind=SignalKind(k), path=sd(sp, sp), pattern=pat, line=ln, hunk=hk)
                            for k, sp, pat, ln, hk in signals]) if signals else (),
             cover_text=cover, change_id=change_id, problems=problems, applied=applied,
+            relayed=person(relayed) if relayed is not None else None, from_list=from_list,
         )
 
 

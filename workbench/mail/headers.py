@@ -23,7 +23,7 @@ from workbench.model import Person
 WANTED = frozenset({
     b"message-id", b"subject", b"from", b"reply-to", b"x-original-from", b"date",
     b"in-reply-to", b"references", b"to", b"cc", b"content-type",
-    b"content-transfer-encoding", b"mime-version",
+    b"content-transfer-encoding", b"mime-version", b"list-id", b"list-post",
 })
 
 _FOLD = re.compile(rb"\r?\n(?=[ \t])")

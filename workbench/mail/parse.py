@@ -6,10 +6,15 @@ is recorded in ``MailRecord.problems`` and the record is still made, because a
 maintainer would rather see a series with one odd mail than lose the mail. Only a file
 that is not a message at all raises ParseFailure.
 
-The real author is recovered here, once: mailing lists that rewrite senders for DMARC
-("Yishai Hadas via Virtualization <virtualization@lists…>") keep the person in
-Reply-To or X-Original-From, and git send-email puts the patch author on a ``From:``
-line at the top of the body when they differ from whoever sent the mail.
+The real author is recovered here, once, and only where the mail's own shape vouches for
+it (DESIGN.md, "Identities"): git send-email puts the patch author on a ``From:`` line at
+the top of a *posting's* body (a patch or its cover letter; in a reply that line is just
+text anybody can type), and
+a mailing list that rewrites senders for DMARC ("Yishai Hadas via Virtualization
+<virtualization@lists…>") keeps the person in Reply-To or X-Original-From — believed only
+when the From address is that list's own (its List-Id or List-Post); the policy also
+accepts an ``L:`` address of MAINTAINERS (``series.senders``). Otherwise the From header is
+the author, whatever its display name says.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import hashlib
 import re
 
 from workbench.mail import headers as H
-from workbench.mail.bodies import body_text
+from workbench.mail.bodies import body_parts
 from workbench.model import MailRecord, Person
 from workbench.series.applied import applied_line
 from workbench.series.diff import split_patch, summarize_diff
@@ -80,14 +85,12 @@ def _inbody_author(text: str, problems: list[str]) -> Person | None:
     return person
 
 
-def _real_author(sender: Person, fields: dict[bytes, list[bytes]], text: str,
-                 problems: list[str]) -> Person:
-    inbody = _inbody_author(text, problems)
-    if inbody is not None:
-        return inbody
+def _relayed(sender: Person, fields: dict[bytes, list[bytes]], problems: list[str]) -> Person | None:
+    """The person behind a list-rewritten From ("X via List"), as Reply-To or
+    X-Original-From name them; None when From is not rewritten or nobody is named."""
     m = _VIA.match(sender.name) if sender.name else None
     if m is None:
-        return sender
+        return None
     for name in (b"x-original-from", b"reply-to"):
         for raw in fields.get(name, ()):
             people = H.parse_addresses(H.to_text(raw, problems, name.decode()), problems)
@@ -97,7 +100,44 @@ def _real_author(sender: Person, fields: dict[bytes, list[bytes]], text: str,
                     found = Person(m.group("name").strip().strip('"'), found.email)
                 return found
     problems.append(f"sender rewritten by {m.group('list').strip()[:40]!r}; real address unknown")
-    return Person(m.group("name").strip().strip('"'), sender.email)
+    return None
+
+
+_LIST_ID = re.compile(r"<([^<>\s]+)>")
+_MAILTO = re.compile(r"mailto:([^>\s?]+)", re.IGNORECASE)
+
+
+def _from_list(sender: Person, fields: dict[bytes, list[bytes]], problems: list[str]) -> bool:
+    """Whether the From address is the list's own: List-Post's address, or List-Id's
+    ``local.domain`` for ``local@domain``. A list that rewrites From sends as itself."""
+    email = sender.email
+    if "@" not in email:
+        return False
+    dotted = email.replace("@", ".", 1)
+    for raw in fields.get(b"list-id", ()):
+        for found in _LIST_ID.findall(H.to_text(raw, problems, "List-Id")):
+            if found.lower() == dotted:
+                return True
+    for raw in fields.get(b"list-post", ()):
+        for found in _MAILTO.findall(H.to_text(raw, problems, "List-Post")):
+            if found.lower() == email:
+                return True
+    return False
+
+
+def _real_author(sender: Person, relayed: Person | None, from_list: bool, text: str, posting: bool,
+                 problems: list[str]) -> Person:
+    if posting:
+        inbody = _inbody_author(text, problems)
+        if inbody is not None:
+            return inbody
+    if relayed is not None and from_list:
+        return relayed
+    m = _VIA.match(sender.name) if sender.name else None
+    if m is not None and relayed is not None:
+        problems.append(f"From says 'via {m.group('list').strip()[:40]}' but is not that list's address; "
+                        "Reply-To/X-Original-From not believed")
+    return sender
 
 
 def _text(fields: dict[bytes, list[bytes]], name: bytes, problems: list[str]) -> str | None:
@@ -180,31 +220,35 @@ def parse_message(path: str, data: bytes | None = None) -> MailRecord:
 
     ctype_raw = _text(fields, b"content-type", problems) or "text/plain"
     cte = _text(fields, b"content-transfer-encoding", problems) or ""
-    text = body_text(data, body, ctype_raw, cte, problems)
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
+    text = body_parts(data, body, ctype_raw, cte, problems)
 
-    author = _real_author(sender, fields, text, problems)
     reply = is_reply_subject(subject)
 
     trailers: tuple = ()
     files: tuple = ()
     signals: tuple = ()
-    prose, diff = text, ""
+    prose, diff = text.own, ""
     try:
-        prose, diff = split_patch(text)
+        prose, diff = split_patch(text.whole)
         if diff:
             files, signals = summarize_diff(diff)
-        trailers = extract_trailers(text, patch=bool(diff))
+        # a patch's commit message may sit in its attached patch; a reply's trailers are
+        # only in what the replier wrote, never in a file they attached
+        trailers = extract_trailers(text.whole if diff else text.own, patch=bool(diff))
     except Exception as err:  # noqa: BLE001 — a bug in one analyser must not lose the mail
         problems.append(f"body analysis failed ({type(err).__name__}: {str(err)[:80]})")
+    relayed = _relayed(sender, fields, problems)
+    from_list = relayed is not None and _from_list(sender, fields, problems)
+    # a posting's own mail (a patch, or its cover letter) may name its author in-body;
+    # in a reply that line is text anybody can type
+    author = _real_author(sender, relayed, from_list, text.whole, bool(diff) or not reply, problems)
 
     cover_text = ""
     change_id = None
     applied = ""
     if reply and not diff:
         try:
-            applied = applied_line(text)
+            applied = applied_line(text.own)
         except Exception as err:  # noqa: BLE001 — as above
             problems.append(f"body analysis failed ({type(err).__name__}: {str(err)[:80]})")
     if not reply:
@@ -212,7 +256,7 @@ def parse_message(path: str, data: bytes | None = None) -> MailRecord:
             cover_text = prose[:COVER_CAP]
         elif parse_subject(subject).number in (None, 1):
             cover_text = prose[:COMMIT_CAP]  # the documentation check reads it without a cover
-        m = _CHANGE_ID.search(text)
+        m = _CHANGE_ID.search(text.whole)
         if m:
             change_id = m.group(1)
 
@@ -234,4 +278,6 @@ def parse_message(path: str, data: bytes | None = None) -> MailRecord:
         change_id=change_id,
         applied=applied,
         problems=tuple(dict.fromkeys(problems)),
+        relayed=relayed,
+        from_list=from_list,
     )

@@ -1,5 +1,7 @@
-"""What every check is judged against: MAINTAINERS, .mailmap and who the user is.
+"""What every check is judged against: MAINTAINERS and .mailmap — and nothing else.
 
+Who runs the tool (``--me``) is deliberately not here: a verdict must read the same for
+every user (the vfio maintainer is VFIO DRIVER's M:, not whoever runs the report).
 Kept apart from ``checks`` so each check module can import it without importing the
 module that imports them all."""
 
@@ -9,11 +11,9 @@ from dataclasses import dataclass
 
 from workbench.kernel.mailmap import Mailmap
 from workbench.kernel.maintainers import Maintainers
-from workbench.model import Person
 
 
 @dataclass(frozen=True, slots=True)
 class PolicyContext:
     maintainers: Maintainers
     mailmap: Mailmap
-    me: Person | None = None  # the user; the vfio maintainer when --me is not given comes from MAINTAINERS

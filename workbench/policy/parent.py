@@ -2,25 +2,35 @@
 
 The unit of approval is (patch, file): a file outside vfio that another MAINTAINERS
 section owns (see ``ownership``) is approved on a patch when that patch carries a
-Signed-off-by, Acked-by or Reviewed-by — directly or on the cover letter — from an M: or
-R: person of *any* section owning the file. So a CRYPTO API maintainer's ack covers
-drivers/crypto/hisilicon/qm.c as well as the HISILICON QM maintainer's would.
+Signed-off-by, Acked-by or Reviewed-by — directly or on the cover letter — that counts
+(``people.standing``: sent from the person's own address) from an M: or R: person of the
+file's *approval group* for that patch.
+
+Approval groups (DESIGN.md, "Approval groups"): the sections that share a file of a patch
+own that patch's code together. CRYPTO API and HISILICON QM both own qm.c, so Herbert Xu's
+ack (CRYPTO API) on a patch touching qm.c and hisi_acc_qm.h covers both files of that
+patch; PCI's pci_ids.h next to mlx5 core shares no file with the mlx5 sections and needs
+its own approval. Groups are per patch: sharing a file in one patch says nothing about
+another.
 
 Consequences worth spelling out, because real series hit them:
 
-* The author's own Signed-off-by approves only when the author is an M:/R: of an owning
-  section (Leon Romanovsky signing an mlx5 core patch: yes; Yishai Hadas, the vfio mlx5
-  maintainer, signing the same patch: no). No special case is needed: the rule is the
-  same for everybody.
-* A suspect trailer (see ``people``) is shown in the section's evidence, flagged, and does
-  not count: the section stays ``missing`` and names who should confirm.
+* The author's own Signed-off-by approves only when the author is an M:/R: of the group
+  (Leon Romanovsky signing an mlx5 core patch: yes; Yishai Hadas, the vfio mlx5
+  maintainer, signing the same patch: no).
+* A claim a human must confirm (same name from an unverified address, a carried trailer
+  not found in the mail) makes the file ``attention``, never ``pass``; a suspect trailer
+  is shown and does not count; a NAK withdraws its giver's approval (``missing``).
 
-Each section becomes one CheckPart, most specific first. A passing part lists every patch
-and file of that section; a missing part lists only the patches and files still without
-approval — exactly what a draft has to ask for — and its summary says what is approved.
-The check's own ``missing`` names, per unapproved file, the people of its most specific
-owning section that has people (the driver's maintainers rather than every subsystem
-maintainer above them); each part's ``missing`` lists all of that section's M: and R:.
+Each section becomes one CheckPart, most specific first; ``CheckPart.group`` names the
+group's most specific section, so a report asks one person per group rather than every
+section of it. A passing part lists every patch and file of that section; an unfinished
+part lists only the patches and files still without approval — exactly what a draft has
+to ask for. The check's own ``missing`` names, per unapproved file, the people of its most
+specific owning section that has people.
+
+Everything is linear in the files of the series: a patch touching 20,000 files is judged
+in one pass, with one trailer look-up per (patch, group).
 """
 
 from __future__ import annotations
@@ -31,49 +41,103 @@ from workbench.kernel.maintainers import Section
 from workbench.model import CheckPart, CheckResult, Evidence, Patch, Person, Series, Status
 from workbench.policy.context import PolicyContext
 from workbench.policy.ownership import Owner, is_parent_candidate, owners
-from workbench.policy.people import APPROVALS, Given, evidence_for, given_by, numbers, unique_people
+from workbench.policy.people import (APPROVALS, Findings, Given, Standing, evidence_for, given_by, numbers,
+                                     unique_people)
 from workbench.text import one_line
 
 CHECK_ID = "parent-approval"
 
 
 @dataclass(slots=True)
+class _Group:
+    """The sections that own one patch's files together, and what their people gave."""
+
+    sections: list[Section]
+    findings: Findings
+
+    @property
+    def status(self) -> Status:
+        if self.findings.counted:
+            return Status.PASS
+        return Status.ATTENTION if self.findings.attention and not self.findings.nacks else Status.MISSING
+
+
+@dataclass(slots=True, eq=False)
 class _Unit:
     patch: Patch
     path: str
     owners: list[Owner]
-    counted: list[Given] = field(default_factory=list)
-    suspect: list[Given] = field(default_factory=list)
+    group: _Group
 
     @property
     def approved(self) -> bool:
-        return bool(self.counted)
+        return bool(self.group.findings.counted)
 
 
 @dataclass(slots=True)
 class _SectionUnits:
     section: Section
     specificity: int
-    units: list[_Unit] = field(default_factory=list)
+    units: dict[int, _Unit] = field(default_factory=dict)  # by id(): a unit once
 
 
-def _units(series: Series, ctx: PolicyContext) -> tuple[list[_Unit], list[str]]:
-    """Units needing approval, and the parent-looking files nobody but THE REST owns."""
+class _Union:
+    def __init__(self) -> None:
+        self.up: dict[str, str] = {}
+
+    def find(self, name: str) -> str:
+        root = name
+        while self.up.setdefault(root, root) != root:
+            root = self.up[root]
+        while self.up[name] != root:
+            self.up[name], name = root, self.up[name]
+        return root
+
+    def join(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.up[rb] = ra
+
+
+def _patch_units(series: Series, patch: Patch, ctx: PolicyContext, unowned: dict[str, None],
+                 series_union: _Union) -> list[_Unit]:
+    owned: list[tuple[str, list[Owner]]] = []
+    union = _Union()
+    for change in patch.files:
+        if not is_parent_candidate(change.path):
+            continue
+        found = owners(change.path, ctx.maintainers)
+        if not found:
+            unowned[change.path] = None
+            continue
+        owned.append((change.path, found))
+        for other in found[1:]:
+            union.join(found[0].section.name, other.section.name)
+            series_union.join(found[0].section.name, other.section.name)
+    members: dict[str, dict[str, Section]] = {}
+    for _path, found in owned:
+        for owner in found:
+            members.setdefault(union.find(owner.section.name), {})[owner.section.name] = owner.section
+    groups: dict[str, _Group] = {}
+    for root, sections in members.items():
+        people = [p for section in sections.values() for p in section.people]
+        groups[root] = _Group(list(sections.values()), given_by(series, [patch], people, APPROVALS, ctx.mailmap))
+    return [_Unit(patch, path, found, groups[union.find(found[0].section.name)]) for path, found in owned]
+
+
+def _units(series: Series, ctx: PolicyContext) -> tuple[list[_Unit], list[str], _Union]:
+    """Units needing approval, the parent-looking files nobody but THE REST owns, and the
+    sections that share files anywhere in the series (for naming groups)."""
     units: list[_Unit] = []
-    unowned: list[str] = []
+    unowned: dict[str, None] = {}
+    series_union = _Union()
     for patch in series.patches:
-        for change in patch.files:
-            if not is_parent_candidate(change.path):
-                continue
-            found = owners(change.path, ctx.maintainers)
-            if not found:
-                if change.path not in unowned:
-                    unowned.append(change.path)
-                continue
-            people = [p for o in found for p in o.section.people]
-            counted, suspect = given_by(series, [patch], people, APPROVALS, ctx.mailmap)
-            units.append(_Unit(patch, change.path, found, counted, suspect))
-    return units, unowned
+        units += _patch_units(series, patch, ctx, unowned, series_union)
+    return units, list(unowned), series_union
+
+
+def _unit_status(unit: _Unit) -> Status:
+    return unit.group.status
 
 
 def _by_section(units: list[_Unit]) -> list[_SectionUnits]:
@@ -84,65 +148,98 @@ def _by_section(units: list[_Unit]) -> list[_SectionUnits]:
             if entry is None:
                 entry = sections[owner.section.name] = _SectionUnits(owner.section, owner.specificity)
             entry.specificity = max(entry.specificity, owner.specificity)
-            if unit not in entry.units:
-                entry.units.append(unit)
+            entry.units.setdefault(id(unit), unit)
     order = list(sections.values())
-    order.sort(key=lambda s: (-s.specificity, min(u.patch.number for u in s.units), s.section.name))
+    order.sort(key=lambda s: (-s.specificity, min(u.patch.number for u in s.units.values()), s.section.name))
     return order
+
+
+def _groups(units: list[_Unit]) -> list[_Group]:
+    return list({id(u.group): u.group for u in units}.values())
 
 
 def _roles(units: list[_Unit]) -> dict[str, str]:
     """"HISILICON QM DRIVER M:" for each approver, so evidence says why a person counts."""
     roles: dict[str, str] = {}
-    for unit in units:
-        for g in unit.counted + unit.suspect:
+    for group in _groups(units):
+        f = group.findings
+        for g in f.counted + f.shown():
             key = g.who.email or g.who.name
             if key in roles:
                 continue
-            for owner in unit.owners:
-                if g.who in owner.section.maintainers:
-                    roles[key] = f"{owner.section.name} M:"
+            for section in group.sections:
+                if g.who in section.maintainers:
+                    roles[key] = f"{section.name} M:"
                     break
-                if g.who in owner.section.reviewers:
-                    roles[key] = f"{owner.section.name} R:"
+                if g.who in section.reviewers:
+                    roles[key] = f"{section.name} R:"
                     break
     return roles
 
 
-def _part(entry: _SectionUnits, series: Series, ctx: PolicyContext) -> CheckPart:
-    units = entry.units
+def _worst(statuses: list[Status]) -> Status:
+    if Status.MISSING in statuses:
+        return Status.MISSING
+    if Status.ATTENTION in statuses:
+        return Status.ATTENTION
+    return Status.PASS
+
+
+def _evidence(units: list[_Unit], expected: int, roles: dict[str, str]) -> list[Evidence]:
+    groups = _groups(units)
+    counted = [g for grp in groups for g in grp.findings.counted]
+    shown = [g for grp in groups for g in grp.findings.shown()]
+    return evidence_for(_dedupe(counted), expected, roles) + evidence_for(_dedupe(shown), expected, roles)
+
+
+def _part(entry: _SectionUnits, series: Series, ctx: PolicyContext, group: str) -> CheckPart:
+    units = list(entry.units.values())
     expected = series.expected
-    counted = [g for u in units for g in u.counted]
-    suspect = [g for u in units for g in u.suspect]
     roles = _roles(units)
-    evidence = evidence_for(_dedupe(counted), expected, roles) + evidence_for(_dedupe(suspect), expected, roles)
+    evidence = _evidence(units, expected, roles)
     todo = [u for u in units if not u.approved]
     name = entry.section.name
     if not todo:
+        counted = [g for grp in _groups(units) for g in grp.findings.counted]
         return CheckPart(
             name=name, status=Status.PASS,
             summary=one_line(f"approved by {_approvers(counted, roles, name, ctx)} on "
                              f"{numbers((u.patch.number for u in units), expected)}"),
-            patches=sorted({u.patch.number for u in units}), files=_paths(units), evidence=evidence)
+            patches=sorted({u.patch.number for u in units}), files=_paths(units), evidence=evidence, group=group)
+    status = _worst([_unit_status(u) for u in todo])
     done = [u for u in units if u.approved]
     text = f"no approval on {numbers((u.patch.number for u in todo), expected)} ({', '.join(_short(p) for p in _paths(todo))})"
     if done:
         text += (f"; approved on {numbers((u.patch.number for u in done), expected)} "
                  f"({', '.join(_short(p) for p in _paths(done))}) by "
-                 f"{_approvers([g for u in done for g in u.counted], roles, name, ctx)}")
-    if any(u.suspect for u in todo):
-        text += "; a suspect trailer was not counted"
+                 f"{_approvers([g for grp in _groups(done) for g in grp.findings.counted], roles, name, ctx)}")
+    text += _caveats(todo)
     could = unique_people(entry.section.people, ctx.mailmap, exclude=[series.author])
-    return CheckPart(name=name, status=Status.MISSING, summary=one_line(text),
+    return CheckPart(name=name, status=status, summary=one_line(text),
                      patches=sorted({u.patch.number for u in todo}), files=_paths(todo),
-                     evidence=evidence, missing=could)
+                     evidence=evidence, missing=could, group=group)
+
+
+def _caveats(todo: list[_Unit]) -> str:
+    """What a human should look at among the claims that did not count."""
+    given = [g for grp in _groups(todo) for g in grp.findings.shown()]
+    out = ""
+    if any(g.trailer.name == "Nacked-by" and g.standing is Standing.COUNTED for g in given):
+        out += "; NAKed"
+    if any(g.standing is Standing.SAME_NAME for g in given):
+        out += "; a trailer from the same name at an unverified address needs confirming"
+    if any(g.standing is Standing.UNTRACED for g in given):
+        out += "; a carried trailer was not found in your mail"
+    if any(g.standing is Standing.SUSPECT for g in given):
+        out += "; a suspect trailer was not counted"
+    return out
 
 
 def _dedupe(given: list[Given]) -> list[Given]:
-    seen: set[tuple[str, str, int]] = set()
+    seen: set[tuple[str, str, int, str]] = set()
     out = []
     for g in given:
-        key = (g.trailer.source, g.trailer.name + (g.who.email or g.who.name), g.patch)
+        key = (g.trailer.source, g.trailer.name + (g.who.email or g.who.name), g.patch, g.standing)
         if key not in seen:
             seen.add(key)
             out.append(g)
@@ -150,11 +247,7 @@ def _dedupe(given: list[Given]) -> list[Given]:
 
 
 def _paths(units: list[_Unit]) -> list[str]:
-    out: list[str] = []
-    for u in units:
-        if u.path not in out:
-            out.append(u.path)
-    return out
+    return list(dict.fromkeys(u.path for u in units))
 
 
 def _short(path: str) -> str:
@@ -184,32 +277,40 @@ def _primary_people(unit: _Unit) -> list[Person]:
 def check_parent_approval(series: Series, ctx: PolicyContext) -> CheckResult:
     if not any(p.files for p in series.patches):
         return CheckResult(CHECK_ID, Status.NA, "no diff in this posting: nothing to judge")
-    units, unowned = _units(series, ctx)
+    units, unowned, union = _units(series, ctx)
     notes = [Evidence(text=one_line(f"{path}: only THE REST matches; no parent section to ask"))
-             for path in unowned]
+             for path in unowned[:20]]
+    if len(unowned) > 20:
+        notes.append(Evidence(text=f"… and {len(unowned) - 20} more files only THE REST matches"))
     if not units:
         return CheckResult(CHECK_ID, Status.NA, "no code outside vfio owned by another MAINTAINERS section",
                            evidence=notes)
-    parts = [_part(entry, series, ctx) for entry in _by_section(units)]
+    entries = _by_section(units)
+    leads: dict[str, str] = {}
+    for entry in entries:  # most specific first: a group is named by its first section
+        leads.setdefault(union.find(entry.section.name), entry.section.name)
+    parts = [_part(entry, series, ctx, leads[union.find(entry.section.name)]) for entry in entries]
     roles = _roles(units)
-    evidence = (evidence_for(_dedupe([g for u in units for g in u.counted]), series.expected, roles)
-                + evidence_for(_dedupe([g for u in units for g in u.suspect]), series.expected, roles) + notes)
+    evidence = _evidence(units, series.expected, roles) + notes
     todo = [u for u in units if not u.approved]
     if not todo:
         summary = "approved: " + _first([p.name for p in parts])
         return CheckResult(CHECK_ID, Status.PASS, one_line(summary), evidence=evidence, parts=parts)
-    missing_parts = [p for p in parts if p.status is Status.MISSING]
-    first = missing_parts[0]
-    summary = f"missing: {first.name} on {numbers(first.patches, series.expected)}"
-    if len(missing_parts) > 1:
-        summary += f" (+{len(missing_parts) - 1} more section{'s' if len(missing_parts) > 2 else ''})"
+    status = _worst([p.status for p in parts])
+    open_parts = [p for p in parts if p.status is status]
+    first = open_parts[0]
+    word = "missing" if status is Status.MISSING else "to confirm"
+    summary = f"{word}: {first.name} on {numbers(first.patches, series.expected)}"
+    if len(open_parts) > 1:
+        summary += f" (+{len(open_parts) - 1} more section{'s' if len(open_parts) > 2 else ''})"
+    summary += _caveats(todo)
     ok = [p.name for p in parts if p.status is Status.PASS]
     if ok:
         summary += f"; approved: {_first(ok)}"
-    missing = unique_people((p for u in todo for p in _primary_people(u)), ctx.mailmap, exclude=[series.author])
-    return CheckResult(CHECK_ID, Status.MISSING, one_line(summary), evidence=evidence,
+    primary = dict.fromkeys(p for u in todo for p in _primary_people(u))  # 20,000 files: few people
+    missing = unique_people(primary, ctx.mailmap, exclude=[series.author])
+    return CheckResult(CHECK_ID, status, one_line(summary), evidence=evidence,
                        missing=missing, parts=parts)
-
 
 
 def _first(names: list[str], keep: int = 2) -> str:

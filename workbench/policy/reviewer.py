@@ -4,7 +4,11 @@
 "VFIO PCI DEVICE SPECIFIC DRIVERS"), found by the document so a renamed section still
 works; the series author is not their own reviewer. A Reviewed-by or Acked-by must cover
 *every* patch that touches a variant-driver directory, directly or once on the cover
-letter; a review of some patches only is ``missing`` and names the uncovered ones.
+letter; a review of some patches only is ``missing`` and names the uncovered ones. A review
+counts only as ``people.standing`` says (sent from the reviewer's own address); when every
+uncovered patch has a review a human must confirm (same name from an unverified address,
+a carried Reviewed-by not found in the mail) the check is ``attention``; a NAK keeps it
+``missing``.
 
 The result has one CheckPart (named after that section) holding the patches still without
 a review, so a draft can ask for exactly those.
@@ -33,12 +37,12 @@ def check_listed_reviewer(series: Series, ctx: PolicyContext) -> CheckResult:
     if not reviewers:
         return CheckResult(CHECK_ID, Status.NA,
                            one_line(f"{section.name} lists no reviewer other than the author"))
-    counted, suspect = given_by(series, patches, reviewers, REVIEWS, ctx.mailmap)
-    evidence = evidence_for(counted, series.expected) + evidence_for(suspect, series.expected)
-    covered = {g.patch for g in counted}
+    found = given_by(series, patches, reviewers, REVIEWS, ctx.mailmap)
+    evidence = evidence_for(found.counted, series.expected) + evidence_for(found.shown(), series.expected)
+    covered = {g.patch for g in found.counted}
     todo = [p for p in patches if p.number not in covered]
     files = sorted({f.path for p in (todo or patches) for f in p.files if is_variant_file(f)})
-    who = ", ".join(sorted({g.trailer.person.name or g.trailer.person.email for g in counted}))
+    who = ", ".join(sorted({g.trailer.person.name or g.trailer.person.email for g in found.counted}))
     if not todo:
         summary = f"{who} on {'all ' + str(len(patches)) + ' variant-driver patches' if len(patches) > 1 else numbers(covered, series.expected)}"
         part = CheckPart(name=section.name, status=Status.PASS, summary=one_line(summary),
@@ -48,9 +52,19 @@ def check_listed_reviewer(series: Series, ctx: PolicyContext) -> CheckResult:
         summary = f"{who} reviewed {numbers(covered, series.expected)}; not {numbers((p.number for p in todo), series.expected)}"
     else:
         summary = f"no review from a listed reviewer on {numbers((p.number for p in todo), series.expected)}"
-    if suspect and any(g.patch not in covered for g in suspect):
+    open_numbers = {p.number for p in todo}
+    nacked = {g.patch for g in found.nacks} | ({p.number for p in patches} if any(g.patch == 0 for g in found.nacks) else set())
+    to_confirm = {g.patch for g in found.attention if g.trailer.name != "Nacked-by"}
+    if any(g.trailer.origin == "cover-reply" for g in found.attention):
+        to_confirm |= open_numbers
+    status = Status.ATTENTION if open_numbers <= to_confirm and not (nacked & open_numbers) else Status.MISSING
+    if nacked & open_numbers:
+        summary += "; NAKed"
+    if to_confirm & open_numbers:
+        summary += "; a review to confirm (same name at an unverified address, or carried and not found)"
+    if found.suspect and any(g.patch not in covered for g in found.suspect):
         summary += "; a suspect trailer was not counted"
-    part = CheckPart(name=section.name, status=Status.MISSING, summary=one_line(summary),
+    part = CheckPart(name=section.name, status=status, summary=one_line(summary),
                      patches=[p.number for p in todo], files=files, evidence=evidence, missing=reviewers)
-    return CheckResult(CHECK_ID, Status.MISSING, one_line(summary), evidence=evidence,
+    return CheckResult(CHECK_ID, status, one_line(summary), evidence=evidence,
                        missing=reviewers, parts=[part])

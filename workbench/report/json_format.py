@@ -33,6 +33,10 @@ def _trailer(t: Trailer) -> dict[str, Any]:
         "origin": str(t.origin),
         "suspect": t.suspect,
         "given_by": _person(t.given_by),
+        "sent_from": t.sender.email,
+        "carried": str(t.carried),
+        "given_in": t.given_in,
+        "given_on": t.given_version,
     }
 
 
@@ -68,6 +72,7 @@ def _part(part: CheckPart) -> dict[str, Any]:
         "files": part.files,
         "evidence": [_evidence(e) for e in part.evidence],
         "missing": [_person(p) for p in part.missing],
+        "group": part.group or None,
     }
 
 

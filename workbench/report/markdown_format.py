@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from workbench.model import CHECK_IDS, Status
+from workbench.model import CHECK_IDS, CheckPart, Status
 from workbench.pipeline import Judged, Workbench
 from workbench.report.marks import CHECK_LETTER, STATUS_MARK, legend
 from workbench.text import one_line
@@ -44,6 +44,30 @@ def _row(judged: Judged) -> str:
             f"{'applied: ' if judged.applied else ''}{md(s.title, 90)} |")
 
 
+def _open_parts(parts: list[CheckPart]) -> list[str]:
+    """One line per part still waiting, and per approval group rather than per section:
+    sections that own the code together are asked once, through the group's most specific
+    section's people (the others of the group are named, not listed person by person)."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for part in parts:
+        if part.status not in (Status.MISSING, Status.ATTENTION):
+            continue
+        if part.group:
+            if part.group in seen:
+                continue
+            seen.add(part.group)
+            together = [p.name for p in parts if p.group == part.group and p is not part
+                        and p.status in (Status.MISSING, Status.ATTENTION)]
+        else:
+            together = []
+        name = md(part.name) + (f" (with {md(', '.join(together))})" if together else "")
+        who = ", ".join(md(p.display()) for p in part.missing) or "nobody listed"
+        ask = "could give it" if part.status is Status.MISSING else "to confirm with"
+        out.append(f"  - {name}: {md(part.summary)} ({ask}: {who})")
+    return out
+
+
 def _details(judged: Judged) -> list[str]:
     s = judged.series
     out = [f"### {md(s.title)} (v{s.version})", "",
@@ -61,10 +85,7 @@ def _details(judged: Judged) -> list[str]:
         if check.status is Status.NA:
             continue
         out.append(f"- **{check.id}** {STATUS_MARK[check.status]} {check.status}: {md(check.summary)}")
-        for part in check.parts:
-            if part.status is Status.MISSING:
-                who = ", ".join(md(p.display()) for p in part.missing) or "nobody listed"
-                out.append(f"  - {md(part.name)}: {md(part.summary)} (could give it: {who})")
+        out += _open_parts(check.parts)
         for ev in check.evidence[:12]:
             where = f" in {code(ev.msgid)}" if ev.msgid else ""
             flag = " (suspect)" if ev.suspect else ""

@@ -12,9 +12,12 @@ for patch 3, "0/9" or the cover's own title for the cover); otherwise the reply 
 series but its trailers are not attributed: a review of one patch must never become an
 approval of another, or of the whole series.
 
-A trailer whose person is not the reply's author is kept and marked ``suspect`` (b4
-applies such trailers silently); trailers in the patch's own body are the author's
-record of who approved and are never suspect.
+Each trailer records the mail's sending address (``series.senders``): that, not a
+display name, is what the checks tie to a MAINTAINERS person. A reply's trailer whose
+person is not its sender (by address or by name) is kept and marked ``suspect`` (b4
+applies such trailers silently); trailers in the patch's own body are the author's record
+of who approved: not suspect, but claims that ``provenance`` traces to where they were
+given.
 """
 
 from __future__ import annotations
@@ -23,28 +26,34 @@ from collections.abc import Callable, Collection, Iterable
 from datetime import datetime, timezone
 
 from workbench.kernel.mailmap import Mailmap
-from workbench.model import MailRecord, Origin, Patch, Series, Trailer
+from workbench.model import MailRecord, Origin, Series, Trailer
+from workbench.series.senders import sending_address
 from workbench.series.subject import normalize_title, parse_subject
 from workbench.series.threads import ThreadIndex
 
 _EPOCH = datetime.min.replace(tzinfo=timezone.utc)
 
 
-def body_trailers(patch: Patch, record: MailRecord) -> list[Trailer]:
+def body_trailers(record: MailRecord, mailmap: Mailmap, lists: Collection[str]) -> list[Trailer]:
+    sender = sending_address(record, lists)
     return [
         Trailer(name=t.name, person=t.person, source=record.msgid, origin=Origin.BODY,
-                given_by=record.author, suspect=False, date=record.date)
+                given_by=record.author, suspect=False, date=record.date, sender=sender,
+                given_in=record.msgid if mailmap.same_address(t.person, sender) else None)
         for t in record.trailers
     ]
 
 
-def reply_trailers(record: MailRecord, origin: Origin, mailmap: Mailmap) -> list[Trailer]:
-    return [
-        Trailer(name=t.name, person=t.person, source=record.msgid, origin=origin,
-                given_by=record.author, suspect=not mailmap.same(t.person, record.author),
-                date=record.date)
-        for t in record.trailers
-    ]
+def reply_trailers(record: MailRecord, origin: Origin, mailmap: Mailmap, lists: Collection[str]) -> list[Trailer]:
+    sender = sending_address(record, lists)
+    out = []
+    for t in record.trailers:
+        own = mailmap.same_address(t.person, sender)
+        out.append(Trailer(name=t.name, person=t.person, source=record.msgid, origin=origin,
+                           given_by=record.author, date=record.date, sender=sender,
+                           suspect=not (own or mailmap.same_name(t.person, sender)),
+                           given_in=record.msgid if own else None))
+    return out
 
 
 class _Hops:
@@ -118,15 +127,22 @@ def attach_replies(
     by_entry: dict[str, Series],
     anchors: dict[str, list[Series]],
     mailmap: Mailmap,
+    lists: Collection[str] = (),
 ) -> None:
-    """Fill ``replies``, ``trailers`` and ``cover_trailers`` of the series in ``by_entry``."""
+    """Fill ``replies``, ``trailers`` and ``cover_trailers`` of the series in ``by_entry``;
+    ``lists`` are MAINTAINERS' ``L:`` addresses (``series.senders``)."""
     done: set[int] = set()
     for series in by_entry.values():
         if id(series) in done:
             continue
         done.add(id(series))
         for patch in series.patches:
-            patch.trailers.extend(body_trailers(patch, index.by_id[patch.msgid]))
+            record = index.by_id[patch.msgid]
+            patch.sender = sending_address(record, lists)
+            patch.trailers.extend(body_trailers(record, mailmap, lists))
+        lead = series.cover if series.cover is not None else index.by_id.get(series.id)
+        if lead is not None:
+            series.sender = sending_address(lead, lists)
 
     entries = set(entry_ids)
     hops = _Hops(index, entries, anchors)
@@ -141,7 +157,7 @@ def attach_replies(
             series = hops.anchored(msgid)
             if series is not None:
                 series.replies.append(record)
-                _to_cover(series, record, mailmap)
+                _to_cover(series, record, mailmap, lists)
             continue
         series = by_entry.get(up)
         if series is None:
@@ -150,17 +166,17 @@ def attach_replies(
         trusted = hops.unbroken(msgid)
         if series.cover is not None and series.cover.msgid == up:
             if trusted or _names_cover(record, series):
-                _to_cover(series, record, mailmap)
+                _to_cover(series, record, mailmap, lists)
             continue
         patch = next((p for p in series.patches if p.msgid == up), None)
         if patch is not None:
             patch.replies.append(msgid)
             if trusted or parse_subject(record.subject).number == patch.number:
-                patch.trailers.extend(reply_trailers(record, Origin.REPLY, mailmap))
+                patch.trailers.extend(reply_trailers(record, Origin.REPLY, mailmap, lists))
 
 
-def _to_cover(series: Series, record: MailRecord, mailmap: Mailmap) -> None:
-    given = reply_trailers(record, Origin.COVER_REPLY, mailmap)
+def _to_cover(series: Series, record: MailRecord, mailmap: Mailmap, lists: Collection[str]) -> None:
+    given = reply_trailers(record, Origin.COVER_REPLY, mailmap, lists)
     series.cover_trailers.extend(given)
     for patch in series.patches:
         patch.trailers.extend(given)

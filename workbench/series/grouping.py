@@ -20,7 +20,7 @@ across threads last (``revisions``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from enum import Enum
@@ -29,6 +29,7 @@ from workbench.kernel.mailmap import Mailmap
 from workbench.model import MailRecord, Patch, Series
 from workbench.series.attribution import attach_replies
 from workbench.series.identity import identity_key
+from workbench.series.provenance import trace_carried
 from workbench.series.revisions import link_revisions
 from workbench.series.subject import SubjectInfo, normalize_title, parse_subject
 from workbench.series.threads import ThreadIndex
@@ -344,9 +345,10 @@ def _to_series(building: Building) -> Series:
     )
 
 
-def group_series(records: Iterable[MailRecord], mailmap: Mailmap) -> list[Series]:
-    """Every posted version as a Series, with replies and trailers attached and versions
-    chained; in date order (oldest first)."""
+def group_series(records: Iterable[MailRecord], mailmap: Mailmap, lists: Collection[str] = ()) -> list[Series]:
+    """Every posted version as a Series, with replies and trailers attached, versions
+    chained and carried trailers traced; in date order (oldest first). ``lists``: the
+    ``L:`` addresses of MAINTAINERS, whose From rewrites are undone (``senders``)."""
     index = ThreadIndex(records)
     _, entries = classify(index, mailmap)
     placer = _Placer(index, entries, mailmap)
@@ -360,7 +362,8 @@ def group_series(records: Iterable[MailRecord], mailmap: Mailmap) -> list[Series
     for building, series in zip(buildings, built):
         if building.anchor and building.anchor not in index and building.cover is None:
             anchors.setdefault(building.anchor, []).append(series)
-    attach_replies(index, entries.keys(), placer.nearest_entry, by_entry, anchors, mailmap)
+    attach_replies(index, entries.keys(), placer.nearest_entry, by_entry, anchors, mailmap, lists)
     link_revisions(built, mailmap)
+    trace_carried(built, mailmap)
     built.sort(key=lambda s: (s.date or _EPOCH, s.id))
     return built

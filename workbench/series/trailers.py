@@ -5,9 +5,10 @@ must never be satisfied by a ``Cc:`` (someone was told, not that they agreed) or
 ``Fixes:``/``Link:`` (they name commits and URLs, not people). ``Cc:`` is therefore not in
 ``TRAILER_NAMES`` on purpose.
 
-What a message says in its own voice is what counts: quoted text (``>``, ``> >``, ``|``),
-anything below a signature separator (``-- ``) and anything below an Outlook-style
-"Original Message" block is somebody else's words. In a patch only the commit message
+What a message says in its own voice is what counts: quoted text (``>``, ``> >``, ``|``,
+an HTML ``<blockquote>``), indented lines (a pasted ``git log``), anything below a
+signature separator (``-- ``) and anything below an Outlook-style "Original Message" block
+is somebody else's words. In a patch only the commit message
 counts: below the ``---`` line are notes and the diff, where a ``+Reviewed-by:`` in a
 patched file is not an approval.
 """
@@ -45,8 +46,9 @@ def _key(name: str) -> str:
 _CANONICAL: dict[str, str] = {_key(n): n for n in TRAILER_NAMES}
 _CANONICAL[_key("NAKed-by")] = "Nacked-by"
 
-# One trailer line: optional indentation, a name of 1-4 words, a colon, a value.
-_LINE = re.compile(r"^[ \t]*([A-Za-z]+(?:[- ][A-Za-z]+){0,3})[ \t]*:[ \t]*(\S.*?)\s*$")
+# One trailer line: a name of 1-4 words at the very start of the line, a colon, a value.
+# An indented one is somebody else's text pasted in (a ``git log`` excerpt), not a trailer.
+_LINE = re.compile(r"^([A-Za-z]+(?:[- ][A-Za-z]+){0,3})[ \t]*:[ \t]*(\S.*?)\s*$")
 _QUOTED = re.compile(r"^[ \t]*[>|]")
 _SIGNATURE = re.compile(r"^--[ \t]*$")
 _COMMIT_END = re.compile(r"^---[ \t]*$")
