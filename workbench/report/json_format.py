@@ -11,7 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from workbench.model import CheckPart, CheckResult, Evidence, Patch, Person, Trailer
-from workbench.pipeline import Judged, Workbench
+from workbench.pipeline import Context, Judged, Workbench
+from workbench.triage import activity, mine_to_act_on
 
 SCHEMA = 1
 
@@ -87,7 +88,18 @@ def _check(c: CheckResult) -> dict[str, Any]:
     }
 
 
-def series_dict(judged: Judged) -> dict[str, Any]:
+def _triage(judged: Judged, ctx: Context | None) -> dict[str, Any]:
+    """Facts about *me* beside the verdicts (which never depend on me): when the series
+    last moved, how many of its mails came after my last one, whether it waits on me."""
+    if ctx is None:
+        return {}
+    lists = ctx.maintainers.list_addresses()
+    seen = activity(judged.series, ctx.me, ctx.mailmap, lists)
+    return {"last_activity": _date(seen.last), "since_my_last_mail": seen.since_me,
+            "mine": mine_to_act_on(judged, ctx.me, ctx.maintainers, ctx.mailmap)}
+
+
+def series_dict(judged: Judged, ctx: Context | None = None) -> dict[str, Any]:
     s = judged.series
     return {
         "id": s.id,
@@ -113,6 +125,7 @@ def series_dict(judged: Judged) -> dict[str, Any]:
         "cover_trailers": [_trailer(t) for t in s.cover_trailers],
         "checks": [_check(c) for c in judged.checks],
         "applied": _evidence(judged.applied) if judged.applied else None,
+        **_triage(judged, ctx),
     }
 
 
@@ -126,7 +139,7 @@ def report_dict(workbench: Workbench, *, show_all: bool = False) -> dict[str, An
         "maintainers": ctx.maintainers.origin,
         "mailmap": ctx.mailmap.origin,
         "me": _person(ctx.me),
-        "series": [series_dict(j) for j in workbench.visible(show_all)],
+        "series": [series_dict(j, ctx) for j in workbench.visible(show_all)],
         "problems": [{"path": p.path, "reason": p.reason, "msgid": p.msgid} for p in workbench.problems],
     }
 
