@@ -9,8 +9,8 @@ would contradict itself. The rules (DESIGN.md, "Identities", as revised):
   (directly or through ``.mailmap``) and the trailer names them (``Standing.COUNTED``);
 * a trailer written into the patch itself by its sender on someone else's behalf counts
   when ``series.provenance`` traced it to the mail where they gave it, or it was carried
-  from versions the store does not have, or it is the patch author's own sign-off;
-  otherwise it is ``UNTRACED`` — for a human to confirm (``attention``);
+  from versions the store does not have, or it is a sign-off in a chain the sender
+  certified with their own; otherwise it is ``UNTRACED`` — for a human to confirm;
 * a name match on another address is ``SAME_NAME`` ("same name, unverified address"):
   attention, never a pass; a ``.mailmap`` line tying the address makes it count;
 * a trailer typed by somebody else is ``SUSPECT``: shown, flagged, never counted;

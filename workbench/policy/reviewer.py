@@ -52,11 +52,10 @@ def check_listed_reviewer(series: Series, ctx: PolicyContext) -> CheckResult:
         summary = f"{who} reviewed {numbers(covered, series.expected)}; not {numbers((p.number for p in todo), series.expected)}"
     else:
         summary = f"no review from a listed reviewer on {numbers((p.number for p in todo), series.expected)}"
+    # cover-letter trailers are on every patch already (people.patch_trailers)
     open_numbers = {p.number for p in todo}
-    nacked = {g.patch for g in found.nacks} | ({p.number for p in patches} if any(g.patch == 0 for g in found.nacks) else set())
+    nacked = {g.patch for g in found.nacks}
     to_confirm = {g.patch for g in found.attention if g.trailer.name != "Nacked-by"}
-    if any(g.trailer.origin == "cover-reply" for g in found.attention):
-        to_confirm |= open_numbers
     status = Status.ATTENTION if open_numbers <= to_confirm and not (nacked & open_numbers) else Status.MISSING
     if nacked & open_numbers:
         summary += "; NAKed"
