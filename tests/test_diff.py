@@ -147,7 +147,7 @@ def test_real_new_driver_patch(lore: Path) -> None:
     assert by_path["drivers/vfio/pci/mlx5/main.c"] == FileChange("drivers/vfio/pci/mlx5/main.c", None, "added", 696, 0)
     main = {(s.kind, s.pattern) for s in signals if s.path == "drivers/vfio/pci/mlx5/main.c"}
     assert (SignalKind.USERSPACE, "copy_from_user") in main
-    assert (SignalKind.EXTENSION, "VFIO_DEVICE_*") in main
+    assert (SignalKind.EXTENSION, "VFIO_DEVICE_STATE_*") in main
     assert (SignalKind.EXTENSION, "migration_set_state") in main
 
 
@@ -232,21 +232,54 @@ def _corpus_diffs() -> list[tuple[str, str]]:
 
 
 def _signals_line_by_line(files) -> tuple:
-    """The plain walk ``find_signals`` must agree with: every added line, every pattern."""
-    from workbench.model import Signal
-    from workbench.series.diff import MAX_LINE, MAX_PER_FILE
+    """The plain walk ``find_signals`` must agree with: every added line, every pattern;
+    userspace lines whose tokens a removed line has are moved, and an extension name is new
+    only beyond the removed occurrences of it (counted down in line order)."""
+    import re
 
-    removed = {ln.text.strip() for fd in files for h in fd.hunks for ln in h.lines if ln.kind == "-"} - {""}
+    from workbench.model import Signal
+    from workbench.series.diff import MAX_LINE, MAX_PER_FILE, tokens
+
+    def name(text, m):
+        a, b = m.start(), m.end()
+        while a > 0 and re.match(r"\w", text[a - 1]):
+            a -= 1
+        while b < len(text) and re.match(r"\w", text[b]):
+            b += 1
+        return "".join(text[a:b].split())
+
+    removed_lines = [ln.text for fd in files for h in fd.hunks for ln in h.lines if ln.kind == "-"]
+    moved = {tokens(t) for t in removed_lines} - {""}
+    left: dict[tuple[str, str], int] = {}
+    for pat in PATTERNS:
+        if pat.kind is SignalKind.EXTENSION:
+            for t in removed_lines:
+                for m in pat.regex.finditer(t[:MAX_LINE]):
+                    left[(pat.name, name(t[:MAX_LINE], m))] = left.get((pat.name, name(t[:MAX_LINE], m)), 0) + 1
     found = []
     for fd in files:
         per_file, per_pattern = 0, {}
         for hunk in fd.hunks:
             for line in hunk.lines:
-                if line.kind != "+" or per_file >= MAX_PER_FILE or line.text.strip() in removed:
+                if line.kind != "+" or per_file >= MAX_PER_FILE:
                     continue
+                text = line.text[:MAX_LINE]
                 for pat in PATTERNS:
                     key = (pat.kind, pat.name)
-                    if per_pattern.get(key, 0) >= MAX_PER_PATTERN or not pat.regex.search(line.text[:MAX_LINE]):
+                    if (pat.path is not None and not pat.path.search(fd.path)) or \
+                            per_pattern.get(key, 0) >= MAX_PER_PATTERN or not pat.regex.search(text):
+                        continue
+                    if pat.kind is SignalKind.EXTENSION:
+                        new = False
+                        for m in pat.regex.finditer(text):
+                            k = (pat.name, name(text, m))
+                            if left.get(k, 0) > 0:
+                                left[k] -= 1
+                            else:
+                                new = True
+                        if not new:
+                            continue
+                    elif tokens(line.text) in moved:
                         continue
                     per_pattern[key] = per_pattern.get(key, 0) + 1
                     per_file += 1
@@ -261,6 +294,7 @@ def test_load_time_summary_agrees_with_unidiff_on_the_real_corpus() -> None:
     with unidiff. On every real patch unidiff accepts, both must give the same files,
     line counts and signals, and the signals must be those of a plain line-by-line walk."""
     from workbench.series import hunks
+    from workbench.series.comments import doc_signals
     from workbench.series.diff import file_change, find_signals
 
     diffs = _corpus_diffs()
@@ -275,7 +309,8 @@ def test_load_time_summary_agrees_with_unidiff_on_the_real_corpus() -> None:
         assert hunks.scan_diff(diff) == full, name  # every line, kind and number: the hunk view shows them
         files, signals = summarize_diff(diff)
         assert files == tuple(file_change(f) for f in full), name
-        assert signals == find_signals(full) == _signals_line_by_line(full), name
+        assert signals == find_signals(full) + doc_signals(full), name
+        assert find_signals(full) == _signals_line_by_line(full), name
     assert compared > 700
 
 
