@@ -6,11 +6,15 @@ the case of migration data, how is the device state composed and consumed, which
 are not otherwise available to the user via vfio-pci, what safeguards exist to validate
 the data". Read as (DESIGN.md, "Documentation"):
 
-* applies only when the series brings an extension — an EXTENSION signal (migration ops or
-  states, dirty tracking, regions, ioctls, emulated BARs) in a variant-driver or parent
-  file; otherwise ``n/a``;
-* passes when the series adds or updates a documentation file (``Documentation/…`` or a
-  driver ``.rst``), or when the cover letter answers all three questions;
+* applies only when the series brings an extension — an EXTENSION signal in a
+  variant-driver or parent file: what the series *adds* for its device (migration ops or
+  states, dirty tracking, a region type or device region, an ioctl or feature, an emulated
+  BAR), not existing flags on the standard regions or callers converted to a core API
+  (series/patterns.py); otherwise ``n/a``;
+* passes when the series adds or updates a documentation file about the extension (its
+  added text talks about migration, device state …, or it is the driver's own), or when the
+  cover letter — and comment blocks the series adds to the variant driver, where reviewers
+  read — answer all three questions;
 * otherwise ``missing``, with one CheckPart per question saying whether it is answered.
 
 Whether prose answers a question is a heuristic, so every answer is shown as the sentence
