@@ -258,15 +258,16 @@ def _signals_line_by_line(files) -> tuple:
                     left[(pat.name, name(t[:MAX_LINE], m))] = left.get((pat.name, name(t[:MAX_LINE], m)), 0) + 1
     found = []
     for fd in files:
-        per_file, per_pattern = 0, {}
+        per_kind, per_pattern = {}, {}
         for hunk in fd.hunks:
             for line in hunk.lines:
-                if line.kind != "+" or per_file >= MAX_PER_FILE:
+                if line.kind != "+":
                     continue
                 text = line.text[:MAX_LINE]
                 for pat in PATTERNS:
                     key = (pat.kind, pat.name)
                     if (pat.path is not None and not pat.path.search(fd.path)) or \
+                            per_kind.get(pat.kind, 0) >= MAX_PER_FILE or \
                             per_pattern.get(key, 0) >= MAX_PER_PATTERN or not pat.regex.search(text):
                         continue
                     if pat.kind is SignalKind.EXTENSION:
@@ -282,10 +283,8 @@ def _signals_line_by_line(files) -> tuple:
                     elif tokens(line.text) in moved:
                         continue
                     per_pattern[key] = per_pattern.get(key, 0) + 1
-                    per_file += 1
+                    per_kind[pat.kind] = per_kind.get(pat.kind, 0) + 1
                     found.append(Signal(pat.kind, fd.path, pat.name, line.text, hunk.header))
-                    if per_file >= MAX_PER_FILE:
-                        break
     return tuple(found)
 
 
@@ -508,3 +507,16 @@ def test_comment_blocks_are_capped() -> None:
     _, signals = summarize_diff(_added("drivers/vfio/pci/foo/main.c", *(block * (MAX_COMMENTS + 5))))
     docs = [s for s in signals if s.kind is SignalKind.DOC]
     assert len(docs) == MAX_COMMENTS and all(len(s.line) <= MAX_COMMENT_CHARS for s in docs)
+
+
+def test_extension_lines_do_not_crowd_out_userspace_lines() -> None:
+    """The per-file cap is per kind: qat v7's 700-line new driver has more extension lines
+    than the cap, and its ".write = vfio_pci_core_write," must still say core_write."""
+    from workbench.series.diff import MAX_PER_FILE
+
+    lines = [f"\tif (cur == VFIO_DEVICE_STATE_S{i}) x{i}_set_state(y{i}_get_state(), VFIO_MIGRATION_F{i}, "
+             f"z{i}_save_read, log_start); /* precopy, dirty_page, emulated bar */"
+             for i in range(MAX_PER_FILE)] + ["\t.write = vfio_pci_core_write,"]
+    _, signals = summarize_diff(_added("drivers/vfio/pci/foo/main.c", *lines))
+    assert len([s for s in signals if s.kind is SignalKind.EXTENSION]) == MAX_PER_FILE
+    assert [s.pattern for s in signals if s.kind is SignalKind.USERSPACE] == ["write_handler", "core_write"]

@@ -26,6 +26,8 @@ __all__ = ["PATTERNS", "Pattern", "MAX_PER_PATTERN", "MAX_PER_FILE", "MAX_LINE",
 MAX_PER_PATTERN = 8
 """Per file and pattern: enough to point the reviewer at the places, not a wall of lines."""
 MAX_PER_FILE = 40
+"""Per file and kind: a new driver's many extension lines must not crowd out its userspace ones."""
+_KINDS = frozenset(p.kind for p in PATTERNS)
 MAX_LINE = 1000
 """Only the start of a longer added line is searched: C is not written in 1000-column
 lines, and a hostile one must not make a regex walk megabytes."""
@@ -82,7 +84,7 @@ def file_change(fd: FileDiff) -> FileChange:
 
 
 def find_signals(files: list[FileDiff]) -> tuple[Signal, ...]:
-    """Signals on the added lines of ``files``; one per (pattern, line), capped per file.
+    """Signals on the added lines of ``files``; one per (pattern, line), capped per file and kind.
 
     Most added lines match nothing, so the lines worth a look are found first with
     ``str.find`` over each file's added text joined (C speed, no Python per line); only
@@ -108,10 +110,10 @@ def find_signals(files: list[FileDiff]) -> tuple[Signal, ...]:
         if not added:
             continue
         patterns = _patterns_for(fd.path)
-        per_file = 0
+        per_kind: dict[SignalKind, int] = {}
         per_pattern: dict[tuple[SignalKind, str], int] = {}
         for index in _candidate_lines([text for text, _h in added], _needles_for(fd.path)):
-            if per_file >= MAX_PER_FILE:
+            if len(per_kind) == len(_KINDS) and min(per_kind.values()) >= MAX_PER_FILE:
                 break
             full, header = added[index]
             if removed is None:
@@ -121,8 +123,8 @@ def find_signals(files: list[FileDiff]) -> tuple[Signal, ...]:
             moved: bool | None = None
             for pat in patterns:
                 key = (pat.kind, pat.name)
-                if (per_pattern.get(key, 0) >= MAX_PER_PATTERN or not any(n in low for n in pat.needles)
-                        or not pat.regex.search(text)):
+                if (per_kind.get(pat.kind, 0) >= MAX_PER_FILE or per_pattern.get(key, 0) >= MAX_PER_PATTERN
+                        or not any(n in low for n in pat.needles) or not pat.regex.search(text)):
                     continue
                 if pat.kind is SignalKind.EXTENSION:
                     if not removed.claim_new(pat, text):
@@ -133,10 +135,8 @@ def find_signals(files: list[FileDiff]) -> tuple[Signal, ...]:
                     if moved:
                         continue
                 per_pattern[key] = per_pattern.get(key, 0) + 1
-                per_file += 1
+                per_kind[pat.kind] = per_kind.get(pat.kind, 0) + 1
                 found.append(Signal(kind=pat.kind, path=fd.path, pattern=pat.name, line=full, hunk=header))
-                if per_file >= MAX_PER_FILE:
-                    break
     return tuple(found)
 
 
