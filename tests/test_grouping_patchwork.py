@@ -15,7 +15,8 @@ import pytest
 from conftest import shared_path
 from workbench.kernel.mailmap import Mailmap
 from workbench.mail.parse import parse_message
-from workbench.model import MailRecord, Series
+from workbench.model import MailRecord, Series, Status
+from workbench.policy.complete import check_complete
 from workbench.series.grouping import group_series
 
 
@@ -61,12 +62,33 @@ def test_base_different_versions():
 
 
 def test_base_extra_patches():
-    # "[PATCH 3/2]" answers the 0/2 cover. Patchwork counts it as a third patch of the
-    # series; we keep it with the series but as an extra, so the series is 2/2 complete
-    # and the odd mail stays visible instead of skewing the count.
+    # "[PATCH 3/2]" answers the 0/2 cover: a patch the author added to the series, as
+    # patchwork counts it (3 patches, one series). It is checked like 1/2 and 2/2; the
+    # series announced 2, so "complete" still asks for 1..2 and says 3/2 was added.
     (s,) = grouped("base-extra-patches.mbox")
-    assert (s.expected, s.present, s.complete) == (2, [1, 2], True)
-    assert [e.subject for e in s.extras] == ["[PATCH 3/2] test: Remove Markdown formatting"]
+    assert (s.expected, s.present, s.complete, s.extras) == (2, [1, 2, 3], True, [])
+    assert [p.title for p in s.patches][-1] == "test: Remove Markdown formatting"
+    result = check_complete(s)
+    assert result.status is Status.PASS
+    assert result.summary == "all 2 patches present, and 3/2 added in reply"
+    assert any(ev.text.startswith("added in reply to the series: [PATCH 3/2]") for ev in result.evidence)
+
+
+def test_base_extra_patches_through_a_real_store(make_store):
+    # The same mbox read back from a real notmuch database by the loader.
+    from workbench.config import Settings
+    from workbench.pipeline import build_workbench
+
+    path = shared_path("corpus", "patchwork", "base-extra-patches.mbox")
+    box = mailbox.mbox(str(path), create=False)
+    try:
+        db = make_store([box.get_bytes(key) for key in box.keys()])
+    finally:
+        box.close()
+    wb = build_workbench(Settings(db_path=db, query="*", use_cache=False,
+                                  maintainers=shared_path("data", "MAINTAINERS")))
+    (j,) = [j for j in wb.judged if j.series.title == "A sample series"]
+    assert j.series.present == [1, 2, 3] and not j.series.extras
 
 
 def test_base_incomplete():

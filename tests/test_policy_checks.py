@@ -125,6 +125,21 @@ def test_userspace_attention_lists_file_hunk_and_line():
     assert not any("vfio_main.c" in ev.text for ev in result.evidence)  # vfio core is not a variant/parent
 
 
+def test_a_new_uapi_brings_vfio_core_lines_into_view():
+    """The dma-buf series adds VFIO_DEVICE_FEATURE_DMA_BUF: its definition and the core
+    lines that take its payload are listed, even though neither is variant or parent code."""
+    core = signal(SignalKind.USERSPACE, "drivers/vfio/pci/vfio_pci_dmabuf.c", "memdup_user",
+                  "\tdma_ranges = memdup_array_user(&arg->dma_ranges, n, sizeof(*dma_ranges));")
+    uapi = signal(SignalKind.USERSPACE, "include/uapi/linux/vfio.h", "uapi", "#define VFIO_DEVICE_FEATURE_DMA_BUF 11")
+    assert check_userspace(series([patch(1, [], signals=[core])], expected=2)).status is Status.NA
+    result = check_userspace(series([patch(1, [], signals=[core]), patch(2, [], signals=[uapi])], expected=2))
+    assert result.status is Status.ATTENTION
+    assert result.summary == "adds uAPI; 2 lines taking userspace data in 2 files: review"
+    assert result.evidence[0].text == "adds uAPI in include/uapi/linux/vfio.h (2/2): VFIO_DEVICE_FEATURE_DMA_BUF"
+    assert [ev.text.split(" ")[1] for ev in result.evidence[1:]] == ["drivers/vfio/pci/vfio_pci_dmabuf.c",
+                                                                    "include/uapi/linux/vfio.h"]
+
+
 def test_userspace_na_and_hostile_line_is_sanitized():
     assert check_userspace(series([patch(1, [VARIANT])])).status is Status.NA
     evil = signal(SignalKind.USERSPACE, VARIANT, "get_user", "get_user(x, p); \x1b]52;c;ZXZpbA==\x07\x1b[2J")

@@ -151,3 +151,58 @@ def test_without_a_cover_the_commit_message_of_patch_1_is_read():
     covered = with_extension(PARTIAL_COVER)
     covered.patches[0] = replace(covered.patches[0], prose=GOOD_COVER)
     assert check_documentation(covered).status is Status.MISSING
+
+
+def comment(text: str, path: str = VARIANT):
+    return signal(SignalKind.DOC, path, "comment_block", text)
+
+
+def test_a_driver_comment_answers_like_a_cover_letter():
+    """The comment above the migration code is where reviewers read; its sentences are
+    quoted with the file and patch, and together with the cover they can pass the check."""
+    s = with_extension(PARTIAL_COVER)
+    s.patches[0].signals = [MIGRATION, comment(
+        "The internal queue state is not otherwise accessible to the user through vfio-pci.\n\n"
+        "The header carries a magic number; the driver validates it and rejects migration data\n"
+        "whose size does not match.")]
+    result = check_documentation(s)
+    assert result.status is Status.PASS, [p.summary for p in result.parts]
+    assert result.summary == "the cover letter and comments in the driver answer all three questions " \
+                             "(heuristic; see sentences)"
+    assert part(result, "composed").evidence[0].text.startswith("cover letter: ")  # the cover is read first
+    avail = part(result, "not otherwise available")
+    assert avail.status is Status.PASS and avail.files == [VARIANT] and avail.patches == [1]
+    assert avail.evidence[0].text == (f'comment in {VARIANT} (1/1): "The internal queue state is not otherwise '
+                                      f'accessible to the user through vfio-pci."')
+    assert any(ev.text.startswith(f"comment in {VARIANT} (1/1): \"The header carries") for ev in result.evidence)
+
+
+def test_a_comment_outside_the_variant_driver_does_not_count():
+    s = with_extension(PARTIAL_COVER)
+    s.patches[0].signals = [MIGRATION, comment("The internal queue state is not otherwise accessible to the "
+                                               "user through vfio-pci.", path="drivers/vfio/pci/vfio_pci_core.c")]
+    assert part(check_documentation(s), "not otherwise available").status is Status.MISSING
+
+
+def test_an_unrelated_documentation_file_is_not_migration_documentation():
+    """Tidy up v2–v4 added Documentation/ABI/testing/sysfs-devices-vfio-dev ("This
+    directory is created when the device is bound to a vfio driver"): no migration text."""
+    abi = "Documentation/ABI/testing/sysfs-devices-vfio-dev"
+    result = check_documentation(with_extension(extra=[abi]))
+    assert result.status is Status.MISSING
+    assert any(ev.text.startswith(f"not about the extension: {abi} (1/1)") for ev in result.evidence)
+    assert part(result, "composed").summary == f"no cover letter and no documentation file ({abi} is about " \
+                                               f"something else)"
+    # the same file, when its added text talks about migration, documents it
+    s = with_extension(extra=[abi])
+    s.patches[0].signals = [MIGRATION, signal(SignalKind.DOC, abi, "doc_text",
+                                              "Writing 1 starts live migration of the VF state.")]
+    result = check_documentation(s)
+    assert result.status is Status.PASS
+    assert result.evidence[0].text == (f'documentation file: {abi} (1/1), says "Writing 1 starts live migration of '
+                                       f'the VF state."')
+
+
+def test_a_documentation_file_named_for_another_subject_does_not_count():
+    result = check_documentation(with_extension(extra=["Documentation/core-api/dma-api.rst"]))
+    assert result.status is Status.MISSING

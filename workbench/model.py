@@ -65,6 +65,7 @@ class FileChange:
 class SignalKind(StrEnum):
     EXTENSION = "extension"  # a device-specific extension (migration ops, regions, ioctls…)
     USERSPACE = "userspace"  # a line that takes data from userspace
+    DOC = "doc"  # prose for reviewers in the diff: a driver's comment block, a doc file's text
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,11 +30,13 @@ from pathlib import Path
 from workbench.model import FileChange, LoadProblem, MailRecord, Person, RawTrailer, Signal, SignalKind
 
 SCHEMA = 5
-"""Bumped when the table layout or the tuple layout changes."""
+"""Bumped when the table layout or the tuple layout changes, or what a record holds (5:
+signals of kind ``doc`` carry driver comment blocks and documentation-file topics; the
+record gains ``relayed`` and ``from_list``, the sender a list relays)."""
 
 _SOURCES = ("mail/parse.py", "mail/headers.py", "mail/bodies.py", "mail/cache.py", "mail/loader.py",
             "mail/store.py", "mail/notmuch_config.py",
-            "series/diff.py", "series/hunks.py", "series/trailers.py", "series/applied.py", "model.py")
+            "series/diff.py", "series/patterns.py", "series/comments.py", "series/hunks.py", "series/trailers.py", "series/applied.py", "model.py")
 _fingerprint: str | None = None
 
 

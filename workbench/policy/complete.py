@@ -47,8 +47,13 @@ def check_complete(series: Series) -> CheckResult:
         return CheckResult(CHECK_ID, Status.MISSING, "no patch found in this posting", evidence=evidence,
                            missing=[series.author])
     missing = series.missing_numbers
+    added = [p for p in series.patches if p.number > expected]  # "[PATCH 3/2]" sent in reply
+    evidence += [Evidence(text=one_line(f"added in reply to the series: {p.subject}"), person=p.author, msgid=p.msgid,
+                          date=p.date) for p in added]
     if not missing:
         summary = f"all {expected} patch{'es' if expected != 1 else ''} present"
+        if added:
+            summary += f", and {', '.join(f'{p.number}/{expected}' for p in added)} added in reply"
         return CheckResult(CHECK_ID, Status.PASS, summary, evidence=evidence)
     cover = " (cover letter only)" if not present else ""
     summary = f"{len(present)}/{expected} present; missing {_ranges(missing)}{cover}"

@@ -6,11 +6,15 @@ the case of migration data, how is the device state composed and consumed, which
 are not otherwise available to the user via vfio-pci, what safeguards exist to validate
 the data". Read as (DESIGN.md, "Documentation"):
 
-* applies only when the series brings an extension — an EXTENSION signal (migration ops or
-  states, dirty tracking, regions, ioctls, emulated BARs) in a variant-driver or parent
-  file; otherwise ``n/a``;
-* passes when the series adds or updates a documentation file (``Documentation/…`` or a
-  driver ``.rst``), or when the cover letter answers all three questions;
+* applies only when the series brings an extension — an EXTENSION signal in a
+  variant-driver or parent file: what the series *adds* for its device (migration ops or
+  states, dirty tracking, a region type or device region, an ioctl or feature, an emulated
+  BAR), not existing flags on the standard regions or callers converted to a core API
+  (series/patterns.py); otherwise ``n/a``;
+* passes when the series adds or updates a documentation file about the extension (its
+  added text talks about migration, device state …, or it is the driver's own), or when the
+  cover letter — and comment blocks the series adds to the variant driver, where reviewers
+  read — answer all three questions;
 * otherwise ``missing``, with one CheckPart per question saying whether it is answered.
 
 Whether prose answers a question is a heuristic, so every answer is shown as the sentence
@@ -28,6 +32,7 @@ from dataclasses import dataclass
 from workbench.model import CheckPart, CheckResult, Evidence, Series, SignalKind, Status
 from workbench.policy.ownership import is_parent_candidate
 from workbench.policy.scope import variant_of
+from workbench.series.comments import COMMENT, DOC_TEXT, is_documentation_file
 from workbench.text import one_line
 
 CHECK_ID = "documentation"
@@ -145,15 +150,72 @@ def answers(text: str) -> dict[str, list[str]]:
     return found
 
 
-def _doc_files(series: Series) -> list[tuple[int, str, str]]:
-    out = []
+@dataclass(frozen=True, slots=True)
+class DocFile:
+    number: int
+    path: str
+    msgid: str
+    about: str  # why it counts: the added line that names the extension, or the path
+
+
+def _doc_files(series: Series) -> tuple[list[DocFile], list[DocFile]]:
+    """(documentation files about the extension, documentation files about something else).
+
+    A file documents the extension when its added text talks about migration, device state,
+    dirty tracking … (a ``doc_text`` signal, found at load time), or when its path is the
+    driver's own: inside the variant driver's directory, or named after the driver outside
+    ``Documentation/ABI/`` (``Documentation/driver-api/vfio/mlx5.rst``). The sysfs ABI entry
+    a life-cycle refactor adds for ``vfio-dev/vfioX`` is neither."""
+    drivers = {d for patch in series.patches for change in patch.files if (d := variant_of(change.path))}
+    topics = {(patch.number, signal.path): signal.line for patch in series.patches for signal in patch.signals
+              if signal.kind is SignalKind.DOC and signal.pattern == DOC_TEXT}
+    about: list[DocFile] = []
+    other: list[DocFile] = []
     for patch in series.patches:
         for change in patch.files:
-            if change.status == "deleted":
+            if change.status == "deleted" or not is_documentation_file(change.path):
                 continue
-            if change.path.startswith("Documentation/") or change.path.endswith(".rst"):
-                out.append((patch.number, change.path, patch.msgid))
-    return out
+            topic = topics.get((patch.number, change.path))
+            if topic is not None:
+                about.append(DocFile(patch.number, change.path, patch.msgid, f'says "{topic.strip()}"'))
+            elif _named_for(change.path, drivers):
+                about.append(DocFile(patch.number, change.path, patch.msgid, "the driver's own documentation"))
+            else:
+                other.append(DocFile(patch.number, change.path, patch.msgid, ""))
+    return about, other
+
+
+def _named_for(path: str, drivers: set[str]) -> bool:
+    if variant_of(path) is not None:
+        return True
+    if path.startswith("Documentation/ABI/"):
+        return False
+    words = set(re.split(r"[/._-]+", path.lower()))
+    return any(d.lower() in words for d in drivers)
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """A comment block a patch adds to the variant driver: prose reviewers read."""
+
+    number: int
+    path: str
+    msgid: str
+    text: str
+
+
+def _comments(series: Series) -> list[Comment]:
+    return [Comment(patch.number, signal.path, patch.msgid, signal.line)
+            for patch in series.patches for signal in patch.signals
+            if signal.kind is SignalKind.DOC and signal.pattern == COMMENT and variant_of(signal.path) is not None]
+
+
+def _comment_answers(comments: list[Comment]) -> dict[str, list[tuple[str, Comment]]]:
+    found: dict[str, list[tuple[str, Comment]]] = {q.key: [] for q in QUESTIONS}
+    for comment in comments:
+        for key, said in answers(comment.text).items():
+            found[key].extend((sentence, comment) for sentence in said)
+    return found
 
 
 def _extensions(series: Series) -> list[Evidence]:
@@ -196,35 +258,63 @@ def check_documentation(series: Series) -> CheckResult:
     else:
         text, where, who, msgid, when = "", "", None, None, None
     found = answers(text) if text else {q.key: [] for q in QUESTIONS}
-    docs = _doc_files(series)
-    doc_evidence = [Evidence(text=one_line(f"documentation file: {path} ({n}/{series.expected})"), msgid=msgid)
-                    for n, path, msgid in docs]
+    in_comments = _comment_answers(_comments(series))
+    docs, unrelated = _doc_files(series)
+    doc_evidence = [Evidence(text=one_line(f"documentation file: {d.path} ({d.number}/{series.expected}), {d.about}",
+                                           240), msgid=d.msgid)
+                    for d in docs]
+    doc_evidence += [Evidence(text=one_line(f"not about the extension: {d.path} ({d.number}/{series.expected}) "
+                                            f"says nothing of migration, device state or the driver"), msgid=d.msgid)
+                     for d in unrelated]
     parts: list[CheckPart] = []
     for q in QUESTIONS:
         said = found[q.key]
+        commented = in_comments[q.key]
         ev = [Evidence(text=one_line(f"{where.removeprefix('the ')}: \"{s}\"", 240), person=who, msgid=msgid,
                        date=when)
               for s in said[:MAX_SENTENCES]]
         if said:
             parts.append(CheckPart(q.name, Status.PASS, one_line(f"answered in {where}: {said[0]}", 160),
                                    evidence=ev))
+        elif commented:
+            sentence, first_comment = commented[0]
+            ev = [Evidence(text=one_line(f"comment in {c.path} ({c.number}/{series.expected}): \"{s}\"", 240),
+                           person=series.author, msgid=c.msgid)
+                  for s, c in commented[:MAX_SENTENCES]]
+            parts.append(CheckPart(q.name, Status.PASS,
+                                   one_line(f"answered in a comment in {first_comment.path}: {sentence}", 160),
+                                   patches=sorted({c.number for _, c in commented}),
+                                   files=sorted({c.path for _, c in commented}), evidence=ev))
         elif docs:
-            parts.append(CheckPart(q.name, Status.PASS, one_line(f"left to the documentation file {docs[0][1]}"),
-                                   patches=sorted({n for n, _, _ in docs}), files=[p for _, p, _ in docs],
-                                   evidence=list(doc_evidence)))
+            parts.append(CheckPart(q.name, Status.PASS, one_line(f"left to the documentation file {docs[0].path}"),
+                                   patches=sorted({d.number for d in docs}), files=[d.path for d in docs],
+                                   evidence=list(doc_evidence[:len(docs)])))
         else:
             gap = f"{where} does not say" if where else "no cover letter and no documentation file"
+            if unrelated:
+                gap += f" ({unrelated[0].path} is about something else)"
             parts.append(CheckPart(q.name, Status.MISSING, gap, missing=[series.author]))
-    answered = [q for q, part in zip(QUESTIONS, parts) if found[q.key]]
+    by_cover = [q for q in QUESTIONS if found[q.key]]
+    by_comment = [q for q in QUESTIONS if not found[q.key] and in_comments[q.key]]
+    answered = by_cover + by_comment
     cover_ev = [ev for part in parts if part.status is Status.PASS and not part.files for ev in part.evidence]
-    evidence = doc_evidence + cover_ev + shown
+    comment_ev = [ev for part in parts if part.status is Status.PASS and part.files
+                  and not any(d.path in part.files for d in docs) for ev in part.evidence]
+    evidence = doc_evidence + cover_ev + comment_ev + shown
     if docs:
-        summary = f"documentation: {', '.join(sorted({p for _, p, _ in docs}))}"
+        summary = f"documentation: {', '.join(sorted({d.path for d in docs}))}"
         return CheckResult(CHECK_ID, Status.PASS, one_line(summary, 160), evidence=evidence, parts=parts)
     if len(answered) == len(QUESTIONS):
-        return CheckResult(CHECK_ID, Status.PASS, f"{where} answers all three questions (heuristic; see sentences)",
+        if not by_comment:
+            said_by = where
+        elif not by_cover:
+            said_by = "comments in the driver"
+        else:
+            said_by = f"{where} and comments in the driver"
+        return CheckResult(CHECK_ID, Status.PASS, f"{said_by} answer{'s' if said_by == where else ''} all three "
+                                                  f"questions (heuristic; see sentences)",
                            evidence=evidence, parts=parts)
-    unanswered = [q.key for q in QUESTIONS if not found[q.key]]
+    unanswered = [q.key for q in QUESTIONS if not found[q.key] and not in_comments[q.key]]
     if not where:
         summary = "extensions without documentation and no cover letter"
     elif answered:

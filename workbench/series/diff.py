@@ -16,84 +16,25 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from workbench.model import FileChange, Signal, SignalKind
+from workbench.series.comments import doc_signals
 from workbench.series.hunks import FileDiff, read_diff
+from workbench.series.patterns import PATTERNS, Pattern
 
-_E = SignalKind.EXTENSION
-_U = SignalKind.USERSPACE
-
-
-@dataclass(frozen=True, slots=True)
-class Pattern:
-    kind: SignalKind
-    name: str
-    regex: re.Pattern[str]
-    why: str
-    needles: tuple[str, ...]  # lower-case substrings, one of which any match contains
-
-
-def _p(kind: SignalKind, name: str, regex: str, why: str, needles: str, flags: int = 0) -> Pattern:
-    return Pattern(kind, name, re.compile(regex, flags), why, tuple(needles.split()))
-
-
-PATTERNS: tuple[Pattern, ...] = (
-    # Device-specific extensions: what the documentation requirement is about.
-    _p(_E, "vfio_migration_ops", r"\bvfio_migration_ops\b", "migration driver ops", "vfio_migration_ops"),
-    _p(_E, "VFIO_MIGRATION_*", r"\bVFIO_MIGRATION_[A-Z0-9_]+\b", "migration capability flags", "vfio_migration_"),
-    _p(_E, "migration_set_state", r"(?<=\w)_set_(?:device_)?state\b", "migration state change handler", "_set_"),
-    _p(_E, "migration_get_state", r"(?<=\w)_get_(?:device_)?state\b", "migration state query handler", "_get_"),
-    _p(_E, "resume_write", r"_resume_write\b", "migration data consumed from userspace", "_resume_write"),
-    _p(_E, "save_read", r"_save_read\b", "migration data produced for userspace", "_save_read"),
-    _p(_E, "precopy", r"precopy", "pre-copy migration", "precopy", re.IGNORECASE),
-    _p(_E, "vfio_log_ops", r"\bvfio_log_ops\b", "dirty-page tracking ops", "vfio_log_ops"),
-    _p(_E, "log_start", r"\blog_start\b", "dirty-page tracking start", "log_start"),
-    _p(_E, "log_read_and_clear", r"\blog_read_and_clear\b", "dirty-page tracking report", "log_read_and_clear"),
-    _p(_E, "dirty_tracking", r"dirty_?(?:track|log|bitmap|page|range|rate)", "dirty-page tracking", "dirty",
-       re.IGNORECASE),
-    _p(_E, "VFIO_REGION_*", r"\bVFIO_REGION_[A-Z0-9_]+\b", "new device region", "vfio_region_"),
-    _p(_E, "register_dev_region", r"\bvfio_pci_core_register_dev_region\b", "new device region",
-       "register_dev_region"),
-    _p(_E, "region_ops", r"\bvfio_pci_regops\b|\bvfio_info_add_capability\b|\bregion_info", "region info ops",
-       "regops add_capability region_info"),
-    _p(_E, "VFIO_DEVICE_*", r"\bVFIO_DEVICE_[A-Z0-9_]+\b", "device ioctl or feature", "vfio_device_"),
-    # every variant driver points .ioctl at vfio_pci_core_ioctl: only its own handler is new
-    _p(_E, "ioctl_handler", r"\.(?:unlocked_|compat_)?ioctl\s*=(?!\s*vfio_pci_core_ioctl\b)"
-       r"|_ioctl\s*\(\s*struct\s+vfio_device\b(?<!vfio_pci_core_ioctl\(struct vfio_device)",
-       "ioctl handler", "ioctl"),
-    _p(_E, "emulated_bar", r"emulat(?:ed|ion|e|ing)?[ _](?:pci[ _])?bar|\bbar\w{0,40}_emul|\bfake_?bar", "emulated BAR",
-       "emul fake", re.IGNORECASE),
-    _p(_E, "config_emulation", r"emulat(?:ed|ion|e|ing)?[ _](?:pci[ _])?(?:config|cfg)|(?:config|cfg)\w{0,40}_emu",
-       "config space emulation", "emu", re.IGNORECASE),
-    # Userspace data: what the reviewer should look at with care.
-    _p(_U, "copy_from_user", r"copy_from_user", "copies data from userspace", "copy_from_user"),
-    _p(_U, "get_user", r"\b_*get_user\b", "reads a value from userspace", "get_user"),
-    _p(_U, "__user", r"\b__user\b", "userspace pointer", "__user"),
-    _p(_U, "memdup_user", r"\b(?:v?memdup_user(?:_nul)?|strndup_user)\b", "duplicates userspace data",
-       "dup_user"),
-    _p(_U, "copy_from_iter", r"\bcopy_from_iter|\bsimple_write_to_buffer\b", "copies data from an iterator",
-       "copy_from_iter write_to_buffer"),
-    _p(_U, "resume_write", r"_resume_write\b", "migration data written by userspace", "_resume_write"),
-    _p(_U, "write_handler", r"\.write\s*=", "write handler", ".write"),
-    # The device state a destination host loads came from userspace (the resume write),
-    # however many kernel buffers it passed through: the parent driver's parser of it
-    # (qat's adf_mstate_mgr_init_from_remote, mlx5vf_cmd_load_vhca_state) deserves the
-    # same care as the copy_from_user that brought it in.
-    _p(_U, "migration_load", r"\b(?!pci_|request_firmware|firmware_)\w*(?:load|restore|import)\w*_(?:state|data|image|stream)"
-       r"\w*\s*\(|\w_from_remote\b",
-       "loads migration data that came from userspace", "load restore import from_remote"),
-    _p(_U, "core_write", r"\bvfio_pci_core_write\b|\bops->write\b", "vfio-pci write path",
-       "core_write ops->write"),
-)
+__all__ = ["PATTERNS", "Pattern", "MAX_PER_PATTERN", "MAX_PER_FILE", "MAX_LINE", "find_signals", "moved_lines",
+           "split_patch", "summarize_diff", "file_change", "tokens"]
 
 MAX_PER_PATTERN = 8
 """Per file and pattern: enough to point the reviewer at the places, not a wall of lines."""
 MAX_PER_FILE = 40
+"""Per file and kind: a new driver's many extension lines must not crowd out its userspace ones."""
+_KINDS = frozenset(p.kind for p in PATTERNS)
 MAX_LINE = 1000
 """Only the start of a longer added line is searched: C is not written in 1000-column
 lines, and a hostile one must not make a regex walk megabytes."""
 
 # A cheap pre-filter: most added lines match nothing, and substring tests are far cheaper
 # than running two dozen regexes (an alternation of them was the slowest part of loading).
-_NEEDLES: tuple[str, ...] = tuple(sorted({n for p in PATTERNS for n in p.needles}))
+# The needles of each file's patterns are in _applies().
 
 _DIFF_START = re.compile(r"^(?:diff --git |Index: |--- )")
 _SEPARATOR = re.compile(r"^---[ \t]*\r?$")
@@ -143,56 +84,162 @@ def file_change(fd: FileDiff) -> FileChange:
 
 
 def find_signals(files: list[FileDiff]) -> tuple[Signal, ...]:
-    """Signals on the added lines of ``files``; one per (pattern, line), capped per file.
+    """Signals on the added lines of ``files``; one per (pattern, line), capped per file and kind.
 
     Most added lines match nothing, so the lines worth a look are found first with
     ``str.find`` over each file's added text joined (C speed, no Python per line); only
     those lines then get the pattern tests, in order, so the caps apply as in a plain
     line-by-line walk.
 
-    A line the same patch also removes (anywhere in it) was moved, not added: refactoring
-    series move ``.migration_flags = VFIO_MIGRATION_STOP_COPY`` or a ``copy_from_user``
-    from one function or file to another, which is neither a new extension nor new
-    exposure to userspace."""
+    What the patch also removes is not new:
+
+    * userspace data: a line whose tokens equal a removed line's (anywhere in the patch)
+      was only moved — refactoring series move a ``copy_from_user`` from one function or
+      file to another. A moved line that was also edited is compared by its tokens, so it
+      differs and stays: the edit may be what needs review.
+    * extensions: each name a pattern matches (``VFIO_MIGRATION_STOP_COPY``,
+      ``hisi_acc_vf_set_device_state``) is new only beyond the times the patch removes it.
+      A life-cycle refactor that rewrites ``vdev.migration_flags =`` / ``VFIO_MIGRATION_STOP_COPY;``
+      as one line, or turns ``ext->type.type = VFIO_REGION_TYPE_GFX;`` into a designated
+      initializer, adds no extension; a driver that adds ``| VFIO_MIGRATION_PRE_COPY`` to
+      its flags does."""
     found: list[Signal] = []
-    moved: set[str] | None = None  # built on the first candidate line: most patches have none
+    removed: _Removed | None = None  # built on the first candidate line: most patches have none
     for fd in files:
         added = [(line.text, hunk.header) for hunk in fd.hunks for line in hunk.lines if line.kind == "+"]
         if not added:
             continue
-        per_file = 0
+        patterns = _patterns_for(fd.path)
+        per_kind: dict[SignalKind, int] = {}
         per_pattern: dict[tuple[SignalKind, str], int] = {}
-        for index in _candidate_lines([text for text, _h in added]):
-            if per_file >= MAX_PER_FILE:
+        for index in _candidate_lines([text for text, _h in added], _needles_for(fd.path)):
+            if len(per_kind) == len(_KINDS) and min(per_kind.values()) >= MAX_PER_FILE:
                 break
             full, header = added[index]
-            if moved is None:
-                moved = moved_lines(files)
-            if full.strip() in moved:
-                continue
+            if removed is None:
+                removed = _Removed(files)
             text = full[:MAX_LINE]
             low = text.lower()
-            for pat in PATTERNS:
+            moved: bool | None = None
+            for pat in patterns:
                 key = (pat.kind, pat.name)
-                if (per_pattern.get(key, 0) >= MAX_PER_PATTERN or not any(n in low for n in pat.needles)
-                        or not pat.regex.search(text)):
+                if (per_kind.get(pat.kind, 0) >= MAX_PER_FILE or per_pattern.get(key, 0) >= MAX_PER_PATTERN
+                        or not any(n in low for n in pat.needles) or not pat.regex.search(text)):
                     continue
+                if pat.kind is SignalKind.EXTENSION:
+                    if not removed.claim_new(pat, text):
+                        continue
+                else:
+                    if moved is None:
+                        moved = tokens(full) in removed.lines
+                    if moved:
+                        continue
                 per_pattern[key] = per_pattern.get(key, 0) + 1
-                per_file += 1
+                per_kind[pat.kind] = per_kind.get(pat.kind, 0) + 1
                 found.append(Signal(kind=pat.kind, path=fd.path, pattern=pat.name, line=full, hunk=header))
-                if per_file >= MAX_PER_FILE:
-                    break
     return tuple(found)
 
 
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def tokens(line: str) -> str:
+    """A line as its C tokens, one space apart: re-indenting or re-spacing it is no change."""
+    return " ".join(_TOKEN.findall(line))
+
+
 def moved_lines(files: list[FileDiff]) -> set[str]:
-    """The removed lines of a patch (stripped): an added line among them was moved."""
-    out = {line.text.strip() for fd in files for hunk in fd.hunks for line in hunk.lines if line.kind == "-"}
+    """The removed lines of a patch as tokens: an added line among them was moved."""
+    out = {tokens(line.text) for fd in files for hunk in fd.hunks for line in hunk.lines if line.kind == "-"}
     out.discard("")
     return out
 
 
-def _candidate_lines(texts: list[str]) -> list[int]:
+def _name(text: str, match: re.Match[str]) -> str:
+    """What a match names: the match widened to whole words, without spaces
+    (``precopy`` in ``qat_vf_precopy_ioctl`` names the function)."""
+    start, end = match.start(), match.end()
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    while end < len(text) and (text[end].isalnum() or text[end] == "_"):
+        end += 1
+    return "".join(text[start:end].split())
+
+
+class _Removed:
+    """What one patch removes: its lines as tokens, and per extension pattern how often
+    each name occurs on removed lines (counted down as added lines claim them)."""
+
+    def __init__(self, files: list[FileDiff]) -> None:
+        self._files = files
+        self._lines: set[str] | None = None
+        self._names: dict[str, dict[str, int]] = {}
+
+    @property
+    def lines(self) -> set[str]:
+        if self._lines is None:
+            self._lines = moved_lines(self._files)
+        return self._lines
+
+    def _counts(self, pat: Pattern) -> dict[str, int]:
+        counts = self._names.get(pat.name)
+        if counts is None:
+            counts = {}
+            for fd in self._files:
+                if pat.path is not None and not pat.path.search(fd.path):
+                    continue
+                for hunk in fd.hunks:
+                    for line in hunk.lines:
+                        if line.kind != "-":
+                            continue
+                        text = line.text[:MAX_LINE]
+                        low = text.lower()
+                        if not any(n in low for n in pat.needles):
+                            continue
+                        for match in pat.regex.finditer(text):
+                            name = _name(text, match)
+                            counts[name] = counts.get(name, 0) + 1
+            self._names[pat.name] = counts
+        return counts
+
+    def claim_new(self, pat: Pattern, text: str) -> bool:
+        """True when some name ``pat`` matches on this added line is not paid for by a
+        removed occurrence; every occurrence it matches is claimed either way."""
+        counts = self._counts(pat)
+        new = False
+        for match in pat.regex.finditer(text):
+            name = _name(text, match)
+            if counts.get(name, 0) > 0:
+                counts[name] -= 1
+            else:
+                new = True
+        return new
+
+
+_BOUND = tuple(p for p in PATTERNS if p.path is not None)
+_BY_PLACE: dict[tuple[bool, ...], tuple[tuple[Pattern, ...], tuple[str, ...]]] = {}
+
+
+def _applies(path: str) -> tuple[tuple[Pattern, ...], tuple[str, ...]]:
+    """The patterns (and their needles) for a file: path-bound ones only where they
+    belong, so a needle as common as "struct" is not searched in every file."""
+    place = tuple(p.path.search(path) is not None for p in _BOUND if p.path is not None)
+    got = _BY_PLACE.get(place)
+    if got is None:
+        pats = tuple(p for p in PATTERNS if p.path is None or p.path.search(path))
+        got = _BY_PLACE[place] = (pats, tuple(sorted({n for p in pats for n in p.needles})))
+    return got
+
+
+def _patterns_for(path: str) -> tuple[Pattern, ...]:
+    return _applies(path)[0]
+
+
+def _needles_for(path: str) -> tuple[str, ...]:
+    return _applies(path)[1]
+
+
+def _candidate_lines(texts: list[str], needles: tuple[str, ...]) -> list[int]:
     """Indexes of the lines that contain some needle (a superset of the lines a pattern
     can match), ascending."""
     lowered = [text.lower() for text in texts]  # lower() may change a length ("İ"): offsets from these
@@ -203,7 +250,7 @@ def _candidate_lines(texts: list[str]) -> list[int]:
         starts.append(offset)
         offset += len(text) + 1
     hits: set[int] = set()
-    for needle in _NEEDLES:
+    for needle in needles:
         pos = blob.find(needle)
         while pos != -1:
             index = bisect_right(starts, pos) - 1
@@ -222,4 +269,4 @@ def summarize_diff(diff: str) -> tuple[tuple[FileChange, ...], tuple[Signal, ...
     that on the real corpus), at a fraction of the cost; unidiff stays for the hunk view,
     which reads one series at a time."""
     files = read_diff(diff)
-    return tuple(file_change(f) for f in files), find_signals(files)
+    return tuple(file_change(f) for f in files), find_signals(files) + doc_signals(files)

@@ -204,11 +204,13 @@ class _Placer:
         self._add(building, entry)
         return building
 
-    def _add(self, building: Building, entry: Entry) -> None:
+    def _add(self, building: Building, entry: Entry, threaded: bool = False) -> None:
         building.touch(entry, self._people(entry))
         if entry.kind is Kind.COVER:
             building.cover = entry
         elif 1 <= entry.number <= building.total and entry.number not in building.patches:
+            building.patches[entry.number] = entry
+        elif threaded and _appends(building, entry):
             building.patches[entry.number] = entry
         else:
             building.extras.append(entry)
@@ -244,7 +246,7 @@ class _Placer:
             target = self.series_of[up]
             fit = self._fits(target, entry)
             if fit in ("yes", "extra"):
-                self._add(target, entry)
+                self._add(target, entry, threaded=True)
             elif not self._join_sibling(up, entry):
                 # A posting threaded under another one: its siblings (patches of the same
                 # posting sent in reply to the same message) find it through ``up``.
@@ -304,6 +306,16 @@ class _Placer:
                     continue
             keep.append(building)
         self.series = keep
+
+
+def _appends(building: Building, entry: Entry) -> bool:
+    """A "[PATCH 3/2]" sent in reply to a 2-patch posting is a patch its author added
+    afterwards (patchwork counts it too): its code needs the same checks as 1/2 and 2/2.
+    Only numbers that continue the run (N+1, then N+2 …) count; a stray "9/2" after a
+    2-patch series, or a second 3/2, stays an extra for the complete check to show."""
+    if entry.number <= building.total or entry.number in building.patches:
+        return False
+    return all(n in building.patches for n in range(building.total + 1, entry.number))
 
 
 def _lead(building: Building) -> Entry:
