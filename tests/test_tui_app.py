@@ -495,3 +495,134 @@ def test_hunk_view_renders_only_what_is_seen_and_read_ahead(demo_settings: Setti
         assert all(view.is_prepared(i) for i in range(2 * height - 1, 3 * height - 1))
 
     run(app, script)
+
+
+# -- issue 10: reload under an open series, navigation -----------------------------------
+
+
+def _acked_by_one_reply(wb: Workbench) -> tuple[Judged, str]:
+    """A current series whose parent approval rests on one reply (not on its own mails)."""
+    for j in wb.judged:
+        check = j.check("parent-approval")
+        if not j.current or check is None or check.status is not Status.PASS:
+            continue
+        own = {p.msgid for p in j.series.patches} | ({j.series.cover.msgid} if j.series.cover else set())
+        sources = {ev.msgid for part in check.parts for ev in part.evidence} | {ev.msgid for ev in check.evidence}
+        if len(sources) == 1 and not sources & own:
+            return j, sources.pop()
+    raise AssertionError("the demo has no series approved by a single reply")
+
+
+def test_reload_updates_the_open_series_and_says_what_changed(make_store, demo_store, demo_settings: Settings,
+                                                             tmp_path: Path) -> None:
+    from email import message_from_bytes
+
+    from workbench.demo import demo_messages
+
+    judged, ack = _acked_by_one_reply(build_workbench(demo_settings))
+    mails = demo_messages()
+    held = [m for m in mails if message_from_bytes(m)["Message-ID"].strip().strip("<>") == ack]
+    assert len(held) == 1
+    root = make_store([m for m in mails if m not in held])
+    settings = Settings(db_path=root, maintainers=demo_store.maintainers, mailmap=demo_store.mailmap,
+                        me=demo_store.me, cache_dir=tmp_path / "cache")
+    app = WorkbenchApp(settings)
+
+    async def script(pilot) -> None:
+        before = next(j for j in app.workbench.judged if j.series.id == judged.series.id)
+        assert before.check("parent-approval").status is Status.MISSING
+        await open_series(pilot, before)
+        screen = app.screen
+        panel = static_text(screen, "#acceptance")
+        assert "✗ parent-approval" in panel
+        index_files(root, [deliver(root / "INBOX", held[0])])
+        await pilot.press("r")
+        await settle(pilot, timeout=60)
+        assert app.screen is screen
+        assert screen.judged is not before and screen.judged.check("parent-approval").status is Status.PASS
+        assert "✓ parent-approval" in static_text(screen, "#acceptance")
+        said = [n.message for n in app._notifications]
+        assert any("parent-approval: missing → pass" in m for m in said), said
+        assert not screen.reading and screen.diff_shown  # the patches were read again
+        await pilot.press("r")  # again, with nothing new
+        await settle(pilot, timeout=60)
+        said = [n.message for n in app._notifications]
+        assert said[-1] == "nothing changed in this series"
+
+    run(app, script)
+
+
+def test_going_to_a_screen_in_the_stack_returns_to_it(demo_settings: Settings, wb: Workbench) -> None:
+    newer = find(wb, "Restore the device state in chunks", 2)
+    older = find(wb, "Restore the device state in chunks", 1)
+    app = WorkbenchApp(demo_settings)
+
+    async def choose_version(pilot, judged: Judged) -> None:
+        await pilot.press("v")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, VersionsScreen)
+        row = [j.series.id for j in screen.versions].index(judged.series.id)
+        screen.query_one("#versions", DataTable).move_cursor(row=row)
+        await pilot.press("enter")
+        await settle(pilot)
+
+    async def script(pilot) -> None:
+        await open_series(pilot, newer)
+        first = app.screen
+        depth = len(app.screen_stack)
+        await choose_version(pilot, older)
+        assert isinstance(app.screen, SeriesScreen) and app.screen.judged.series.id == older.series.id
+        await choose_version(pilot, newer)  # v2 is open below: back to it, not a copy
+        assert app.screen is first and len(app.screen_stack) == depth
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("escape", "t")
+        await settle(pilot)
+        await pilot.press("escape", "d")  # the hunk view again: a fresh one, the stack stays flat
+        await settle(pilot)
+        assert isinstance(app.screen, HunkScreen) and len(app.screen_stack) == depth + 1
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SeriesListScreen)  # two esc, not four
+
+    run(app, script)
+
+
+def test_keys_typed_while_the_patches_are_read_stay_on_the_series(demo_settings: Settings, wb: Workbench,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """d while the rest of a series is still being read used to open the hunk view at
+    once; it then waited for the reading, and the keys typed meanwhile moved it."""
+    import threading
+
+    from workbench.tui import app as app_module
+
+    gate = threading.Event()
+    real = app_module.load_patch_diff
+
+    def gated(patch):  # the real reader, held until the test has typed its keys
+        gate.wait(timeout=30)
+        return real(patch)
+
+    monkeypatch.setattr(app_module, "load_patch_diff", gated)
+    xe = find(wb, "Xe VF migration", 2)
+    app = WorkbenchApp(demo_settings)
+
+    async def script(pilot) -> None:
+        index = [j.series.id for j in app.list_screen.shown].index(xe.series.id)
+        app.list_screen.query_one("#series", DataTable).move_cursor(row=index)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        screen = app.screen
+        assert isinstance(screen, SeriesScreen) and screen._diffs is None  # still reading
+        releaser = threading.Timer(1.0, gate.set)  # the reading ends on its own a bit later
+        releaser.start()
+        await pilot.press("d", "n", "n", "n")
+        assert app.screen is screen, "the hunk view must wait for the patches"
+        releaser.join()
+        await settle(pilot)
+        hunks = app.screen
+        assert isinstance(hunks, HunkScreen)
+        assert hunks.top == hunks.source.row_of_patch(1), "keys typed before it opened moved the hunk view"
+
+    run(app, script)

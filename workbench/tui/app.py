@@ -30,6 +30,7 @@ from workbench.tui import preview
 from workbench.tui.diffs import Owner, PatchDiff, load_patch_diff, owners_for, warm_highlighter
 from workbench.tui.drafting import DraftRequest
 from workbench.tui.memory import freeze_heap
+from workbench.tui.reloaded import series_changes
 from workbench.tui.screens.choice import ChoiceScreen, ConfirmScreen
 from workbench.tui.screens.draft import DraftScreen
 from workbench.tui.screens.help import HelpScreen
@@ -118,12 +119,39 @@ class WorkbenchApp(App[int]):
     def _finish_load(self, workbench: Workbench | None, error: str | None, started: float) -> None:
         self.load_seconds = time.perf_counter() - started
         self.load_error = error
+        previous = self.workbench
         if workbench is not None:
             self.workbench = workbench
             self._diffs.clear()
         self.list_screen.set_workbench(self.workbench if error is None else None, error)
+        if workbench is not None and previous is not None:
+            self._refresh_open_series(workbench)
         freeze_heap()
         self.loaded.set()
+
+    def _refresh_open_series(self, workbench: Workbench) -> None:
+        """A reload under an open series: its screens show the new verdicts, and the user
+        is told what changed in the series on top (or that nothing did)."""
+        told = False
+        for screen in reversed(self.screen_stack):
+            old = getattr(screen, "judged", None)
+            reloaded = getattr(screen, "reloaded", None)
+            if not isinstance(old, Judged) or reloaded is None:
+                continue
+            new = workbench.find(old.series.id)
+            if new is None:
+                if not told:
+                    self.notify("this series is no longer in the store (the query or the mail changed); "
+                                "what is shown is from the last load", title="reloaded", severity="warning",
+                                timeout=10)
+                    told = True
+                continue
+            if not told:
+                changes = series_changes(old, new)
+                self.notify(" · ".join(changes) if changes else "nothing changed in this series",
+                            title=f"reloaded: v{new.series.version}", timeout=10)
+                told = True
+            reloaded(new)
 
     def action_reload(self) -> None:
         self.start_load()
@@ -159,17 +187,49 @@ class WorkbenchApp(App[int]):
                 self._diffs.popitem(last=False)
             return value
 
+    # Going to a screen already in the stack returns to it (popping what lies above it)
+    # instead of pushing a second copy: series → versions → an older version → versions →
+    # back to the first series would otherwise leave five screens to esc through.
+
+    def _return_to(self, wanted: Callable[[Screen], bool]) -> Screen | None:
+        stack = list(self.screen_stack)
+        for index in range(len(stack) - 1, -1, -1):
+            if not wanted(stack[index]):
+                continue
+            above = stack[index + 1:]
+            if any(isinstance(s, DraftScreen) for s in above):
+                return None  # never close a draft on the way
+            for _ in above:
+                self.pop_screen()
+            return stack[index]
+        return None
+
     def open_series(self, judged: Judged) -> None:
-        self.push_screen(SeriesScreen(judged))
+        same = judged.series.id
+        if self._return_to(lambda s: isinstance(s, SeriesScreen) and s.judged.series.id == same) is None:
+            self.push_screen(SeriesScreen(judged))
 
     def open_hunks(self, judged: Judged, patch: int | None = None) -> None:
-        self.push_screen(HunkScreen(judged, patch))
+        same = judged.series.id
+        screen = self._return_to(lambda s: isinstance(s, HunkScreen) and s.judged.series.id == same)
+        if screen is None:
+            self.push_screen(HunkScreen(judged, patch))
+        elif patch is not None:
+            screen.go_to_patch(patch)
 
     def open_thread(self, judged: Judged) -> None:
-        self.push_screen(ThreadScreen(judged, self.workbench))
+        same = judged.series.id
+        if self._return_to(lambda s: isinstance(s, ThreadScreen) and s.judged.series.id == same) is None:
+            self.push_screen(ThreadScreen(judged, self.workbench))
 
     def open_versions(self, judged: Judged) -> None:
-        self.push_screen(VersionsScreen(judged))
+        same = judged.series.id
+        screen = self._return_to(lambda s: isinstance(s, VersionsScreen)
+                                 and any(v.series.id == same for v in s.versions))
+        if screen is None:
+            self.push_screen(VersionsScreen(judged))
+        else:
+            screen.highlight(same)
 
     def open_draft(self, judged: Judged, request: DraftRequest) -> None:
         self._compose_draft(judged, request)

@@ -57,10 +57,8 @@ class HunkScreen(Screen):
     def on_mount(self) -> None:
         self._rebuild()
         view = self.query_one("#hunks", LineView)
-        if self.start_patch is not None and self.source is not None:
-            row = self.source.row_of_patch(self.start_patch)
-            if row is not None:
-                view.go_to_line(row)
+        if self.start_patch is not None:
+            self.go_to_patch(self.start_patch)
         view.focus()
         self._update_head()
         first = self.source.next_of("hunk", self.top) if self.source is not None else None
@@ -73,6 +71,22 @@ class HunkScreen(Screen):
                                  total=self.judged.series.expected)
         self.query_one("#hunks", LineView).set_source(self.source)
         freeze_heap()
+
+    def go_to_patch(self, number: int) -> None:
+        row = self.source.row_of_patch(number) if self.source is not None else None
+        if row is not None:
+            self.query_one("#hunks", LineView).go_to_line(row)
+            self._update_head(row)
+
+    def reloaded(self, judged: Judged) -> None:
+        """The store was loaded again: rebuild from the new verdicts (a parent file's
+        "approved" label comes from them), staying about where the user was."""
+        top = self.top
+        self.judged = judged
+        self._rebuild()
+        if self.source is not None:
+            self.query_one("#hunks", LineView).go_to_line(min(top, len(self.source) - 1))
+        self._update_head()
 
     @property
     def top(self) -> int:

@@ -87,6 +87,13 @@ class VersionsScreen(Screen):
             table.move_cursor(row=self.versions.index(self.judged), animate=False)
         self._show_changes(table.cursor_row)
 
+    def highlight(self, series_id: str) -> None:
+        """Put the cursor on one version (returning here from one of the versions)."""
+        for row, j in enumerate(self.versions):
+            if j.series.id == series_id:
+                self.query_one("#versions", DataTable).move_cursor(row=row, animate=False)
+                return
+
     def _show_changes(self, row: int) -> None:
         out = self.query_one("#changes", Static)
         if not 0 <= row < len(self.versions):
@@ -120,5 +127,5 @@ class VersionsScreen(Screen):
 
     def action_open(self) -> None:
         row = self.query_one("#versions", DataTable).cursor_row
-        if 0 <= row < len(self.versions) and self.versions[row] is not self.judged:
+        if 0 <= row < len(self.versions):  # one open below returns to it
             self.wb_app.open_series(self.versions[row])
