@@ -626,3 +626,54 @@ def test_keys_typed_while_the_patches_are_read_stay_on_the_series(demo_settings:
         assert hunks.top == hunks.source.row_of_patch(1), "keys typed before it opened moved the hunk view"
 
     run(app, script)
+
+
+def test_hunk_view_counts_from_where_a_jump_landed(demo_settings: Settings, wb: Workbench) -> None:
+    """The head's "hunk i/N" and the next jump count from the row a jump landed on, also
+    near the end where that row cannot reach the top; { goes to the previous patch."""
+    judged = max((j for j in wb.judged if j.current), key=lambda j: len(j.series.patches))
+    assert len(judged.series.patches) >= 3
+    app = WorkbenchApp(demo_settings)
+
+    def head(screen) -> str:
+        return static_text(screen, "#hunk-head")
+
+    async def main() -> None:
+        async with app.run_test(size=(120, 20)) as pilot:  # short: jumps near the end are clamped
+            await settle(pilot, timeout=60)
+            await open_series(pilot, judged)
+            await pilot.press("J", "J", "d")  # the hunk view at patch 3
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, HunkScreen)
+            src = screen.source
+            total = len(src.hunk_rows)
+            third = src.row_of_patch(3)
+            assert screen.position == third == screen.top
+            before = sum(1 for h in src.hunk_rows if h < third)
+            assert f"before hunk {before + 1}/{total}" in head(screen)
+            await pilot.press("N")  # from the header: the last hunk of patch 2
+            assert screen.position == screen.top == src.hunk_rows[before - 1]
+            assert src.rows[screen.top].patch == 2 and f"hunk {before}/{total}" in head(screen)
+            await pilot.press("right_curly_bracket", "right_square_bracket")  # patch 3's first file
+            assert src.rows[screen.position].kind == "file" and src.rows[screen.position].patch == 3
+            await pilot.press("left_curly_bracket")
+            assert screen.position == src.row_of_patch(2), "{ from a first file went to its own patch"
+            view = screen.query_one("#hunks", LineView)
+            last = src.hunk_rows[-1]
+            assert last > view.max_scroll_y, "the demo series is too short to test the end"
+            await pilot.press("end")
+            await pilot.pause()
+            await pilot.press("home")
+            for _ in range(total):
+                await pilot.press("n")
+            assert screen.position == last and screen.top < last and view.marked == last
+            assert f"hunk {total}/{total}" in head(screen)
+            await pilot.press("N")  # the hunk before the last, not the one before the top row
+            assert screen.position == src.hunk_rows[-2]
+            assert f"hunk {total - 1}/{total}" in head(screen)
+            await pilot.press("up")  # scrolling by hand: the top row is the position again
+            await pilot.pause()
+            assert view.marked is None and screen.position == screen.top
+
+    asyncio.run(main())

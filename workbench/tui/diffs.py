@@ -225,7 +225,22 @@ class DiffSource:
         return self._next(self._index(kind), current)
 
     def prev_of(self, kind: str, current: int) -> int | None:
+        """The start before ``current``; for a patch, the patch before the one
+        ``current`` is in (from a patch's first file, its own header is one line up:
+        going there would look like no jump at all)."""
+        if kind == "patch":
+            starts = self.patch_rows
+            i = bisect_right(starts, current)  # starts[i-1]: the patch holding current
+            return starts[i - 2] if i >= 2 else None
         return self._prev(self._index(kind), current)
+
+    def hunk_position(self, row: int) -> tuple[int, bool]:
+        """(how many hunks start at or before ``row``, whether ``row`` is inside one):
+        on a patch or file header the count is of the hunks before it."""
+        count = bisect_right(self.hunk_rows, row)
+        # a line row always belongs to the hunk row above it
+        inside = count > 0 and 0 <= row < len(self.rows) and self.rows[row].kind in ("hunk", "line")
+        return count, inside
 
     def _index(self, kind: str) -> list[int]:
         return {"hunk": self.hunk_rows, "file": self.file_rows, "patch": self.patch_rows,
