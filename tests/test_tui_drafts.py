@@ -19,6 +19,7 @@ from workbench.config import Settings
 from workbench.pipeline import Judged, Workbench, build_workbench
 from workbench.replies import kinds as K
 from workbench.tui.app import WorkbenchApp, help_rows
+from workbench.tui.drafting import TOAST_TEXT
 from workbench.tui.launch import settle
 from workbench.tui.screens.choice import ChoiceScreen, ConfirmScreen
 from workbench.tui.screens.draft import DraftScreen
@@ -198,6 +199,12 @@ def test_parent_ack_draft_edited_in_app_is_saved_as_a_notmuch_draft_in_the_threa
         saved = app.last_saved_draft
         assert saved.indexed and saved.warning is None
         assert saved.path.parent == Path(store_copy.db_path) / "Drafts" / "cur"
+        # the toast stays inside its box, even on an 80-column terminal: no word longer
+        # than the box is wide (the file name is folded), and it says where the file went
+        toast = [n for n in app._notifications if n.title == "draft saved"][-1]
+        assert not toast.markup
+        assert all(len(word) <= TOAST_TEXT for word in toast.message.split())
+        assert "Drafts/cur/" in toast.message and saved.path.name == "".join(toast.message.split("\n")[1:-1])
 
     run(app, script)
     saved = app.last_saved_draft

@@ -19,6 +19,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.widgets import DataTable, Input, TextArea
 
 from workbench.config import DEFAULT_QUERY, Settings
 from workbench.errors import WorkbenchError
@@ -149,7 +150,7 @@ class WorkbenchApp(App[int]):
             if not told:
                 changes = series_changes(old, new)
                 self.notify(" · ".join(changes) if changes else "nothing changed in this series",
-                            title=f"reloaded: v{new.series.version}", timeout=10)
+                            title=f"reloaded: v{new.series.version}", timeout=10, markup=False)
                 told = True
             reloaded(new)
 
@@ -248,11 +249,11 @@ class WorkbenchApp(App[int]):
                             settings=self.settings)
         except WorkbenchError as err:  # DraftError, TemplateError: the user can act on it
             self.call_from_thread(self.notify, str(err), title=f"no {request.kind} draft",
-                                  severity="error", timeout=15)
+                                  severity="error", timeout=15, markup=False)
             return
         except Exception as err:  # noqa: BLE001 — show it, never a traceback over the UI
             self.call_from_thread(self.notify, f"internal error: {type(err).__name__}: {err}",
-                                  title=f"no {request.kind} draft", severity="error", timeout=15)
+                                  title=f"no {request.kind} draft", severity="error", timeout=15, markup=False)
             return
         self.call_from_thread(self.push_screen, DraftScreen(judged, draft))
 
@@ -273,7 +274,7 @@ class WorkbenchApp(App[int]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(_screen_name(self.screen), help_rows(self, self.screen)))
+        self.push_screen(HelpScreen(_screen_name(self.screen), help_sections(self, self.screen)))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every binding active on ``screen`` as a named command, then Textual's own."""
@@ -309,20 +310,49 @@ def _screen_name(screen: Screen) -> str:
             ThreadScreen: "thread", VersionsScreen: "versions", DraftScreen: "draft"}.get(type(screen), type(screen).__name__)
 
 
-def help_rows(app: App, screen: Screen) -> list[tuple[str, str, str]]:
-    """(keys, description, id) for every binding active on ``screen``; keys bound to the
-    same binding are shown together."""
-    by_id: dict[str, tuple[list[str], str, int]] = {}
+HelpRow = tuple[str, str, str]  # keys, description, binding id
+
+
+def _node_title(node: object, screen: Screen) -> str:
+    if node is screen:
+        return _screen_name(screen)
+    if isinstance(node, App):
+        return "everywhere"
+    return {LineView: "scrolling", DataTable: "table", Input: "text field",
+            TextArea: "text"}.get(type(node), type(node).__name__)
+
+
+def help_sections(app: App, screen: Screen) -> list[tuple[str, list[HelpRow]]]:
+    """The bindings active on ``screen``, grouped by where they act: the screen's own
+    first, then the focused widget's, then the app's. Within a group they come in the
+    order they are declared (0 1 2 3 4 5, not sorted by id: 0 3 4 5 1 2), whatever keys a
+    keymap gave them; keys bound to one binding are shown together."""
+    groups: dict[int, tuple[object, dict[str, tuple[list[str], str, int]]]] = {}
     for key, active in screen.active_bindings.items():
-        binding = active.binding
+        binding, node = active.binding, active.node
         ident = binding.id or binding.action
-        group = 2 if not binding.id else 1 if ident.startswith("app.") else 0
-        keys, _, _ = by_id.setdefault(ident, ([], binding.description or binding.action, group))
+        _node, rows = groups.setdefault(id(node), (node, {}))
+        if ident not in rows:
+            declared = [b.id for b in bindings_of(type(node))]
+            rank = declared.index(binding.id) if binding.id in declared else len(declared) + len(rows)
+            rows[ident] = ([], binding.description or binding.action, rank)
         display = app.get_key_display(binding)
-        if display not in keys:
-            keys.append(display)
-    ordered = sorted(by_id.items(), key=lambda kv: (kv[1][2], kv[0]))
-    return [(" ".join(keys), desc, ident) for ident, (keys, desc, _group) in ordered]
+        if display not in rows[ident][0]:
+            rows[ident][0].append(display)
+
+    def place(node: object) -> int:
+        return 0 if node is screen else 2 if isinstance(node, App) else 1
+
+    out: list[tuple[str, list[HelpRow]]] = []
+    for node, rows in sorted(groups.values(), key=lambda g: place(g[0])):
+        ordered = sorted(rows.items(), key=lambda kv: kv[1][2])
+        out.append((_node_title(node, screen), [(" ".join(keys), desc, ident) for ident, (keys, desc, _r) in ordered]))
+    return out
+
+
+def help_rows(app: App, screen: Screen) -> list[HelpRow]:
+    """Every binding active on ``screen``, in the order help shows them."""
+    return [row for _title, rows in help_sections(app, screen) for row in rows]
 
 
 def bindings_of(*classes: type) -> tuple[Binding, ...]:

@@ -28,7 +28,7 @@ from workbench.series.diff import split_patch
 from workbench.series.hunks import FileDiff, read_diff
 from workbench.text import one_line, sanitize
 from workbench.tui.body import read_body
-from workbench.tui.render import STATUS_STYLE
+from workbench.tui.render import ACCENT, STATUS_STYLE
 from workbench.report.marks import STATUS_MARK
 
 _THEME = PygmentsSyntaxTheme("monokai")
@@ -257,7 +257,7 @@ class DiffSource:
     def line(self, index: int) -> Text:
         row = self.rows[index]
         owner = self._owner(row.path) if row.path else None
-        bar = Text("▌", style="magenta") if owner and owner.parent else Text(" ")
+        bar = Text("▌", style=ACCENT) if owner and owner.parent else Text(" ")
         if row.kind == "patch":
             text = Text(f" [{row.patch}/{self.total}] ", style="bold reverse")
             text.append(" " + one_line(row.text), style="bold")
@@ -267,7 +267,7 @@ class DiffSource:
             text.append("  " + row.text, style="dim")
             if owner and owner.section:
                 text.append("  [")
-                text.append(one_line(owner.section), style="magenta" if owner.parent else "dim")
+                text.append(one_line(owner.section), style=ACCENT if owner.parent else "dim")
                 if owner.parent and owner.status is not None:
                     text.append(" · parent driver ")
                     text.append(STATUS_MARK[owner.status], style=STATUS_STYLE[owner.status])

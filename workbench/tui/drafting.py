@@ -124,6 +124,28 @@ def reply_label(trailer: str | None) -> str:
     return "plain reply" if trailer is None else f"reply with my {trailer}"
 
 
+TOAST_TEXT = 34
+"""Cells of text a toast has on an 80-column terminal (Textual: half the screen, less
+padding); a longer word does not wrap but runs over whatever is beside the toast."""
+
+
+def fold(word: str, width: int = TOAST_TEXT) -> str:
+    """A word longer than ``width`` cut into lines of ``width``."""
+    return "\n".join(word[i:i + width] for i in range(0, len(word), width)) or word
+
+
+def saved_message(path: Path, root: Path | None) -> str:
+    """What the "draft saved" toast says: where the file went, relative to the mail root,
+    with the long maildir file name folded so it stays inside the toast."""
+    try:
+        shown = path.relative_to(root) if root is not None else path
+    except ValueError:
+        shown = path
+    folder = shown.parent.as_posix().rstrip("/") + "/"
+    return (f"in {fold(folder)}\n{fold(shown.name)}\n"
+            "tagged +draft -inbox -unread: your mail client can send it")
+
+
 # --- the external editor ------------------------------------------------------------------
 
 def editor_command(environ: dict[str, str] | None = None) -> list[str] | None:

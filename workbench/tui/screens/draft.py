@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -39,7 +40,8 @@ from workbench.pipeline import Judged
 from workbench.replies.draft import Draft
 from workbench.text import one_line
 from workbench.tui.drafting import (DraftFields, editor_command, fields_of, recipient_problem, run_editor,
-                                    write_edit_file)
+                                    saved_message, write_edit_file)
+from workbench.tui.render import ACCENT
 from workbench.tui.screens.choice import ConfirmScreen
 
 if TYPE_CHECKING:
@@ -101,7 +103,7 @@ class DraftScreen(Screen):
         head = Text()
         head.append(f" draft: {d.kind} ", style="bold reverse")
         if d.section:
-            head.append(" " + one_line(d.section), style="magenta")
+            head.append(" " + one_line(d.section), style=ACCENT)
         head.append(" " + one_line(self.judged.series.title), style="bold")
         head.append("\n in reply to ")
         head.append(f"<{one_line(d.in_reply_to, 70)}>", style="cyan")
@@ -260,11 +262,11 @@ class DraftScreen(Screen):
         self.wb_app.last_saved_draft = saved
         self.refresh_bindings()
         if saved.indexed:
-            self.app.notify(f"saved draft <{one_line(saved.msgid, 80)}> to {saved.path} "
-                            "(tags +draft -inbox -unread): your mail client can send it",
-                            title="draft saved", timeout=8)
+            root = self.wb_app.settings.db_path
+            self.app.notify(saved_message(saved.path, Path(root) if root else None),
+                            title="draft saved", timeout=8, markup=False)
             self.dismiss(None)
             return
         self._error(f"draft file kept, but not indexed: {saved.warning}")
         self.app.notify(one_line(saved.warning or "not indexed"), title="draft not indexed",
-                        severity="error", timeout=30)
+                        severity="error", timeout=30, markup=False)

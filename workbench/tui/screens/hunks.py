@@ -14,6 +14,7 @@ from workbench.pipeline import Judged
 from workbench.text import one_line
 from workbench.tui.diffs import DiffSource
 from workbench.tui.memory import freeze_heap, release_heap
+from workbench.tui.render import ACCENT
 from workbench.tui.widgets.line_view import LineView
 
 if TYPE_CHECKING:
@@ -174,7 +175,7 @@ class HunkScreen(Screen):
                 head.append("  " + one_line(row.path, 70), style="dim")
             head.append(f"  · {len(source.flagged_rows)} userspace-data hunks", style="yellow")
         head.append("  · parent-driver hunks only" if self.parent_only else "  · all hunks",
-                    style="magenta" if self.parent_only else "dim")
+                    style=ACCENT if self.parent_only else "dim")
         self.query_one("#hunk-head", Static).update(head)
 
 

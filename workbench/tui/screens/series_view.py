@@ -39,7 +39,7 @@ def series_head(judged: Judged, app: "WorkbenchApp") -> Text:
     head.append("\n ")
     head.append(one_line(s.author.display()), style="cyan")
     head.append(f" · {render.when(s.date)}", style="dim")
-    head.append(" · drivers: " + (", ".join(judged.drivers) or "none (out of scope)"), style="magenta")
+    head.append(" · drivers: " + (", ".join(judged.drivers) or "none (out of scope)"), style=render.ACCENT)
     present = f"{len(s.present)}/{s.expected} patches"
     head.append(" · " + present, style="" if s.complete else "bold red")
     if s.cover is None:
