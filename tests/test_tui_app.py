@@ -546,10 +546,16 @@ def test_reload_updates_the_open_series_and_says_what_changed(make_store, demo_s
         said = [n.message for n in app._notifications]
         assert any("parent-approval: missing → pass" in m for m in said), said
         assert not screen.reading and screen.diff_shown  # the patches were read again
-        await pilot.press("r")  # again, with nothing new
+        await pilot.press("t", "r")  # again, with nothing new, from the thread view
         await settle(pilot, timeout=60)
+        thread = app.screen
+        assert isinstance(thread, ThreadScreen) and thread.judged is app.workbench.find(judged.series.id)
+        assert any(m.msgid == ack for m in thread.messages)
         said = [n.message for n in app._notifications]
         assert said[-1] == "nothing changed in this series"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and screen.judged is thread.judged  # the one below followed too
 
     run(app, script)
 
