@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
+from rich.text import Text
 from textual.widgets import DataTable, Input, Static
 
 from workbench.config import DEFAULT_QUERY, Settings
@@ -330,7 +331,8 @@ def test_help_is_generated_from_the_active_bindings(demo_settings: Settings) -> 
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         table = app.screen.query_one("#help-table", DataTable)
-        shown = {cell(table, i, "id"): cell(table, i, "keys") for i in range(table.row_count)}
+        shown = {cell(table, i, "id"): cell(table, i, "keys").strip() for i in range(table.row_count)
+                 if cell(table, i, "id")}  # rows without an id head a group
         assert shown == {ident: keys for keys, _desc, ident in rows}
         assert shown["list.filter"] == "/"
         assert shown["list.down"].split()[0] == "j"  # the vim keymap's key, not the default
@@ -495,3 +497,361 @@ def test_hunk_view_renders_only_what_is_seen_and_read_ahead(demo_settings: Setti
         assert all(view.is_prepared(i) for i in range(2 * height - 1, 3 * height - 1))
 
     run(app, script)
+
+
+# -- issue 10: reload under an open series, navigation -----------------------------------
+
+
+def _acked_by_one_reply(wb: Workbench) -> tuple[Judged, str]:
+    """A current series whose parent approval rests on one reply (not on its own mails)."""
+    for j in wb.judged:
+        check = j.check("parent-approval")
+        if not j.current or check is None or check.status is not Status.PASS:
+            continue
+        own = {p.msgid for p in j.series.patches} | ({j.series.cover.msgid} if j.series.cover else set())
+        sources = {ev.msgid for part in check.parts for ev in part.evidence} | {ev.msgid for ev in check.evidence}
+        if len(sources) == 1 and not sources & own:
+            return j, sources.pop()
+    raise AssertionError("the demo has no series approved by a single reply")
+
+
+def test_reload_updates_the_open_series_and_says_what_changed(make_store, demo_store, demo_settings: Settings,
+                                                             tmp_path: Path) -> None:
+    from email import message_from_bytes
+
+    from workbench.demo import demo_messages
+
+    judged, ack = _acked_by_one_reply(build_workbench(demo_settings))
+    mails = demo_messages()
+    held = [m for m in mails if message_from_bytes(m)["Message-ID"].strip().strip("<>") == ack]
+    assert len(held) == 1
+    root = make_store([m for m in mails if m not in held])
+    settings = Settings(db_path=root, maintainers=demo_store.maintainers, mailmap=demo_store.mailmap,
+                        me=demo_store.me, cache_dir=tmp_path / "cache")
+    app = WorkbenchApp(settings)
+
+    async def script(pilot) -> None:
+        before = next(j for j in app.workbench.judged if j.series.id == judged.series.id)
+        assert before.check("parent-approval").status is Status.MISSING
+        await open_series(pilot, before)
+        screen = app.screen
+        panel = static_text(screen, "#acceptance")
+        assert "✗ parent-approval" in panel
+        index_files(root, [deliver(root / "INBOX", held[0])])
+        await pilot.press("r")
+        await settle(pilot, timeout=60)
+        assert app.screen is screen
+        assert screen.judged is not before and screen.judged.check("parent-approval").status is Status.PASS
+        assert "✓ parent-approval" in static_text(screen, "#acceptance")
+        said = [n.message for n in app._notifications]
+        assert any("parent-approval: missing → pass" in m for m in said), said
+        assert not screen.reading and screen.diff_shown  # the patches were read again
+        await pilot.press("t", "r")  # again, with nothing new, from the thread view
+        await settle(pilot, timeout=60)
+        thread = app.screen
+        assert isinstance(thread, ThreadScreen) and thread.judged is app.workbench.find(judged.series.id)
+        assert any(m.msgid == ack for m in thread.messages)
+        said = [n.message for n in app._notifications]
+        assert said[-1] == "nothing changed in this series"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and screen.judged is thread.judged  # the one below followed too
+
+    run(app, script)
+
+
+def test_going_to_a_screen_in_the_stack_returns_to_it(demo_settings: Settings, wb: Workbench) -> None:
+    newer = find(wb, "Restore the device state in chunks", 2)
+    older = find(wb, "Restore the device state in chunks", 1)
+    app = WorkbenchApp(demo_settings)
+
+    async def choose_version(pilot, judged: Judged) -> None:
+        await pilot.press("v")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, VersionsScreen)
+        row = [j.series.id for j in screen.versions].index(judged.series.id)
+        screen.query_one("#versions", DataTable).move_cursor(row=row)
+        await pilot.press("enter")
+        await settle(pilot)
+
+    async def script(pilot) -> None:
+        await open_series(pilot, newer)
+        first = app.screen
+        depth = len(app.screen_stack)
+        await choose_version(pilot, older)
+        assert isinstance(app.screen, SeriesScreen) and app.screen.judged.series.id == older.series.id
+        await choose_version(pilot, newer)  # v2 is open below: back to it, not a copy
+        assert app.screen is first and len(app.screen_stack) == depth
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("escape", "t")
+        await settle(pilot)
+        await pilot.press("escape", "d")  # the hunk view again: a fresh one, the stack stays flat
+        await settle(pilot)
+        assert isinstance(app.screen, HunkScreen) and len(app.screen_stack) == depth + 1
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SeriesListScreen)  # two esc, not four
+
+    run(app, script)
+
+
+def test_keys_typed_while_the_patches_are_read_stay_on_the_series(demo_settings: Settings, wb: Workbench,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """d while the rest of a series is still being read used to open the hunk view at
+    once; it then waited for the reading, and the keys typed meanwhile moved it."""
+    import threading
+
+    from workbench.tui import app as app_module
+
+    gate = threading.Event()
+    real = app_module.load_patch_diff
+
+    def gated(patch):  # the real reader, held until the test has typed its keys
+        gate.wait(timeout=30)
+        return real(patch)
+
+    monkeypatch.setattr(app_module, "load_patch_diff", gated)
+    xe = find(wb, "Xe VF migration", 2)
+    app = WorkbenchApp(demo_settings)
+
+    async def script(pilot) -> None:
+        index = [j.series.id for j in app.list_screen.shown].index(xe.series.id)
+        app.list_screen.query_one("#series", DataTable).move_cursor(row=index)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        screen = app.screen
+        assert isinstance(screen, SeriesScreen) and screen._diffs is None  # still reading
+        releaser = threading.Timer(1.0, gate.set)  # the reading ends on its own a bit later
+        releaser.start()
+        await pilot.press("d", "n", "n", "n")
+        assert app.screen is screen, "the hunk view must wait for the patches"
+        releaser.join()
+        await settle(pilot)
+        hunks = app.screen
+        assert isinstance(hunks, HunkScreen)
+        assert hunks.top == hunks.source.row_of_patch(1), "keys typed before it opened moved the hunk view"
+
+    run(app, script)
+
+
+def test_hunk_view_counts_from_where_a_jump_landed(demo_settings: Settings, wb: Workbench) -> None:
+    """The head's "hunk i/N" and the next jump count from the row a jump landed on, also
+    near the end where that row cannot reach the top; { goes to the previous patch."""
+    judged = max((j for j in wb.judged if j.current), key=lambda j: len(j.series.patches))
+    assert len(judged.series.patches) >= 3
+    app = WorkbenchApp(demo_settings)
+
+    def head(screen) -> str:
+        return static_text(screen, "#hunk-head")
+
+    async def main() -> None:
+        async with app.run_test(size=(120, 20)) as pilot:  # short: jumps near the end are clamped
+            await settle(pilot, timeout=60)
+            await open_series(pilot, judged)
+            await pilot.press("J", "J", "d")  # the hunk view at patch 3
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, HunkScreen)
+            src = screen.source
+            total = len(src.hunk_rows)
+            third = src.row_of_patch(3)
+            assert screen.position == third == screen.top
+            before = sum(1 for h in src.hunk_rows if h < third)
+            assert f"before hunk {before + 1}/{total}" in head(screen)
+            await pilot.press("N")  # from the header: the last hunk of patch 2
+            assert screen.position == screen.top == src.hunk_rows[before - 1]
+            assert src.rows[screen.top].patch == 2 and f"hunk {before}/{total}" in head(screen)
+            await pilot.press("right_curly_bracket", "right_square_bracket")  # patch 3's first file
+            assert src.rows[screen.position].kind == "file" and src.rows[screen.position].patch == 3
+            await pilot.press("left_curly_bracket")
+            assert screen.position == src.row_of_patch(2), "{ from a first file went to its own patch"
+            view = screen.query_one("#hunks", LineView)
+            last = src.hunk_rows[-1]
+            assert last > view.max_scroll_y, "the demo series is too short to test the end"
+            await pilot.press("end")
+            await pilot.pause()
+            await pilot.press("home")
+            for _ in range(total):
+                await pilot.press("n")
+            assert screen.position == last and screen.top < last and view.marked == last
+            assert f"hunk {total}/{total}" in head(screen)
+            await pilot.press("N")  # the hunk before the last, not the one before the top row
+            assert screen.position == src.hunk_rows[-2]
+            assert f"hunk {total - 1}/{total}" in head(screen)
+            await pilot.press("up")  # scrolling by hand: the top row is the position again
+            await pilot.pause()
+            assert view.marked is None and screen.position == screen.top
+
+    asyncio.run(main())
+
+
+def test_filter_matches_driver_module_names(demo_settings: Settings, wb: Workbench) -> None:
+    """Maintainers call the hisilicon driver "hisi_acc" (its module is hisi_acc_vfio_pci):
+    the filter matches module names too, - and _ alike."""
+    hisi = [j for j in wb.judged if j.current and j.in_scope and "hisilicon" in j.drivers]
+    assert hisi and any("hisi_acc" not in j.series.title for j in hisi)
+    app = WorkbenchApp(demo_settings)
+
+    async def script(pilot) -> None:
+        await pilot.press("slash", *"hisi_acc")
+        await pilot.pause()
+        assert {j.series.id for j in app.list_screen.shown} == {j.series.id for j in hisi}
+        await pilot.press("escape")
+        await pilot.press("slash", *"mlx5_vfio")  # no title says it: the module name does
+        await pilot.pause()
+        shown = app.list_screen.shown
+        assert shown and all("mlx5" in j.drivers for j in shown)
+        assert not any("mlx5_vfio" in j.series.title.lower() for j in shown)
+
+    run(app, script)
+
+
+def test_makefile_lines_name_the_module() -> None:
+    from workbench.tui.modules import makefile_modules
+
+    assert makefile_modules(["obj-$(CONFIG_HISI_ACC_VFIO_PCI) += hisi-acc-vfio-pci.o",
+                             "hisi-acc-vfio-pci-y := hisi_acc_vfio_pci.o",
+                             "obj-$(CONFIG_X) += sub/", "ccflags-y += -I$(srctree)"]) == \
+        ["hisi-acc-vfio-pci", "hisi-acc-vfio-pci"]
+
+
+def test_real_corpus_module_names(lore_store: Path, data_dir: Path, tmp_path: Path) -> None:
+    """On the lore corpus: every series touching drivers/vfio/pci/hisilicon/ is found by
+    "hisi_acc", and the names read from Makefiles in patches are the kernel's."""
+    settings = Settings(db_path=lore_store, maintainers=data_dir / "MAINTAINERS", mailmap=data_dir / "mailmap",
+                        cache_dir=tmp_path / "cache", show_all=True)
+    rows = listing.rows_of(build_workbench(settings))
+    hisi = [r for r in rows if "hisilicon" in r.drivers]
+    assert hisi and all(listing.text_matches(r, "hisi_acc") for r in hisi)
+    assert any("hisi_acc" not in r.title.lower().replace("-", "_") for r in hisi)
+    assert not any(listing.text_matches(r, "hisi_acc") for r in rows if not r.drivers and "hisi" not in r.title.lower())
+    modules = {m for r in rows for m in r.modules}
+    assert {"mlx5-vfio-pci", "hisi-acc-vfio-pci"} <= modules
+
+
+def _columns_on_screen(table: DataTable) -> list[str]:
+    """The keys of the columns that are entirely visible (no horizontal scrolling)."""
+    out, x = [], 0
+    for key, column in table.columns.items():
+        x += column.get_render_width(table)
+        if x <= table.scrollable_content_region.width:
+            out.append(key.value)
+    return out
+
+
+@pytest.mark.parametrize("size, wanted", [
+    ((160, 48), {"marks", "driver", "title", "version", "author", "date", "patches", "counts"}),
+    ((80, 24), {"marks", "version", "date", "title"}),
+])
+def test_list_columns_fit_the_terminal(demo_settings: Settings, size: tuple[int, int], wanted: set[str]) -> None:
+    app = WorkbenchApp(demo_settings)
+
+    async def main() -> None:
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot, timeout=60)
+            table = app.list_screen.query_one("#series", DataTable)
+            visible = _columns_on_screen(table)
+            assert wanted <= set(visible), visible
+            assert len(visible) == len(table.columns), "a column runs off the screen"
+            title = table.columns[next(k for k in table.columns if k.value == "title")]
+            assert title.get_render_width(table) >= listing.TITLE_MIN  # the title takes the rest
+            await pilot.resize_terminal(200, 40)
+            await pilot.pause()
+            assert set(_columns_on_screen(table)) >= {"author", "patches", "counts"}
+
+    asyncio.run(main())
+
+
+def test_long_driver_lists_are_abbreviated_and_columns_follow_the_width() -> None:
+    assert listing.abbreviate_drivers(("hisilicon", "mlx5", "pds", "virtio"), 17) == "hisilicon,mlx5,+2"
+    assert listing.abbreviate_drivers(("hisilicon", "mlx5", "pds", "virtio"), 16) == "hisilicon,+3"
+    assert listing.abbreviate_drivers(("mlx5",), 16) == "mlx5"
+    assert listing.abbreviate_drivers(("nvgrace-gpu-long-name",), 8) == "nvgrace…"
+    assert listing.abbreviate_drivers((), 8) == "-"
+    row = listing.ListRow(id="x", title="t" * 90, author="A Very Long Author Name Indeed", author_email="a@b",
+                          date=None, drivers=("hisilicon", "mlx5", "nvgrace-gpu", "pds", "virtio"),
+                          version="RFC v12→v13", superseded=True, in_scope=True, present=30, expected=30,
+                          complete=True, counts="10/12/3", statuses=(), mine=False)
+    for width in (60, 80, 100, 120, 160, 240):
+        columns = listing.list_columns(width, [row])
+        used = sum(c.width + 2 * listing.CELL_PADDING for c in columns) + listing.SCROLLBAR
+        keys = [c.key for c in columns]
+        assert used <= width or width < 60, (width, columns)
+        assert {listing.Col.MARKS, listing.Col.VERSION, listing.Col.DATE, listing.Col.TITLE} <= set(keys)
+        assert next(c.width for c in columns if c.key is listing.Col.TITLE) >= (listing.TITLE_MIN if width >= 80 else 10)
+    wide = {c.key: c.width for c in listing.list_columns(240, [row])}
+    assert wide[listing.Col.DRIVER] <= 18 and wide[listing.Col.TITLE] > 90
+
+
+def test_help_groups_by_screen_in_key_order_and_footer_shows_quick_filters(demo_settings: Settings) -> None:
+    from textual.widgets import Footer
+
+    from workbench.tui.app import help_sections
+
+    app = WorkbenchApp(demo_settings)
+
+    async def script(pilot) -> None:
+        sections = help_sections(app, app.screen)
+        titles = [title for title, _rows in sections]
+        assert titles[0] == "series list" and titles[-1] == "everywhere"
+        ids = [ident for ident, in ((r[2],) for r in dict(sections)["series list"])]
+        quick = [i for i in ids if i.startswith("list.quick-")]
+        assert quick == ["list.quick-all", "list.quick-parent", "list.quick-review", "list.quick-docs",
+                         "list.quick-incomplete", "list.quick-mine"]
+        assert ids.index("list.sort") < ids.index("list.sort-reverse") < ids.index("list.quick-all")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        table = app.screen.query_one("#help-table", DataTable)
+        firsts = [cell(table, i, "keys").strip() for i in range(table.row_count)]
+        assert firsts[0] == "series list" and "everywhere" in firsts
+        assert [k for k in firsts if k in "012345" and k] == list("012345")
+        await pilot.press("escape")
+        await pilot.pause()
+        footer = app.screen.query_one(Footer)
+        actions = {getattr(key, "action", None) for key in footer.query("FooterKey")}
+        for name in ("quick('needs parent ack')", "quick('mine to act on')", "reverse_sort"):
+            assert name in actions, actions
+
+    run(app, script)
+
+
+def test_drivers_are_not_drawn_in_the_error_colour(demo_settings: Settings) -> None:
+    from rich.color import Color
+
+    from workbench.tui import render
+
+    app = WorkbenchApp(demo_settings)
+
+    async def script(pilot) -> None:
+        table = app.list_screen.query_one("#series", DataTable)
+        driver = table.get_cell_at((0, table.get_column_index("driver")))
+        missing = Text.styled("x", render.STATUS_STYLE[Status.MISSING])
+        colour = driver.style if isinstance(driver.style, str) else str(driver.style)
+        assert "magenta" not in colour and "red" not in colour
+        assert Color.parse(render.ACCENT).triplet != Color.parse("red").triplet
+        assert missing.style != driver.style
+
+    run(app, script)
+
+
+def test_list_columns_fit_160_on_the_real_corpus(lore_store: Path, data_dir: Path, tmp_path: Path) -> None:
+    """Real series touch several drivers: the driver column was 43 cells wide and pushed
+    patches and A/R/T off a 160-column screen."""
+    settings = Settings(db_path=lore_store, maintainers=data_dir / "MAINTAINERS", mailmap=data_dir / "mailmap",
+                        cache_dir=tmp_path / "cache", show_all=True)
+    app = WorkbenchApp(settings)
+
+    async def main() -> None:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot, timeout=120)
+            table = app.list_screen.query_one("#series", DataTable)
+            assert max(len(",".join(r.drivers)) for r in app.list_screen.rows_shown) > 18
+            visible = _columns_on_screen(table)
+            assert {"patches", "counts", "author", "version", "date"} <= set(visible), visible
+            assert len(visible) == len(table.columns)
+            drivers = [cell(table, i, "driver") for i in range(table.row_count)]
+            assert all(len(d) <= 18 for d in drivers) and any("+" in d for d in drivers)
+
+    asyncio.run(main())

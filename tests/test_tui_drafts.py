@@ -19,6 +19,7 @@ from workbench.config import Settings
 from workbench.pipeline import Judged, Workbench, build_workbench
 from workbench.replies import kinds as K
 from workbench.tui.app import WorkbenchApp, help_rows
+from workbench.tui.drafting import TOAST_TEXT
 from workbench.tui.launch import settle
 from workbench.tui.screens.choice import ChoiceScreen, ConfirmScreen
 from workbench.tui.screens.draft import DraftScreen
@@ -198,6 +199,12 @@ def test_parent_ack_draft_edited_in_app_is_saved_as_a_notmuch_draft_in_the_threa
         saved = app.last_saved_draft
         assert saved.indexed and saved.warning is None
         assert saved.path.parent == Path(store_copy.db_path) / "Drafts" / "cur"
+        # the toast stays inside its box, even on an 80-column terminal: no word longer
+        # than the box is wide (the file name is folded), and it says where the file went
+        toast = [n for n in app._notifications if n.title == "draft saved"][-1]
+        assert not toast.markup
+        assert all(len(word) <= TOAST_TEXT for word in toast.message.split())
+        assert "Drafts/cur/" in toast.message and saved.path.name == "".join(toast.message.split("\n")[1:-1])
 
     run(app, script)
     saved = app.last_saved_draft
@@ -484,5 +491,81 @@ def test_a_saved_draft_does_not_count_as_mail_after_reload(store_copy: Settings)
         again = app.workbench.find(pds.series.id)
         assert {c.id: c.status for c in again.checks} == before
         assert app.last_saved_draft.msgid not in {r.msgid for r in again.series.replies}
+
+    run(app, script)
+
+
+# -- issue 10: fields keep their text; esc after $EDITOR ----------------------------------
+
+
+def test_typing_in_a_header_field_appends_and_bad_recipients_are_refused(store_copy: Settings) -> None:
+    """Tabbing into To and typing once replaced the generated recipients (the field
+    selected all its text on focus); the typed text now goes after what is there."""
+    wb = build_workbench(store_copy)
+    pds = find(wb, "Restore the device state in chunks", 2)
+    app = WorkbenchApp(store_copy)
+
+    async def script(pilot) -> None:
+        await open_series(pilot, pds)
+        screen = await open_draft(pilot, "R")
+        to, cc, subject = (field(screen, i) for i in ("draft-to", "draft-cc", "draft-subject"))
+        assert to and subject
+        await pilot.press("i", "tab")  # body → the first header field
+        order = []
+        for _ in range(4):
+            focused = screen.focused
+            assert isinstance(focused, Input)
+            order.append(focused.id)
+            assert focused.cursor_position == len(focused.value) and focused.selection.is_empty
+            if focused.id == "draft-to":
+                await pilot.press(*", jgg@nvidia.com")
+            elif focused.id == "draft-subject":
+                await pilot.press(*" (v2)")
+            await pilot.press("tab")
+        assert {"draft-to", "draft-cc", "draft-subject"} <= set(order)
+        assert field(screen, "draft-to") == to + ", jgg@nvidia.com"
+        assert field(screen, "draft-cc") == cc
+        assert field(screen, "draft-subject") == subject + " (v2)"
+        for ident, value, words in (("draft-to", "jgg@nvidia.com, ", "To: address 2 is empty"),
+                                    ("draft-to", "Jason Gunthorpe jgg", "not an email address"),
+                                    ("draft-cc", "kvm@vger.kernel.org, not an address", "Cc: 'not an address' is not an email address"),
+                                    ("draft-to", "", "To: no recipient")):
+            screen.query_one(f"#{ident}", Input).value = value
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert app.screen is screen and screen.saved is None
+            status = screen.query_one("#draft-status", Static).render().plain
+            assert words in status, status
+            screen.query_one("#draft-to", Input).value = to
+            screen.query_one("#draft-cc", Input).value = cc
+
+    run(app, script)
+    assert drafts_on_disk(store_copy) == []
+
+
+def test_esc_after_the_editor_reaches_discard(store_copy: Settings, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    editor = _script(tmp_path, "ed.sh", "echo 'added by the editor' >> \"$1\"\n")
+    wb = build_workbench(store_copy)
+    pds = find(wb, "Restore the device state in chunks", 2)
+    app = WorkbenchApp(store_copy)
+
+    async def script(pilot) -> None:
+        await open_series(pilot, pds)
+        for start in ((), ("i",), ("i", "tab")):  # from nothing focused, the body, a header field
+            screen = await open_draft(pilot, "R")
+            await pilot.press(*start)
+            monkeypatch.setenv("EDITOR", str(editor))
+            if start:
+                await pilot.press("escape")
+            await pilot.press("e")
+            await pilot.pause()
+            assert "added by the editor" in screen.query_one("#draft-body", TextArea).text
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmScreen), (start, screen.focused)
+            await pilot.press("y")
+            await pilot.pause()
+            assert isinstance(app.screen, SeriesScreen)
 
     run(app, script)

@@ -19,6 +19,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.widgets import DataTable, Input, TextArea
 
 from workbench.config import DEFAULT_QUERY, Settings
 from workbench.errors import WorkbenchError
@@ -30,6 +31,7 @@ from workbench.tui import preview
 from workbench.tui.diffs import Owner, PatchDiff, load_patch_diff, owners_for, warm_highlighter
 from workbench.tui.drafting import DraftRequest
 from workbench.tui.memory import freeze_heap
+from workbench.tui.reloaded import series_changes
 from workbench.tui.screens.choice import ChoiceScreen, ConfirmScreen
 from workbench.tui.screens.draft import DraftScreen
 from workbench.tui.screens.help import HelpScreen
@@ -118,12 +120,39 @@ class WorkbenchApp(App[int]):
     def _finish_load(self, workbench: Workbench | None, error: str | None, started: float) -> None:
         self.load_seconds = time.perf_counter() - started
         self.load_error = error
+        previous = self.workbench
         if workbench is not None:
             self.workbench = workbench
             self._diffs.clear()
         self.list_screen.set_workbench(self.workbench if error is None else None, error)
+        if workbench is not None and previous is not None:
+            self._refresh_open_series(workbench)
         freeze_heap()
         self.loaded.set()
+
+    def _refresh_open_series(self, workbench: Workbench) -> None:
+        """A reload under an open series: its screens show the new verdicts, and the user
+        is told what changed in the series on top (or that nothing did)."""
+        told = False
+        for screen in reversed(self.screen_stack):
+            old = getattr(screen, "judged", None)
+            reloaded = getattr(screen, "reloaded", None)
+            if not isinstance(old, Judged) or reloaded is None:
+                continue
+            new = workbench.find(old.series.id)
+            if new is None:
+                if not told:
+                    self.notify("this series is no longer in the store (the query or the mail changed); "
+                                "what is shown is from the last load", title="reloaded", severity="warning",
+                                timeout=10)
+                    told = True
+                continue
+            if not told:
+                changes = series_changes(old, new)
+                self.notify(" · ".join(changes) if changes else "nothing changed in this series",
+                            title=f"reloaded: v{new.series.version}", timeout=10, markup=False)
+                told = True
+            reloaded(new)
 
     def action_reload(self) -> None:
         self.start_load()
@@ -159,17 +188,49 @@ class WorkbenchApp(App[int]):
                 self._diffs.popitem(last=False)
             return value
 
+    # Going to a screen already in the stack returns to it (popping what lies above it)
+    # instead of pushing a second copy: series → versions → an older version → versions →
+    # back to the first series would otherwise leave five screens to esc through.
+
+    def _return_to(self, wanted: Callable[[Screen], bool]) -> Screen | None:
+        stack = list(self.screen_stack)
+        for index in range(len(stack) - 1, -1, -1):
+            if not wanted(stack[index]):
+                continue
+            above = stack[index + 1:]
+            if any(isinstance(s, DraftScreen) for s in above):
+                return None  # never close a draft on the way
+            for _ in above:
+                self.pop_screen()
+            return stack[index]
+        return None
+
     def open_series(self, judged: Judged) -> None:
-        self.push_screen(SeriesScreen(judged))
+        same = judged.series.id
+        if self._return_to(lambda s: isinstance(s, SeriesScreen) and s.judged.series.id == same) is None:
+            self.push_screen(SeriesScreen(judged))
 
     def open_hunks(self, judged: Judged, patch: int | None = None) -> None:
-        self.push_screen(HunkScreen(judged, patch))
+        same = judged.series.id
+        screen = self._return_to(lambda s: isinstance(s, HunkScreen) and s.judged.series.id == same)
+        if screen is None:
+            self.push_screen(HunkScreen(judged, patch))
+        elif patch is not None:
+            screen.go_to_patch(patch)
 
     def open_thread(self, judged: Judged) -> None:
-        self.push_screen(ThreadScreen(judged, self.workbench))
+        same = judged.series.id
+        if self._return_to(lambda s: isinstance(s, ThreadScreen) and s.judged.series.id == same) is None:
+            self.push_screen(ThreadScreen(judged, self.workbench))
 
     def open_versions(self, judged: Judged) -> None:
-        self.push_screen(VersionsScreen(judged))
+        same = judged.series.id
+        screen = self._return_to(lambda s: isinstance(s, VersionsScreen)
+                                 and any(v.series.id == same for v in s.versions))
+        if screen is None:
+            self.push_screen(VersionsScreen(judged))
+        else:
+            screen.highlight(same)
 
     def open_draft(self, judged: Judged, request: DraftRequest) -> None:
         self._compose_draft(judged, request)
@@ -188,11 +249,11 @@ class WorkbenchApp(App[int]):
                             settings=self.settings)
         except WorkbenchError as err:  # DraftError, TemplateError: the user can act on it
             self.call_from_thread(self.notify, str(err), title=f"no {request.kind} draft",
-                                  severity="error", timeout=15)
+                                  severity="error", timeout=15, markup=False)
             return
         except Exception as err:  # noqa: BLE001 — show it, never a traceback over the UI
             self.call_from_thread(self.notify, f"internal error: {type(err).__name__}: {err}",
-                                  title=f"no {request.kind} draft", severity="error", timeout=15)
+                                  title=f"no {request.kind} draft", severity="error", timeout=15, markup=False)
             return
         self.call_from_thread(self.push_screen, DraftScreen(judged, draft))
 
@@ -213,7 +274,7 @@ class WorkbenchApp(App[int]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(_screen_name(self.screen), help_rows(self, self.screen)))
+        self.push_screen(HelpScreen(_screen_name(self.screen), help_sections(self, self.screen)))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every binding active on ``screen`` as a named command, then Textual's own."""
@@ -249,20 +310,49 @@ def _screen_name(screen: Screen) -> str:
             ThreadScreen: "thread", VersionsScreen: "versions", DraftScreen: "draft"}.get(type(screen), type(screen).__name__)
 
 
-def help_rows(app: App, screen: Screen) -> list[tuple[str, str, str]]:
-    """(keys, description, id) for every binding active on ``screen``; keys bound to the
-    same binding are shown together."""
-    by_id: dict[str, tuple[list[str], str, int]] = {}
+HelpRow = tuple[str, str, str]  # keys, description, binding id
+
+
+def _node_title(node: object, screen: Screen) -> str:
+    if node is screen:
+        return _screen_name(screen)
+    if isinstance(node, App):
+        return "everywhere"
+    return {LineView: "scrolling", DataTable: "table", Input: "text field",
+            TextArea: "text"}.get(type(node), type(node).__name__)
+
+
+def help_sections(app: App, screen: Screen) -> list[tuple[str, list[HelpRow]]]:
+    """The bindings active on ``screen``, grouped by where they act: the screen's own
+    first, then the focused widget's, then the app's. Within a group they come in the
+    order they are declared (0 1 2 3 4 5, not sorted by id: 0 3 4 5 1 2), whatever keys a
+    keymap gave them; keys bound to one binding are shown together."""
+    groups: dict[int, tuple[object, dict[str, tuple[list[str], str, int]]]] = {}
     for key, active in screen.active_bindings.items():
-        binding = active.binding
+        binding, node = active.binding, active.node
         ident = binding.id or binding.action
-        group = 2 if not binding.id else 1 if ident.startswith("app.") else 0
-        keys, _, _ = by_id.setdefault(ident, ([], binding.description or binding.action, group))
+        _node, rows = groups.setdefault(id(node), (node, {}))
+        if ident not in rows:
+            declared = [b.id for b in bindings_of(type(node))]
+            rank = declared.index(binding.id) if binding.id in declared else len(declared) + len(rows)
+            rows[ident] = ([], binding.description or binding.action, rank)
         display = app.get_key_display(binding)
-        if display not in keys:
-            keys.append(display)
-    ordered = sorted(by_id.items(), key=lambda kv: (kv[1][2], kv[0]))
-    return [(" ".join(keys), desc, ident) for ident, (keys, desc, _group) in ordered]
+        if display not in rows[ident][0]:
+            rows[ident][0].append(display)
+
+    def place(node: object) -> int:
+        return 0 if node is screen else 2 if isinstance(node, App) else 1
+
+    out: list[tuple[str, list[HelpRow]]] = []
+    for node, rows in sorted(groups.values(), key=lambda g: place(g[0])):
+        ordered = sorted(rows.items(), key=lambda kv: kv[1][2])
+        out.append((_node_title(node, screen), [(" ".join(keys), desc, ident) for ident, (keys, desc, _r) in ordered]))
+    return out
+
+
+def help_rows(app: App, screen: Screen) -> list[HelpRow]:
+    """Every binding active on ``screen``, in the order help shows them."""
+    return [row for _title, rows in help_sections(app, screen) for row in rows]
 
 
 def bindings_of(*classes: type) -> tuple[Binding, ...]:

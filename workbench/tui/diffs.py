@@ -28,7 +28,7 @@ from workbench.series.diff import split_patch
 from workbench.series.hunks import FileDiff, read_diff
 from workbench.text import one_line, sanitize
 from workbench.tui.body import read_body
-from workbench.tui.render import STATUS_STYLE
+from workbench.tui.render import ACCENT, STATUS_STYLE
 from workbench.report.marks import STATUS_MARK
 
 _THEME = PygmentsSyntaxTheme("monokai")
@@ -225,7 +225,22 @@ class DiffSource:
         return self._next(self._index(kind), current)
 
     def prev_of(self, kind: str, current: int) -> int | None:
+        """The start before ``current``; for a patch, the patch before the one
+        ``current`` is in (from a patch's first file, its own header is one line up:
+        going there would look like no jump at all)."""
+        if kind == "patch":
+            starts = self.patch_rows
+            i = bisect_right(starts, current)  # starts[i-1]: the patch holding current
+            return starts[i - 2] if i >= 2 else None
         return self._prev(self._index(kind), current)
+
+    def hunk_position(self, row: int) -> tuple[int, bool]:
+        """(how many hunks start at or before ``row``, whether ``row`` is inside one):
+        on a patch or file header the count is of the hunks before it."""
+        count = bisect_right(self.hunk_rows, row)
+        # a line row always belongs to the hunk row above it
+        inside = count > 0 and 0 <= row < len(self.rows) and self.rows[row].kind in ("hunk", "line")
+        return count, inside
 
     def _index(self, kind: str) -> list[int]:
         return {"hunk": self.hunk_rows, "file": self.file_rows, "patch": self.patch_rows,
@@ -242,7 +257,7 @@ class DiffSource:
     def line(self, index: int) -> Text:
         row = self.rows[index]
         owner = self._owner(row.path) if row.path else None
-        bar = Text("▌", style="magenta") if owner and owner.parent else Text(" ")
+        bar = Text("▌", style=ACCENT) if owner and owner.parent else Text(" ")
         if row.kind == "patch":
             text = Text(f" [{row.patch}/{self.total}] ", style="bold reverse")
             text.append(" " + one_line(row.text), style="bold")
@@ -252,7 +267,7 @@ class DiffSource:
             text.append("  " + row.text, style="dim")
             if owner and owner.section:
                 text.append("  [")
-                text.append(one_line(owner.section), style="magenta" if owner.parent else "dim")
+                text.append(one_line(owner.section), style=ACCENT if owner.parent else "dim")
                 if owner.parent and owner.status is not None:
                     text.append(" · parent driver ")
                     text.append(STATUS_MARK[owner.status], style=STATUS_STYLE[owner.status])

@@ -15,10 +15,12 @@ is here is what only an interactive editor needs:
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from email.utils import parseaddr
 from pathlib import Path
 
 from workbench.model import Person
@@ -69,6 +71,47 @@ def fields_of(draft: Draft) -> DraftFields:
                        draft.subject, draft.body)
 
 
+def split_addresses(text: str) -> list[str]:
+    """``a <x>, "b, c" <y>`` split at the commas outside quotes and angle brackets, each
+    item stripped (an empty item stays, so a stray comma can be pointed out)."""
+    items: list[str] = []
+    start, quoted, angle = 0, False, False
+    for i, ch in enumerate(text):
+        if ch == '"' and (i == 0 or text[i - 1] != "\\"):
+            quoted = not quoted
+        elif not quoted and ch == "<":
+            angle = True
+        elif not quoted and ch == ">":
+            angle = False
+        elif ch == "," and not quoted and not angle:
+            items.append(text[start:i].strip())
+            start = i + 1
+    items.append(text[start:].strip())
+    return items
+
+
+_MAILBOX = re.compile(r"^[^@\s<>,]+@[^@\s<>,]+$")
+
+
+def recipient_problem(header: str, text: str, *, required: bool) -> str | None:
+    """Why a To/Cc field cannot be saved, in words that name the item, or None.
+
+    The core's parser skips empty items and keeps going, which is right for mail read in
+    but not for a field the user is typing: "a@x, , b@y" or a trailing comma is a slip
+    worth pointing at, and so is a name without an address. From gets the same treatment
+    from the core (exactly one address)."""
+    if not text.strip():
+        return f"{header}: no recipient — give at least one address" if required else None
+    items = split_addresses(text)
+    for number, item in enumerate(items, 1):
+        if not item:
+            return f"{header}: address {number} is empty (a stray comma?)"
+        name, email = parseaddr(item)
+        if not email or not _MAILBOX.match(email) or (not name and email != item.strip("<> ")):
+            return f"{header}: {item!r} is not an email address (write Name <user@example.org>)"
+    return None
+
+
 def offered_kinds(offers: list[K.DraftOffer]) -> set[str]:
     return {o.kind for o in offers}
 
@@ -79,6 +122,28 @@ def parent_sections(offers: list[K.DraftOffer]) -> list[str]:
 
 def reply_label(trailer: str | None) -> str:
     return "plain reply" if trailer is None else f"reply with my {trailer}"
+
+
+TOAST_TEXT = 34
+"""Cells of text a toast has on an 80-column terminal (Textual: half the screen, less
+padding); a longer word does not wrap but runs over whatever is beside the toast."""
+
+
+def fold(word: str, width: int = TOAST_TEXT) -> str:
+    """A word longer than ``width`` cut into lines of ``width``."""
+    return "\n".join(word[i:i + width] for i in range(0, len(word), width)) or word
+
+
+def saved_message(path: Path, root: Path | None) -> str:
+    """What the "draft saved" toast says: where the file went, relative to the mail root,
+    with the long maildir file name folded so it stays inside the toast."""
+    try:
+        shown = path.relative_to(root) if root is not None else path
+    except ValueError:
+        shown = path
+    folder = shown.parent.as_posix().rstrip("/") + "/"
+    return (f"in {fold(folder)}\n{fold(shown.name)}\n"
+            "tagged +draft -inbox -unread: your mail client can send it")
 
 
 # --- the external editor ------------------------------------------------------------------

@@ -11,7 +11,8 @@ File format (TOML)::
     [bindings]
     "list.filter" = "slash"    # a key, or "k1,k2", or ["k1", "k2"]
 
-A named keymap lives in the repository's ``keymaps/`` directory; any other value is a path.
+A named keymap lives in the repository's ``keymaps/`` directory (a wheel carries it as
+``workbench/keymaps``, see setup.py); any other value is a path.
 A user file therefore overrides single bindings of the keymap it extends.
 """
 
@@ -29,10 +30,13 @@ import workbench
 from workbench.errors import ConfigError
 
 def _keymap_dir() -> Path:
-    """The repository's keymaps/ (editable install, the normal case); a copy inside the
-    package (``workbench/keymaps``) when the integrator ships one in a wheel."""
+    """The copy inside the package (``workbench/keymaps``, put there by the wheel build)
+    when installed; else the checkout's ``keymaps/`` beside the package (an editable
+    install, where the build copies nothing). The packaged copy goes first: in an
+    installed wheel ``package.parent`` is site-packages, where a ``keymaps/`` belongs to
+    nobody."""
     package = Path(workbench.__file__).resolve().parent
-    for candidate in (package.parent / "keymaps", package / "keymaps"):
+    for candidate in (package / "keymaps", package.parent / "keymaps"):
         if (candidate / "default.toml").is_file():
             return candidate
     return package.parent / "keymaps"

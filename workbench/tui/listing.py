@@ -14,6 +14,8 @@ from enum import StrEnum
 
 from workbench.model import CHECK_IDS, Person, Status
 from workbench.pipeline import Judged, Workbench
+from workbench.report.marks import CHECK_LETTER
+from workbench.tui.modules import module_names
 
 _EPOCH = datetime.min.replace(tzinfo=timezone.utc)
 
@@ -89,6 +91,7 @@ class ListRow:
     statuses: tuple[tuple[str, str], ...]  # (check id, status value), in check order
     mine: bool  # mine to act on, for the "me" of the load
     applied: bool = False  # the vfio maintainer said "Applied to …"
+    modules: tuple[str, ...] = ()  # the drivers' module names ("hisi_acc_vfio_pci"), for the filter
 
     @property
     def current(self) -> bool:
@@ -107,6 +110,7 @@ class ListRow:
     def to_json(self) -> dict:
         data = {name: getattr(self, name) for name in self.__slots__}
         data["drivers"] = list(self.drivers)
+        data["modules"] = list(self.modules)
         data["statuses"] = [list(pair) for pair in self.statuses]
         return data
 
@@ -114,6 +118,7 @@ class ListRow:
     def from_json(cls, data: dict) -> "ListRow":
         values = dict(data)
         values["drivers"] = tuple(values["drivers"])
+        values["modules"] = tuple(values.get("modules", ()))
         values["statuses"] = tuple((str(a), str(b)) for a, b in values["statuses"])
         return cls(**values)
 
@@ -129,7 +134,8 @@ def row_of(judged: Judged, newer_version: int | None, me: Person | None) -> List
         superseded=bool(s.superseded_by), in_scope=judged.in_scope, present=len(s.present),
         expected=s.expected, complete=s.complete, counts=str(trailer_counts(judged)),
         statuses=tuple((c.id, c.status.value) for c in judged.checks),
-        mine=judged.applied is None and mine_to_act_on(judged, me), applied=judged.applied is not None)
+        mine=judged.applied is None and mine_to_act_on(judged, me), applied=judged.applied is not None,
+        modules=module_names(judged))
 
 
 def rows_of(workbench: Workbench) -> list[ListRow]:
@@ -158,12 +164,18 @@ def quick_predicate(quick: Quick) -> Callable[[ListRow], bool]:
     return lambda r: True
 
 
+def _fold(text: str) -> str:
+    """Case and - versus _ do not matter (kbuild treats hisi-acc and hisi_acc alike)."""
+    return text.lower().replace("-", "_")
+
+
 def text_matches(row: ListRow, needle: str) -> bool:
-    """Filter-as-you-type: every word must appear in the title, the author or a driver."""
-    words = needle.lower().split()
+    """Filter-as-you-type: every word must appear in the title, the author, a driver's
+    directory or one of its module names ("hisi_acc" finds the hisilicon driver)."""
+    words = _fold(needle).split()
     if not words:
         return True
-    hay = " ".join([row.title, row.author, row.author_email, *row.drivers]).lower()
+    hay = _fold(" ".join([row.title, row.author, row.author_email, *row.drivers, *row.modules]))
     return all(w in hay for w in words)
 
 
@@ -226,3 +238,80 @@ def version_label(judged: Judged, workbench: Workbench) -> str:
 
 def date_label(when: datetime | None) -> str:
     return when.strftime("%Y-%m-%d") if when else "-"
+
+
+# -- columns -------------------------------------------------------------------------------
+
+CELL_PADDING = 1  # DataTable's default, each side of every cell
+SCROLLBAR = 2  # the list's vertical scrollbar
+TITLE_MIN = 30
+"""Below this the title is dropped to last: what a series is about matters more than who
+sent it or how many acks it has."""
+
+
+class Col(StrEnum):
+    MARKS = "marks"
+    DRIVER = "driver"
+    TITLE = "title"
+    VERSION = "version"
+    AUTHOR = "author"
+    DATE = "date"
+    PATCHES = "patches"
+    COUNTS = "counts"
+
+
+_ORDER = (Col.MARKS, Col.DRIVER, Col.TITLE, Col.VERSION, Col.AUTHOR, Col.DATE, Col.PATCHES, Col.COUNTS)
+_DROP_FIRST = (Col.COUNTS, Col.PATCHES, Col.AUTHOR, Col.DRIVER)
+"""Given up in this order when the terminal is narrow; marks, version, date and title stay."""
+
+COLUMN_LABEL = {Col.MARKS: "".join(CHECK_LETTER[c] for c in LIST_CHECKS), Col.DRIVER: "driver", Col.TITLE: "title", Col.VERSION: "version",
+          Col.AUTHOR: "author", Col.DATE: "date", Col.PATCHES: "patches", Col.COUNTS: "A/R/T"}
+_CAP = {Col.DRIVER: 18, Col.AUTHOR: 22, Col.VERSION: 10}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: Col
+    width: int
+
+
+def list_columns(width: int, rows: list[ListRow]) -> tuple[Column, ...]:
+    """The series list's columns for a terminal ``width`` cells wide: each sized to its
+    content (capped), the title taking the rest. The driver column used to be as wide as
+    the longest driver list (43 cells) and the title fixed at 60, which pushed patches and
+    A/R/T off a 160-column screen; at 80 columns version, author and date were gone."""
+    want = {
+        Col.MARKS: len(LIST_CHECKS),
+        Col.DRIVER: max((len(",".join(r.drivers)) for r in rows), default=0),
+        Col.VERSION: max((len(r.version) for r in rows), default=0),
+        Col.AUTHOR: max((len(r.author) for r in rows), default=0),
+        Col.DATE: 10,
+        Col.PATCHES: max((len(f"{r.present}/{r.expected}") for r in rows), default=0),
+        Col.COUNTS: max((len(r.counts) for r in rows), default=0),
+    }
+    sized = {key: max(len(COLUMN_LABEL[key]), min(value, _CAP.get(key, value))) for key, value in want.items()}
+    keys = list(_ORDER)
+
+    def room() -> int:
+        return width - SCROLLBAR - 2 * CELL_PADDING * len(keys) - sum(sized[k] for k in keys if k is not Col.TITLE)
+
+    for key in _DROP_FIRST:
+        if room() >= TITLE_MIN:
+            break
+        keys.remove(key)
+    return tuple(Column(k, max(10, room()) if k is Col.TITLE else sized[k]) for k in keys)
+
+
+def abbreviate_drivers(drivers: tuple[str, ...], width: int) -> str:
+    """"hisilicon,mlx5,pds" in ``width`` cells: as many whole names as fit, then "+N"
+    for the rest (a cut name would read as another driver)."""
+    full = ",".join(drivers)
+    if len(full) <= width or not drivers:
+        return full or "-"
+    for keep in range(len(drivers) - 1, 0, -1):
+        text = ",".join(drivers[:keep]) + f",+{len(drivers) - keep}"
+        if len(text) <= width:
+            return text
+    first = drivers[0]
+    rest = f"+{len(drivers) - 1}" if len(drivers) > 1 else ""
+    return first[:max(1, width - len(rest) - 1)] + "…" + rest

@@ -19,7 +19,7 @@ from workbench.config import Settings
 from workbench.pipeline import Workbench
 from workbench.tui.listing import ListRow, rows_of
 
-FORMAT = "tui-rows-2"  # part of the memo key: bump when ListRow changes
+FORMAT = "tui-rows-3"  # part of the memo key: bump when ListRow changes
 
 
 def _memo(settings: Settings):

@@ -16,6 +16,10 @@ from workbench.model import CheckPart, CheckResult, Evidence, Person, Status
 from workbench.report.marks import CHECK_LETTER, STATUS_MARK
 from workbench.text import one_line, sanitize
 
+ACCENT = "#a99cf0"
+"""Drivers and parent-driver sections: an accent, not the theme's magenta, which Textual's
+palette draws in the same red as a missing check (and read as an error)."""
+
 STATUS_STYLE: dict[Status, str] = {
     Status.PASS: "bold green",
     Status.MISSING: "bold red",

@@ -5,6 +5,11 @@ draft to ``$VISUAL``/``$EDITOR``, ``i`` starts typing in the body, tab reaches t
 headers); esc leaves a field, and esc outside a field discards (asking first when the
 draft was edited). ctrl+s saves from anywhere.
 
+A header field keeps its text when it is reached with tab, the cursor at its end: the
+generated recipients are what the user adds to (Textual's Input selects everything on
+focus, so the first typed key used to replace them). To and Cc are checked item by item
+before the core parses them, so a stray comma or a name without an address is named.
+
 Saving runs in a worker: indexing waits for notmuch's write lock (a running
 ``notmuch new`` holds it) for a few seconds before it gives up. Whatever happens the user
 is told where the draft went; once a file has been written the draft cannot be saved a
@@ -18,10 +23,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import events, on, work
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -33,7 +39,9 @@ from workbench.mail.drafts import SavedDraft, save_draft
 from workbench.pipeline import Judged
 from workbench.replies.draft import Draft
 from workbench.text import one_line
-from workbench.tui.drafting import DraftFields, editor_command, fields_of, run_editor, write_edit_file
+from workbench.tui.drafting import (DraftFields, editor_command, fields_of, recipient_problem, run_editor,
+                                    saved_message, write_edit_file)
+from workbench.tui.render import ACCENT
 from workbench.tui.screens.choice import ConfirmScreen
 
 if TYPE_CHECKING:
@@ -49,7 +57,9 @@ class DraftScreen(Screen):
         Binding("ctrl+s", "save", "Save draft", priority=True, id="draft.save"),
         Binding("e", "editor", "$EDITOR", id="draft.editor"),
         Binding("i", "edit_body", "Edit here", id="draft.edit"),
-        Binding("escape", "back", "Leave field / discard", id="draft.back"),
+        # priority: esc must reach "leave the field / discard?" whatever holds the focus
+        # (after $EDITOR the user once had to focus the body again to get there)
+        Binding("escape", "back", "Leave field / discard", priority=True, id="draft.back"),
     ]
 
     def __init__(self, judged: Judged, draft: Draft) -> None:
@@ -72,7 +82,7 @@ class DraftScreen(Screen):
         for label, ident in _FIELDS:
             with Horizontal(classes="draft-field"):
                 yield Label(label, classes="draft-label")
-                yield Input(id=ident, compact=True)
+                yield Input(id=ident, compact=True, select_on_focus=False)
         yield TextArea(id="draft-body", soft_wrap=True, tab_behavior="focus")
         yield Static(id="draft-status")
         yield Footer()
@@ -93,7 +103,7 @@ class DraftScreen(Screen):
         head = Text()
         head.append(f" draft: {d.kind} ", style="bold reverse")
         if d.section:
-            head.append(" " + one_line(d.section), style="magenta")
+            head.append(" " + one_line(d.section), style=ACCENT)
         head.append(" " + one_line(self.judged.series.title), style="bold")
         head.append("\n in reply to ")
         head.append(f"<{one_line(d.in_reply_to, 70)}>", style="cyan")
@@ -114,6 +124,13 @@ class DraftScreen(Screen):
         for (label, ident), value in zip(_FIELDS, (fields.sender, fields.to, fields.cc, fields.subject)):
             self.query_one(f"#{ident}", Input).value = value
         self.query_one("#draft-body", TextArea).load_text(fields.body)
+
+    @on(events.DescendantFocus)
+    def _field_focused(self, event: events.DescendantFocus) -> None:
+        """A header field reached (tab, click, after an edit refilled it): the cursor
+        goes after the text, nothing selected, so typing adds to it."""
+        if isinstance(event.widget, Input):
+            event.widget.cursor_position = len(event.widget.value)
 
     def _status(self, text: Text) -> None:
         self.query_one("#draft-status", Static).update(text)
@@ -172,6 +189,10 @@ class DraftScreen(Screen):
                 outcome = run_editor(command, path)
         except SuspendNotSupported:  # headless or web: there is no terminal to hand over
             outcome = run_editor(command, path)
+        # back from the terminal: nothing focused (as when e was pressed), so the next esc
+        # goes to "discard?", and the whole screen repainted over what the editor left
+        self.set_focus(None)
+        self.app.refresh(repaint=True, layout=True)
         if outcome.text is None:
             self._error(outcome.problem or "the editor failed")
             return
@@ -190,8 +211,19 @@ class DraftScreen(Screen):
         self._fill(fields_of(edited))
         self._status(Text(f" ✓ loaded the draft from {source}", style="green"))
 
+    def recipients_problem(self) -> str | None:
+        if self.unparsed is not None:
+            return None  # the editor's text is parsed (and refused) as a whole below
+        fields = self.fields()
+        return (recipient_problem("To", fields.to, required=True)
+                or recipient_problem("Cc", fields.cc, required=False))
+
     def action_save(self) -> None:
         if self.saving or self.saved is not None:
+            return
+        problem = self.recipients_problem()
+        if problem is not None:
+            self._error(f"{problem} — nothing was saved")
             return
         try:
             draft = self.draft.with_edit(self.current_text())
@@ -230,11 +262,11 @@ class DraftScreen(Screen):
         self.wb_app.last_saved_draft = saved
         self.refresh_bindings()
         if saved.indexed:
-            self.app.notify(f"saved draft <{one_line(saved.msgid, 80)}> to {saved.path} "
-                            "(tags +draft -inbox -unread): your mail client can send it",
-                            title="draft saved", timeout=8)
+            root = self.wb_app.settings.db_path
+            self.app.notify(saved_message(saved.path, Path(root) if root else None),
+                            title="draft saved", timeout=8, markup=False)
             self.dismiss(None)
             return
         self._error(f"draft file kept, but not indexed: {saved.warning}")
         self.app.notify(one_line(saved.warning or "not indexed"), title="draft not indexed",
-                        severity="error", timeout=30)
+                        severity="error", timeout=30, markup=False)

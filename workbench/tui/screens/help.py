@@ -18,10 +18,10 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape", "dismiss", "Close", id="help.close"),
     ]
 
-    def __init__(self, title: str, rows: list[tuple[str, str, str]]) -> None:
+    def __init__(self, title: str, sections: list[tuple[str, list[tuple[str, str, str]]]]) -> None:
         super().__init__()
         self.title_text = title
-        self.rows = rows  # (keys, description, binding id)
+        self.sections = sections  # (where, [(keys, description, binding id)])
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
@@ -36,6 +36,8 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("keys", key="keys")
         table.add_column("action", key="action")
         table.add_column("binding id", key="id")
-        for keys, description, binding_id in self.rows:
-            table.add_row(Text(keys, style="bold cyan"), Text(description), Text(binding_id, style="dim"))
+        for where, rows in self.sections:
+            table.add_row(Text(where, style="bold underline"), Text(""), Text(""))
+            for keys, description, binding_id in rows:
+                table.add_row(Text(" " + keys, style="bold cyan"), Text(description), Text(binding_id, style="dim"))
         table.focus()

@@ -14,6 +14,7 @@ from workbench.pipeline import Judged
 from workbench.text import one_line
 from workbench.tui.diffs import DiffSource
 from workbench.tui.memory import freeze_heap, release_heap
+from workbench.tui.render import ACCENT
 from workbench.tui.widgets.line_view import LineView
 
 if TYPE_CHECKING:
@@ -57,13 +58,12 @@ class HunkScreen(Screen):
     def on_mount(self) -> None:
         self._rebuild()
         view = self.query_one("#hunks", LineView)
-        if self.start_patch is not None and self.source is not None:
-            row = self.source.row_of_patch(self.start_patch)
-            if row is not None:
-                view.go_to_line(row)
+        self.watch(view, "scroll_y", self._scrolled, init=False)
         view.focus()
+        if self.start_patch is not None:
+            self.go_to_patch(self.start_patch)
         self._update_head()
-        first = self.source.next_of("hunk", self.top) if self.source is not None else None
+        first = self.source.next_of("hunk", self.position) if self.source is not None else None
         if first is not None:
             self.call_after_refresh(view.prepare, first)
 
@@ -72,23 +72,80 @@ class HunkScreen(Screen):
         self.source = DiffSource(diffs, owners, parent_only=self.parent_only,
                                  total=self.judged.series.expected)
         self.query_one("#hunks", LineView).set_source(self.source)
+        self._landed = None
         freeze_heap()
+
+    # -- where the user is ------------------------------------------------------------
+    #
+    # A jump puts its row at the top of the view, except near the end, where the view
+    # cannot scroll that far: the row then sits lower down. The row a jump landed on is
+    # therefore kept (and highlighted) as the position, for as long as the view stays
+    # where the jump left it; the next jump and the head's "hunk i/N" count from it, not
+    # from whatever row happens to be at the top. Scrolling by hand makes the top row
+    # the position again.
+
+    _landed: tuple[int, int] | None = None  # (row jumped to, view top it left)
+    _jumping = False
 
     @property
     def top(self) -> int:
         return int(self.query_one("#hunks", LineView).scroll_offset.y)
 
+    @property
+    def position(self) -> int:
+        if self._landed is not None and self._landed[1] == self.top:
+            return self._landed[0]
+        return self.top
+
+    def _land(self, row: int, *, again: bool = True) -> None:
+        view = self.query_one("#hunks", LineView)
+        self._jumping = True
+        try:
+            view.go_to_line(row)
+        finally:
+            self._jumping = False
+        self._landed = (row, self.top)
+        view.mark(row if self.top != row else None)
+        if again and self.top < row:
+            # not laid out yet (the view has no height before its first layout): again after it
+            self.call_after_refresh(self._settle_landing, row)
+        self._update_head()
+
+    def _settle_landing(self, row: int) -> None:
+        if self._landed is not None and self._landed[0] == row:
+            self._land(row, again=False)
+
+    def _scrolled(self, _old: float, _new: float) -> None:
+        if self._jumping or self._landed is None or self._landed[1] == self.top:
+            return
+        self._landed = None
+        self.query_one("#hunks", LineView).mark(None)
+        self._update_head()
+
+    def go_to_patch(self, number: int) -> None:
+        row = self.source.row_of_patch(number) if self.source is not None else None
+        if row is not None:
+            self._land(row)
+
+    def reloaded(self, judged: Judged) -> None:
+        """The store was loaded again: rebuild from the new verdicts (a parent file's
+        "approved" label comes from them), staying about where the user was."""
+        position = self.position
+        self.judged = judged
+        self._rebuild()
+        if self.source is not None:
+            self._land(max(0, min(position, len(self.source) - 1)))
+
     def action_jump(self, kind: str, step: int) -> None:
         if self.source is None:
             return
         view = self.query_one("#hunks", LineView)
-        current = self.top
+        current = self.position
         target = self.source.next_of(kind, current) if step > 0 else self.source.prev_of(kind, current)
         if target is None:
             self.notify(f"no {'next' if step > 0 else 'previous'} {_noun(kind)}", timeout=2)
             return
-        view.go_to_line(target)
-        self._update_head(target)
+        self._land(target)
         following = self.source.next_of(kind, target) if step > 0 else self.source.prev_of(kind, target)
         if following is not None:  # the likely next jump, prepared while the user reads
             self.call_after_refresh(view.prepare, following)
@@ -96,24 +153,29 @@ class HunkScreen(Screen):
     def action_toggle_parent(self) -> None:
         self.parent_only = not self.parent_only
         self._rebuild()
-        self._update_head(0)
+        self._update_head()
 
-    def _update_head(self, top: int | None = None) -> None:
+    def _update_head(self) -> None:
         source = self.source
         head = Text()
         head.append(" hunks ", style="bold reverse")
         head.append(" " + one_line(self.judged.series.title), style="bold")
         if source is not None:
-            top = self.top if top is None else top
-            hunks = source.hunk_rows
-            index = sum(1 for h in hunks if h <= top)
-            head.append(f"  hunk {index}/{len(hunks)}", style="cyan")
-            row = source.rows[top] if 0 <= top < len(source.rows) else None
+            at = self.position
+            hunks = len(source.hunk_rows)
+            count, inside = source.hunk_position(at)
+            if inside or not hunks:
+                head.append(f"  hunk {count}/{hunks}", style="cyan")
+            elif count < hunks:  # on a patch or file header: say which hunk comes next
+                head.append(f"  before hunk {count + 1}/{hunks}", style="cyan")
+            else:
+                head.append(f"  after the last hunk ({hunks})", style="cyan")
+            row = source.rows[at] if 0 <= at < len(source.rows) else None
             if row is not None and row.path:
                 head.append("  " + one_line(row.path, 70), style="dim")
             head.append(f"  · {len(source.flagged_rows)} userspace-data hunks", style="yellow")
         head.append("  · parent-driver hunks only" if self.parent_only else "  · all hunks",
-                    style="magenta" if self.parent_only else "dim")
+                    style=ACCENT if self.parent_only else "dim")
         self.query_one("#hunk-head", Static).update(head)
 
 

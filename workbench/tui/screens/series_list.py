@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -18,6 +19,9 @@ from workbench.tui.listing import ListRow, Quick, SortKey
 
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
+
+_SORT = Binding.Group("sort / reverse")
+_QUICK = Binding.Group("all·parent·review·docs·incomplete·mine", compact=True)
 
 _QUICK_KEYS = [Quick.ALL, Quick.PARENT, Quick.REVIEW, Quick.DOCS, Quick.INCOMPLETE, Quick.MINE]
 
@@ -34,15 +38,16 @@ class SeriesListScreen(Screen):
         Binding("slash", "filter", "Filter", id="list.filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="list.clear"),
         Binding("colon", "query", "Query", id="list.query"),
-        Binding("o", "cycle_sort", "Sort", id="list.sort"),
-        Binding("O", "reverse_sort", "Reverse sort", show=False, id="list.sort-reverse"),
+        Binding("o", "cycle_sort", "Sort", id="list.sort", group=_SORT),
+        Binding("O", "reverse_sort", "Reverse sort", id="list.sort-reverse", group=_SORT),
         Binding("a", "toggle_all", "All/current", id="list.all"),
-        Binding("0", "quick('all')", "All", show=False, id="list.quick-all"),
-        Binding("1", "quick('needs parent ack')", "Needs parent ack", show=False, id="list.quick-parent"),
-        Binding("2", "quick('needs review')", "Needs review", show=False, id="list.quick-review"),
-        Binding("3", "quick('needs docs')", "Needs docs", show=False, id="list.quick-docs"),
-        Binding("4", "quick('incomplete')", "Incomplete", show=False, id="list.quick-incomplete"),
-        Binding("5", "quick('mine to act on')", "Mine to act on", show=False, id="list.quick-mine"),
+        # shown in the footer as one group: "0-5 quick filter" keys side by side
+        Binding("0", "quick('all')", "All", id="list.quick-all", group=_QUICK),
+        Binding("1", "quick('needs parent ack')", "Needs parent ack", id="list.quick-parent", group=_QUICK),
+        Binding("2", "quick('needs review')", "Needs review", id="list.quick-review", group=_QUICK),
+        Binding("3", "quick('needs docs')", "Needs docs", id="list.quick-docs", group=_QUICK),
+        Binding("4", "quick('incomplete')", "Incomplete", id="list.quick-incomplete", group=_QUICK),
+        Binding("5", "quick('mine to act on')", "Mine to act on", id="list.quick-mine", group=_QUICK),
         Binding("down", "cursor('down')", "Next series", show=False, id="list.down"),
         Binding("up", "cursor('up')", "Previous series", show=False, id="list.up"),
         Binding("home", "cursor('top')", "First series", show=False, id="list.top"),
@@ -64,6 +69,7 @@ class SeriesListScreen(Screen):
         self._error: str | None = None
         self._loading: tuple[int, int] | None = None
         self._ready = False  # columns exist: updates can go to the widgets
+        self.columns: tuple[listing.Column, ...] = ()
 
     @property
     def wb_app(self) -> "WorkbenchApp":
@@ -83,14 +89,7 @@ class SeriesListScreen(Screen):
     def on_mount(self) -> None:
         self.show_all = self.wb_app.settings.show_all
         table = self.query_one("#series", DataTable)
-        table.add_column(render.marks_header(listing.LIST_CHECKS), key="marks")
-        table.add_column("driver", key="driver")
-        table.add_column("title", key="title", width=60)
-        table.add_column("version", key="version")
-        table.add_column("author", key="author", width=24)
-        table.add_column("date", key="date")
-        table.add_column("patches", key="patches")
-        table.add_column("A/R/T", key="counts")
+        self._set_columns(self.app.size.width)
         self.query_one("#filter", Input).display = False
         table.focus()
         self._ready = True
@@ -100,6 +99,25 @@ class SeriesListScreen(Screen):
                 self.refresh_rows()
         else:
             self.set_workbench(self._workbench, self._error)
+
+    # -- columns ----------------------------------------------------------------------
+
+    def _set_columns(self, width: int) -> bool:
+        """Lay the columns out for ``width`` (see ``listing.list_columns``); True when
+        they changed (the rows must then be added again)."""
+        columns = listing.list_columns(width, self._rows)
+        if columns == self.columns:
+            return False
+        self.columns = columns
+        table = self.query_one("#series", DataTable)
+        table.clear(columns=True)
+        for column in columns:
+            table.add_column(listing.COLUMN_LABEL[column.key], key=column.key.value, width=column.width)
+        return True
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._ready and self._set_columns(event.size.width):
+            self.refresh_rows()
 
     # -- data -----------------------------------------------------------------------
 
@@ -143,6 +161,7 @@ class SeriesListScreen(Screen):
             self.wb_app.open_series(self._judged[pending])
 
     def refresh_rows(self, keep: str | None = None) -> None:
+        self._set_columns(self.app.size.width)  # sized to the rows: they may be new
         table = self.query_one("#series", DataTable)
         if keep is None and self.rows_shown and table.row_count:
             keep = self.current_id()
@@ -163,17 +182,22 @@ class SeriesListScreen(Screen):
     def _add_row(self, table: DataTable, row: ListRow) -> None:
         faded = "dim" if not row.current or not row.in_scope else ""
         statuses = {ident: listing.Status(value) for ident, value in row.statuses}
-        table.add_row(
-            render.marks_of(statuses, listing.LIST_CHECKS),
-            Text(one_line(",".join(row.drivers) or "-"), style=faded or "magenta"),
-            Text.assemble(("applied " if row.applied else "", "green"), (one_line(row.title), faded)),
-            Text(one_line(row.version), style=faded or ("yellow" if row.superseded else "")),
-            Text(one_line(row.author), style=faded),
-            Text(listing.date_label(row.when), style="dim"),
-            Text(f"{row.present}/{row.expected}", style="red" if not row.complete else ""),
-            Text(row.counts),
-            key=row.id,
-        )
+        width = {c.key: c.width for c in self.columns}
+        Col = listing.Col
+        cells = {
+            Col.MARKS: lambda: render.marks_of(statuses, listing.LIST_CHECKS),
+            Col.DRIVER: lambda: Text(listing.abbreviate_drivers(tuple(one_line(d) for d in row.drivers),
+                                                                width[Col.DRIVER]),
+                                     style=faded or render.ACCENT),
+            Col.TITLE: lambda: Text.assemble(("applied " if row.applied else "", "green"),
+                                             (one_line(row.title), faded), overflow="ellipsis", no_wrap=True),
+            Col.VERSION: lambda: Text(one_line(row.version), style=faded or ("yellow" if row.superseded else "")),
+            Col.AUTHOR: lambda: Text(one_line(row.author), style=faded, overflow="ellipsis", no_wrap=True),
+            Col.DATE: lambda: Text(listing.date_label(row.when), style="dim"),
+            Col.PATCHES: lambda: Text(f"{row.present}/{row.expected}", style="red" if not row.complete else ""),
+            Col.COUNTS: lambda: Text(row.counts),
+        }
+        table.add_row(*(cells[c.key]() for c in self.columns), key=row.id)
 
     def current_row(self) -> ListRow | None:
         table = self.query_one("#series", DataTable)

@@ -39,7 +39,7 @@ def series_head(judged: Judged, app: "WorkbenchApp") -> Text:
     head.append("\n ")
     head.append(one_line(s.author.display()), style="cyan")
     head.append(f" · {render.when(s.date)}", style="dim")
-    head.append(" · drivers: " + (", ".join(judged.drivers) or "none (out of scope)"), style="magenta")
+    head.append(" · drivers: " + (", ".join(judged.drivers) or "none (out of scope)"), style=render.ACCENT)
     present = f"{len(s.present)}/{s.expected} patches"
     head.append(" · " + present, style="" if s.complete else "bold red")
     if s.cover is None:
@@ -90,6 +90,7 @@ class SeriesScreen(Screen):
         self.diff_shown = False  # the highlighted patch's diff is on screen
         self._first: tuple[int, PatchDiff, dict[str, Owner]] | None = None  # read ahead of the rest
         self._first_painted = threading.Event()
+        self.hunks_asked: int | None = None  # d/enter while reading: the patch to open at
 
     @property
     def wb_app(self) -> "WorkbenchApp":
@@ -112,9 +113,6 @@ class SeriesScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        wb = self.wb_app.workbench
-        self.offers = K.available_kinds(self.judged, wb.context if wb else None)
-        self.refresh_bindings()
         self.query_one("#acceptance-scroll").border_title = "acceptance"
         self.query_one("#trailers-scroll").border_title = "trailers"
         self.query_one("#patches").border_title = "patches (enter: hunks)"
@@ -124,6 +122,17 @@ class SeriesScreen(Screen):
         table.add_column("patch", key="title", width=40)
         table.add_column("files", key="files")
         table.add_column("A/R/T", key="art")
+        self._fill()
+        table.focus()
+        self._read_diffs(self.judged, table.cursor_row)
+
+    def _fill(self) -> None:
+        """Offers, patch rows and a "reading" diff pane for ``self.judged``."""
+        wb = self.wb_app.workbench
+        self.offers = K.available_kinds(self.judged, wb.context if wb else None)
+        self.refresh_bindings()
+        table = self.query_one("#patches", DataTable)
+        table.clear()
         for p in self.judged.series.patches:
             counts = {n: sum(1 for t in p.trailers if t.name == n) for n in ("Acked-by", "Reviewed-by", "Tested-by")}
             suspect = any(t.suspect for t in p.trailers)
@@ -135,39 +144,68 @@ class SeriesScreen(Screen):
                      + (" ⚠" if suspect else ""), style="yellow" if suspect else ""),
                 key=p.msgid,
             )
-        table.focus()
         self.query_one("#patch-diff", LineView).set_source(
             TextLines([Text("reading the patches…", style="italic dim")]))
-        self._read_diffs(table.cursor_row)
+
+    @property
+    def reading(self) -> bool:
+        """The patches are still being read (the hunk view would have to wait for them)."""
+        return self._diffs is None and bool(self.judged.series.patches)
+
+    def reloaded(self, judged: Judged) -> None:
+        """The store was loaded again (``r``): show the new verdicts of this series in
+        place, keeping the highlighted patch, and read its patches again."""
+        row = self.query_one("#patches", DataTable).cursor_row
+        self.judged = judged
+        self.hunks_asked = None
+        self._diffs, self._owners, self._first = None, {}, None
+        self._first_painted = threading.Event()
+        self.diff_shown = False
+        self.query_one("#series-head", Static).update(series_head(judged, self.wb_app))
+        self.query_one("#acceptance", Static).update(render.acceptance(judged.checks))
+        self._fill()
+        table = self.query_one("#patches", DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(row, table.row_count - 1)), animate=False)
+        self._read_diffs(judged, table.cursor_row)
 
     @work(thread=True, exclusive=True, group="series-diffs")
-    def _read_diffs(self, row: int = 0) -> None:
+    def _read_diffs(self, judged: Judged, row: int = 0) -> None:
         """Re-reading and parsing a long series' mails takes a while: the panel and the
         patch list paint first, then the diff of the highlighted patch (one mail), then
-        the rest (which the hunk view needs too)."""
+        the rest (which the hunk view needs too). ``judged``: what is being read (a reload
+        replaces ``self.judged``; a read of the old one is then dropped)."""
         app = self.wb_app
-        patches = self.judged.series.patches
+        patches = judged.series.patches
+        painted = self._first_painted
         one: PatchDiff | None = None
-        if 0 <= row < len(patches) and not app.has_patch_diffs(self.judged):
+        if 0 <= row < len(patches) and not app.has_patch_diffs(judged):
             one = load_patch_diff(patches[row])
-            self.app.call_from_thread(self._first_ready, row, one, owners_for(self.judged, app.maintainers))
+            self.app.call_from_thread(self._first_ready, judged, row, one, owners_for(judged, app.maintainers))
             # Reading the other patches holds the GIL for a while: let the first diff be
             # painted before (measured: it otherwise waits ~90 ms for the rest of a 11k-line
             # series to be read).
-            self._first_painted.wait(timeout=0.5)
-        diffs, owners = app.patch_diffs(self.judged, one)
-        self.app.call_from_thread(self._diffs_ready, diffs, owners)
+            painted.wait(timeout=0.5)
+        diffs, owners = app.patch_diffs(judged, one)
+        self.app.call_from_thread(self._diffs_ready, judged, diffs, owners)
 
-    def _first_ready(self, row: int, diff: PatchDiff, owners: dict[str, Owner]) -> None:
+    def _first_ready(self, judged: Judged, row: int, diff: PatchDiff, owners: dict[str, Owner]) -> None:
+        if judged is not self.judged:
+            return
         self._first = (row, diff, owners)
         if self._diffs is None:
             self._show_patch(self.query_one("#patches", DataTable).cursor_row)
         self.call_after_refresh(self._first_painted.set)
 
-    def _diffs_ready(self, diffs: list[PatchDiff], owners: dict[str, Owner]) -> None:
+    def _diffs_ready(self, judged: Judged, diffs: list[PatchDiff], owners: dict[str, Owner]) -> None:
+        if judged is not self.judged:
+            return
         self._diffs, self._owners = diffs, owners
         freeze_heap()
         self._show_patch(self.query_one("#patches", DataTable).cursor_row)
+        asked, self.hunks_asked = self.hunks_asked, None
+        if asked is not None and self.app.screen is self:
+            self.wb_app.open_hunks(self.judged, asked)
 
     def current_patch(self) -> Patch | None:
         table = self.query_one("#patches", DataTable)
@@ -211,7 +249,14 @@ class SeriesScreen(Screen):
         table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
 
     def action_hunks(self) -> None:
+        """The hunk view needs every patch read. Asked for before that, it opens when
+        the reading ends; meanwhile this screen keeps the keys (opened at once it would
+        block on the reading, and the keys typed while waiting would land in it)."""
         patch = self.current_patch()
+        if self.reading:
+            self.hunks_asked = patch.number if patch else 0
+            self.notify("still reading the patches: the hunk view opens when they are read", timeout=3)
+            return
         self.wb_app.open_hunks(self.judged, patch.number if patch else None)
 
     def action_thread(self) -> None:

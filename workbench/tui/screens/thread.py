@@ -45,6 +45,16 @@ class ThreadScreen(Screen):
         self._select(0, scroll=False)
         view.focus()
 
+    def reloaded(self, judged: Judged) -> None:
+        """The store was loaded again: the thread as it is now (a new reply shows up),
+        staying on the message the user was on when it is still there."""
+        msgid = self.current_message().msgid if self.current_message() else None
+        self.judged = judged
+        self.messages = thread_messages(judged, self.app.workbench)  # type: ignore[attr-defined]
+        self.lines, self.starts = thread_lines(self.messages)
+        ids = [m.msgid for m in self.messages]
+        self._select(ids.index(msgid) if msgid in ids else 0, scroll=False)
+
     def _head(self) -> Text:
         suspect = sum(1 for m in self.messages for t in m.trailers if t.suspect)
         head = Text()

@@ -46,14 +46,6 @@ class VersionsScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        wb = self.wb_app.workbench
-        self.versions = chain(self.judged, wb) if wb is not None else [self.judged]
-        head = Text()
-        head.append(" versions ", style="bold reverse")
-        head.append(" " + one_line(self.judged.series.title), style="bold")
-        head.append(f"  {len(self.versions)} in the store", style="cyan")
-        self.query_one("#versions-head", Static).update(head)
-        self.query_one("#changes-scroll").border_title = "changes from the previous version"
         table = self.query_one("#versions", DataTable)
         table.add_column("version", key="version")
         table.add_column("date", key="date")
@@ -61,6 +53,29 @@ class VersionsScreen(Screen):
         table.add_column(render.marks_header(listing.LIST_CHECKS), key="marks")
         table.add_column("checks changed", key="changed")
         table.add_column("id", key="id")
+        self.query_one("#changes-scroll").border_title = "changes from the previous version"
+        self._fill()
+        table.focus()
+
+    def reloaded(self, judged: Judged) -> None:
+        """The store was loaded again: the chain and its verdicts as they are now (a new
+        version shows up), the cursor staying on the version it was on."""
+        row = self.query_one("#versions", DataTable).cursor_row
+        at = self.versions[row].series.id if 0 <= row < len(self.versions) else judged.series.id
+        self.judged = judged
+        self._fill()
+        self.highlight(at)
+
+    def _fill(self) -> None:
+        wb = self.wb_app.workbench
+        self.versions = chain(self.judged, wb) if wb is not None else [self.judged]
+        head = Text()
+        head.append(" versions ", style="bold reverse")
+        head.append(" " + one_line(self.judged.series.title), style="bold")
+        head.append(f"  {len(self.versions)} in the store", style="cyan")
+        self.query_one("#versions-head", Static).update(head)
+        table = self.query_one("#versions", DataTable)
+        table.clear()
         previous: Judged | None = None
         for j in self.versions:
             s = j.series
@@ -82,10 +97,16 @@ class VersionsScreen(Screen):
                 key=s.id,
             )
             previous = j
-        table.focus()
         if self.judged in self.versions:
             table.move_cursor(row=self.versions.index(self.judged), animate=False)
         self._show_changes(table.cursor_row)
+
+    def highlight(self, series_id: str) -> None:
+        """Put the cursor on one version (returning here from one of the versions)."""
+        for row, j in enumerate(self.versions):
+            if j.series.id == series_id:
+                self.query_one("#versions", DataTable).move_cursor(row=row, animate=False)
+                return
 
     def _show_changes(self, row: int) -> None:
         out = self.query_one("#changes", Static)
@@ -120,5 +141,5 @@ class VersionsScreen(Screen):
 
     def action_open(self) -> None:
         row = self.query_one("#versions", DataTable).cursor_row
-        if 0 <= row < len(self.versions) and self.versions[row] is not self.judged:
+        if 0 <= row < len(self.versions):  # one open below returns to it
             self.wb_app.open_series(self.versions[row])

@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import ClassVar, Protocol
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
@@ -25,6 +27,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 _CACHE_LINES = 2048
+_MARK = Style(bgcolor="#2b3f5c")
 
 
 class LineSource(Protocol):
@@ -76,6 +79,7 @@ class LineView(ScrollView, can_focus=True, inherit_bindings=False):
         self._cache: OrderedDict[int, Strip] = OrderedDict()
         self.renders = 0  # lines produced (not served from cache): for tests and benchmarks
         self._read_ahead_pending = False
+        self.marked: int | None = None  # a line drawn highlighted: where a jump landed
 
     @property
     def source(self) -> LineSource:
@@ -83,6 +87,7 @@ class LineView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def set_source(self, source: LineSource, *, keep_scroll: bool = False) -> None:
         self._source = source
+        self.marked = None
         self._cache.clear()
         self.virtual_size = Size(max(source.width, 1), len(source))
         if not keep_scroll:
@@ -116,8 +121,17 @@ class LineView(ScrollView, can_focus=True, inherit_bindings=False):
         style = self.rich_style
         if index >= len(self._source):
             return Strip.blank(width, style)
-        strip = self._strip(index)
-        return strip.crop_extend(scroll_x, scroll_x + width, style).apply_style(style)
+        strip = self._strip(index).crop_extend(scroll_x, scroll_x + width, style).apply_style(style)
+        if index == self.marked:  # over the line's own colours (a diff line has a background)
+            return Strip(Segment.apply_style(strip, post_style=_MARK), strip.cell_length)
+        return strip
+
+    def mark(self, index: int | None) -> None:
+        """Highlight line ``index`` (None: none). A jump near the end of the content
+        cannot put its line at the top, so the line it landed on is shown this way."""
+        if index != self.marked:
+            self.marked = index
+            self.refresh()
 
     def visible_range(self) -> range:
         top = int(self.scroll_offset.y)
