@@ -11,6 +11,7 @@ from workbench.model import Person, Status
 from workbench.pipeline import build_workbench
 from workbench.series.diff import split_patch
 from workbench.series.hunks import parse_diff
+from workbench.triage import mine_to_act_on, waits_on_maintainer
 from workbench.tui import listing
 from workbench.tui.body import read_body
 from workbench.tui.diffs import DiffSource, Owner, PatchDiff, highlight
@@ -150,13 +151,22 @@ def test_view_models_on_the_demo(demo_settings: Settings) -> None:
 
 
 def test_mine_to_act_on_uses_the_missing_people(demo_settings: Settings) -> None:
+    """The demo user is the vfio maintainer: a series is theirs when a check waits for them
+    or the reviews are in and it waits on their decision; never an applied one."""
     wb = build_workbench(demo_settings)
-    me = wb.context.me
-    mine = [j for j in wb.visible() if listing.mine_to_act_on(j, me)]
+    ctx = wb.context
+    me = ctx.me
+    mine = [j for j in wb.visible() if mine_to_act_on(j, me, ctx.maintainers, ctx.mailmap)]
     assert mine, "the demo has series waiting for the maintainer"
+    waiting = 0
     for j in mine:
-        assert any(me.email in {p.email for p in c.missing} |
-                   {p.email for part in c.parts for p in part.missing}
-                   for c in j.checks if c.status is Status.MISSING)
+        assert j.applied is None
+        named = any(me.email in {p.email for p in c.missing} | {p.email for part in c.parts for p in part.missing}
+                    for c in j.checks if c.status is Status.MISSING)
+        waiting += not named
+        assert named or waits_on_maintainer(j)
+    assert waiting, "a series waiting on the maintainer's decision (reviews in, he only replied) is his"
     stranger = Person("Nobody", "nobody@example.org")
-    assert not [j for j in wb.visible() if listing.mine_to_act_on(j, stranger)]
+    assert not [j for j in wb.visible() if mine_to_act_on(j, stranger, ctx.maintainers, ctx.mailmap)]
+    rows = {r.id: r for r in listing.rows_of(wb)}
+    assert {r.id for r in rows.values() if r.mine} >= {j.series.id for j in mine}

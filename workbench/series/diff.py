@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 
 from workbench.model import FileChange, Signal, SignalKind
 from workbench.series.comments import doc_signals

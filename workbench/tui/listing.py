@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import StrEnum
 
-from workbench.model import CHECK_IDS, Person, Status
-from workbench.pipeline import Judged, Workbench
+from workbench.model import CHECK_IDS, Status
+from workbench.pipeline import Context, Judged, Workbench
+from workbench.triage import Activity, activity, last_activity, mine_to_act_on
 from workbench.report.marks import CHECK_LETTER
 from workbench.tui.modules import module_names
 
@@ -39,31 +40,6 @@ class SortKey(StrEnum):
     DATE = "date"
     STATUS = "status"
     DRIVER = "driver"
-
-
-def _judged_missing(judged: Judged, check_id: str) -> bool:
-    result = judged.check(check_id)
-    return result is not None and result.status is Status.MISSING
-
-
-def _same(a: Person, b: Person) -> bool:
-    return bool(a.email) and a.email.lower() == b.email.lower()
-
-
-def mine_to_act_on(judged: Judged, me: Person | None) -> bool:
-    """The user is among the people a check still waits for (as the vfio maintainer, a
-    listed reviewer or a parent maintainer)."""
-    if me is None:
-        return _judged_missing(judged, "maintainer")
-    for result in judged.checks:
-        if result.status is not Status.MISSING:
-            continue
-        if any(_same(p, me) for p in result.missing):
-            return True
-        for part in result.parts:
-            if part.status is Status.MISSING and any(_same(p, me) for p in part.missing):
-                return True
-    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +68,9 @@ class ListRow:
     mine: bool  # mine to act on, for the "me" of the load
     applied: bool = False  # the vfio maintainer said "Applied to …"
     modules: tuple[str, ...] = ()  # the drivers' module names ("hisi_acc_vfio_pci"), for the filter
+    last: str | None = None  # ISO 8601 date of the series' newest mail
+    since_me: int = 0  # its mails newer than my last one (all of them when I never wrote)
+    wrote: bool = False  # I wrote in the series
 
     @property
     def current(self) -> bool:
@@ -106,6 +85,10 @@ class ListRow:
     @property
     def when(self) -> datetime | None:
         return datetime.fromisoformat(self.date) if self.date else None
+
+    @property
+    def last_when(self) -> datetime | None:
+        return datetime.fromisoformat(self.last) if self.last else None
 
     def to_json(self) -> dict:
         data = {name: getattr(self, name) for name in self.__slots__}
@@ -123,26 +106,32 @@ class ListRow:
         return cls(**values)
 
 
-def row_of(judged: Judged, newer_version: int | None, me: Person | None) -> ListRow:
+def row_of(judged: Judged, newer_version: int | None, ctx: Context | None) -> ListRow:
+    """The row of ``judged``; the triage columns ("mine", activity) need ``ctx``'s "me",
+    MAINTAINERS and .mailmap (``workbench.triage``)."""
     s = judged.series
     version = f"{'RFC ' if s.rfc else ''}v{s.version}"
     if s.superseded_by:
         version += f"→v{newer_version}" if newer_version is not None else "→newer"
+    if ctx is not None:
+        seen = activity(s, ctx.me, ctx.mailmap, ctx.maintainers.list_addresses())
+        mine = mine_to_act_on(judged, ctx.me, ctx.maintainers, ctx.mailmap)
+    else:
+        seen, mine = Activity(last_activity(s), 0, False), False
     return ListRow(
         id=s.id, title=s.title, author=s.author.name or s.author.email, author_email=s.author.email,
         date=s.date.isoformat() if s.date else None, drivers=tuple(judged.drivers), version=version,
         superseded=bool(s.superseded_by), in_scope=judged.in_scope, present=len(s.present),
         expected=s.expected, complete=s.complete, counts=str(trailer_counts(judged)),
         statuses=tuple((c.id, c.status.value) for c in judged.checks),
-        mine=judged.applied is None and mine_to_act_on(judged, me), applied=judged.applied is not None,
-        modules=module_names(judged))
+        mine=mine, applied=judged.applied is not None, modules=module_names(judged),
+        last=seen.last.isoformat() if seen.last else None, since_me=seen.since_me, wrote=seen.wrote)
 
 
 def rows_of(workbench: Workbench) -> list[ListRow]:
     """Every judged series as a row, in the workbench's order (newest first)."""
     version = {j.series.id: j.series.version for j in workbench.judged}
-    me = workbench.context.me
-    return [row_of(j, version.get(j.series.superseded_by or ""), me) for j in workbench.judged]
+    return [row_of(j, version.get(j.series.superseded_by or ""), workbench.context) for j in workbench.judged]
 
 
 def _missing(row: ListRow, check_id: str) -> bool:
@@ -150,15 +139,17 @@ def _missing(row: ListRow, check_id: str) -> bool:
 
 
 def quick_predicate(quick: Quick) -> Callable[[ListRow], bool]:
+    """The quick filters. The "needs …" ones leave applied series out: what those still
+    miss is history, nobody's work (they keep their marks in the full list)."""
     match quick:
         case Quick.PARENT:
-            return lambda r: _missing(r, "parent-approval")
+            return lambda r: not r.applied and _missing(r, "parent-approval")
         case Quick.REVIEW:
-            return lambda r: _missing(r, "listed-reviewer")
+            return lambda r: not r.applied and _missing(r, "listed-reviewer")
         case Quick.DOCS:
-            return lambda r: _missing(r, "documentation")
+            return lambda r: not r.applied and _missing(r, "documentation")
         case Quick.INCOMPLETE:
-            return lambda r: not r.complete
+            return lambda r: not r.applied and not r.complete
         case Quick.MINE:
             return lambda r: r.mine
     return lambda r: True
@@ -179,14 +170,17 @@ def text_matches(row: ListRow, needle: str) -> bool:
     return all(w in hay for w in words)
 
 
-def status_rank(item: Judged | ListRow) -> tuple[int, int]:
-    """Most in need of action first: fewest passes among the list checks."""
+def status_rank(item: Judged | ListRow) -> tuple[int, int, int]:
+    """Most in need of action first: fewest passes among the list checks; applied series
+    last, whatever their marks."""
     if isinstance(item, ListRow):
         statuses = [Status(v) for c, v in item.statuses if c in LIST_CHECKS]
+        applied = item.applied
     else:
         statuses = [c.status for c in item.checks if c.id in LIST_CHECKS]
+        applied = item.applied is not None
     ranks = [_STATUS_RANK[s] for s in statuses]
-    return (min(ranks, default=3), sum(ranks))
+    return (int(applied), min(ranks, default=3), sum(ranks))
 
 
 def sort_rows(rows: list[ListRow], key: SortKey, reverse: bool = False) -> list[ListRow]:
@@ -240,6 +234,14 @@ def date_label(when: datetime | None) -> str:
     return when.strftime("%Y-%m-%d") if when else "-"
 
 
+def new_label(row: ListRow) -> str:
+    """Mails since my last one: "+3"; "" when nothing moved since I wrote; "12*" when I
+    never wrote in the series (all of it is new to me)."""
+    if not row.wrote:
+        return f"{row.since_me}*"
+    return f"+{row.since_me}" if row.since_me else ""
+
+
 # -- columns -------------------------------------------------------------------------------
 
 CELL_PADDING = 1  # DataTable's default, each side of every cell
@@ -258,14 +260,18 @@ class Col(StrEnum):
     DATE = "date"
     PATCHES = "patches"
     COUNTS = "counts"
+    LAST = "last"
+    NEW = "new"
 
 
-_ORDER = (Col.MARKS, Col.DRIVER, Col.TITLE, Col.VERSION, Col.AUTHOR, Col.DATE, Col.PATCHES, Col.COUNTS)
-_DROP_FIRST = (Col.COUNTS, Col.PATCHES, Col.AUTHOR, Col.DRIVER)
+_ORDER = (Col.MARKS, Col.DRIVER, Col.TITLE, Col.VERSION, Col.AUTHOR, Col.DATE, Col.LAST, Col.NEW,
+          Col.PATCHES, Col.COUNTS)
+_DROP_FIRST = (Col.COUNTS, Col.PATCHES, Col.LAST, Col.AUTHOR, Col.NEW, Col.DRIVER)
 """Given up in this order when the terminal is narrow; marks, version, date and title stay."""
 
 COLUMN_LABEL = {Col.MARKS: "".join(CHECK_LETTER[c] for c in LIST_CHECKS), Col.DRIVER: "driver", Col.TITLE: "title", Col.VERSION: "version",
-          Col.AUTHOR: "author", Col.DATE: "date", Col.PATCHES: "patches", Col.COUNTS: "A/R/T"}
+          Col.AUTHOR: "author", Col.DATE: "date", Col.PATCHES: "patches", Col.COUNTS: "A/R/T",
+          Col.LAST: "last mail", Col.NEW: "new"}
 _CAP = {Col.DRIVER: 18, Col.AUTHOR: 22, Col.VERSION: 10}
 
 
@@ -286,6 +292,8 @@ def list_columns(width: int, rows: list[ListRow]) -> tuple[Column, ...]:
         Col.VERSION: max((len(r.version) for r in rows), default=0),
         Col.AUTHOR: max((len(r.author) for r in rows), default=0),
         Col.DATE: 10,
+        Col.LAST: 10,
+        Col.NEW: max((len(new_label(r)) for r in rows), default=0),
         Col.PATCHES: max((len(f"{r.present}/{r.expected}") for r in rows), default=0),
         Col.COUNTS: max((len(r.counts) for r in rows), default=0),
     }

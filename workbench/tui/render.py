@@ -71,8 +71,8 @@ def marks_header(ids: tuple[str, ...]) -> str:
 def _evidence_line(ev: Evidence, indent: str) -> Text:
     line = Text(indent + "• ")
     line.append(one_line(ev.text), style="yellow" if ev.suspect else "")
-    if ev.suspect:
-        line.append("  ⚠ suspect: trailer person is not the sender", style="bold yellow")
+    if ev.suspect:  # the text says why it does not count (suspect, unverified address, NAK…)
+        line.append("  ⚠ not counted", style="bold yellow")
     extra = []
     if ev.date:
         extra.append(when(ev.date))

@@ -145,7 +145,7 @@ def thread_lines(messages: list[ThreadMessage], *, bodies: bool = True) -> tuple
             line.append(f"{t.name}: ", style=_TRAILER_STYLE.get(t.name, "bold"))
             line.append(one_line(t.person.display()))
             if t.suspect:
-                line.append(f"  ⚠ suspect: given by {one_line(t.given_by.display())}", style="bold yellow")
+                line.append(f"  ⚠ suspect: sent by {one_line(t.sender.display())}", style="bold yellow")
             lines.append(line)
         if bodies:
             lines.extend(_body_lines(node, indent))

@@ -180,12 +180,13 @@ class SeriesListScreen(Screen):
         self._update_status()
 
     def _add_row(self, table: DataTable, row: ListRow) -> None:
-        faded = "dim" if not row.current or not row.in_scope else ""
+        # an applied series keeps its marks, dimmed: history, not work
+        faded = "dim" if not row.current or not row.in_scope or row.applied else ""
         statuses = {ident: listing.Status(value) for ident, value in row.statuses}
         width = {c.key: c.width for c in self.columns}
         Col = listing.Col
         cells = {
-            Col.MARKS: lambda: render.marks_of(statuses, listing.LIST_CHECKS),
+            Col.MARKS: lambda: _faded(render.marks_of(statuses, listing.LIST_CHECKS), faded),
             Col.DRIVER: lambda: Text(listing.abbreviate_drivers(tuple(one_line(d) for d in row.drivers),
                                                                 width[Col.DRIVER]),
                                      style=faded or render.ACCENT),
@@ -196,6 +197,8 @@ class SeriesListScreen(Screen):
             Col.DATE: lambda: Text(listing.date_label(row.when), style="dim"),
             Col.PATCHES: lambda: Text(f"{row.present}/{row.expected}", style="red" if not row.complete else ""),
             Col.COUNTS: lambda: Text(row.counts),
+            Col.LAST: lambda: Text(listing.date_label(row.last_when), style="dim"),
+            Col.NEW: lambda: Text(listing.new_label(row), style=faded or ("bold" if row.wrote else "dim")),
         }
         table.add_row(*(cells[c.key]() for c in self.columns), key=row.id)
 
@@ -321,3 +324,9 @@ class SeriesListScreen(Screen):
             table.move_cursor(row=0)
         elif where == "bottom":
             table.move_cursor(row=max(0, table.row_count - 1))
+
+
+def _faded(text: Text, style: str) -> Text:
+    if style:
+        text.stylize(style)
+    return text

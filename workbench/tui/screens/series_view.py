@@ -14,7 +14,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from workbench.model import Patch
+from workbench.model import Carried, Patch
+from workbench.policy.people import provenance_words
 from workbench.pipeline import Judged
 from workbench.replies import kinds as K
 from workbench.replies.kinds import DraftOffer
@@ -59,7 +60,11 @@ def patch_trailers(patch: Patch) -> Text:
         line.append(one_line(t.person.display()))
         line.append(f"  ({t.origin.value})", style="dim")
         if t.suspect:
-            line.append(f"  ⚠ suspect: sent by {one_line(t.given_by.display())}", style="bold yellow")
+            line.append(f"  ⚠ suspect: sent by {one_line(t.sender.display())}", style="bold yellow")
+        origin = provenance_words(t)
+        if origin:
+            style = "bold yellow" if t.carried is Carried.UNTRACED else "dim"
+            line.append(f"  {one_line(origin, 90)}", style=style)
         lines.append(line)
     return Text("\n").join(lines)
 
