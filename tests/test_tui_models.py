@@ -170,3 +170,23 @@ def test_mine_to_act_on_uses_the_missing_people(demo_settings: Settings) -> None
     assert not [j for j in wb.visible() if mine_to_act_on(j, stranger, ctx.maintainers, ctx.mailmap)]
     rows = {r.id: r for r in listing.rows_of(wb)}
     assert {r.id for r in rows.values() if r.mine} >= {j.series.id for j in mine}
+
+
+def test_applied_series_sort_last_by_status_and_show_what_is_new(demo_settings: Settings) -> None:
+    wb = build_workbench(demo_settings)
+    rows = listing.rows_of(wb)
+    applied = [r for r in rows if r.applied]
+    assert applied and any(r.status("listed-reviewer") is Status.MISSING or not r.complete or
+                           any(Status(v) is Status.MISSING for _, v in r.statuses) for r in applied)
+    ordered = listing.sort_rows(rows, listing.SortKey.STATUS)
+    first_applied = next(i for i, r in enumerate(ordered) if r.applied)
+    assert all(r.applied for r in ordered[first_applied:])
+    for quick in (listing.Quick.PARENT, listing.Quick.REVIEW, listing.Quick.DOCS, listing.Quick.INCOMPLETE):
+        assert not any(r.applied for r in listing.select_rows(rows, show_all=True, quick=quick, text="",
+                                                              sort=listing.SortKey.DATE))
+    # xe v2: the demo user (the vfio maintainer) acked the cover letter last, five days on
+    xe = next(r for r in rows if r.title.endswith("Add driver variant for Xe VF migration") and r.version == "v2")
+    assert xe.wrote and xe.since_me == 0 and listing.new_label(xe) == ""
+    assert xe.last_when is not None and xe.when is not None and (xe.last_when - xe.when).days >= 5
+    never = [r for r in rows if not r.wrote]
+    assert never and all(listing.new_label(r).endswith("*") for r in never)
