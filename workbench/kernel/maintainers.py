@@ -98,6 +98,23 @@ def _class_end(text: str, start: int) -> int:
     return -1 if end < 0 else end + 1
 
 
+def _longest_literal(text: str) -> str:
+    """The longest run of literal characters of a glob (classes read as ``_Segment`` does)."""
+    runs, run, i = [], [], 0
+    while i < len(text):
+        ch = text[i]
+        end = _class_end(text, i) if ch == "[" else -1
+        if ch in "*?" or end > 0:
+            runs.append("".join(run))
+            run = []
+            i = end if end > 0 else i + 1
+        else:
+            run.append(ch)
+            i += 1
+    runs.append("".join(run))
+    return max(runs, key=len)
+
+
 @dataclass(frozen=True, slots=True)
 class _Segment:
     """One ``/``-separated part of a glob: the star-free pieces between its ``*``s, each
@@ -176,6 +193,7 @@ class _FilePattern:
     dir_only: bool  # ends with '/'
     literal: str  # the glob-free prefix
     plain: bool  # no glob syntax at all: may name a directory without '/'
+    needle: str = ""  # the longest literal run after the prefix: a path without it cannot match
     _segments: tuple[_Segment, ...] | None = None
 
     @classmethod
@@ -186,7 +204,7 @@ class _FilePattern:
         meta = _GLOB.search(value)
         literal = value[: meta.start()] if meta else value
         return cls(text=value, slashes=value.count("/"), dir_only=value.endswith("/"),
-                   literal=literal, plain=meta is None)
+                   literal=literal, plain=meta is None, needle=_longest_literal(value[len(literal):]))
 
     def matches(self, path: str, parts: list[str] | None = None) -> bool:
         """``parts`` is ``path.split("/")``, passed in when the caller tests many patterns."""
@@ -196,7 +214,7 @@ class _FilePattern:
             if not path.startswith(self.text):
                 return False
             return self.dir_only or path.count("/") == self.slashes
-        if not path.startswith(self.literal):
+        if not path.startswith(self.literal) or self.needle not in path:
             return False
         if parts is None:
             parts = path.split("/")
