@@ -101,11 +101,43 @@ def encode_failure(problem: LoadProblem) -> bytes:
     return marshal.dumps((_FAIL, problem.path, problem.reason, problem.msgid))
 
 
+class BadRecord(ValueError):
+    """A stored blob that is not exactly what ``encode_record``/``encode_failure`` write:
+    torn, garbage, or of another shape (an int where a string was, a list for a tuple, a
+    date no clock can show). The caller treats it as a cache miss and parses the message
+    again; a record of the wrong shape must never reach the checks, where it would fail
+    far from its cause or, worse, quietly judge wrong."""
+
+
+def _pair(value: object) -> bool:
+    return type(value) is tuple and len(value) == 2 and type(value[0]) is str and type(value[1]) is str
+
+
+def _strs(value: object) -> bool:
+    return type(value) is tuple and all(type(v) is str for v in value)
+
+
+def _maybe_str(value: object) -> bool:
+    return value is None or type(value) is str
+
+
+def _rows(value: object, width: int) -> bool:
+    return type(value) is tuple and all(type(v) is tuple and len(v) == width for v in value)
+
+
+_ERRORS = (ValueError, EOFError, TypeError, IndexError, KeyError, OverflowError, OSError, AttributeError,
+           RecursionError, MemoryError)
+"""What ``marshal`` and the constructors raise on a damaged blob (a huge length prefix
+asks for memory it cannot have; deep nesting recurses)."""
+
+
 class Decoder:
     """Turns stored tuples back into records, sharing equal people, zones and file paths.
 
     Address lists are shared whole: every reply in a thread carries the same Cc list,
     so the tuple of Persons is built once per distinct list, not once per message.
+    Every field's type is checked before it is used (``type(x) is str``: cheap next to the
+    decoding itself); anything else raises ``BadRecord``.
     """
 
     def __init__(self) -> None:
@@ -124,20 +156,57 @@ class Decoder:
         got = self.lists.get(joined)
         if got is None:
             person = self.person
-            got = self.lists[joined] = tuple(person(tuple(p.split(_US, 1))) for p in joined.split(_RS))
+            pairs = [tuple(p.split(_US, 1)) for p in joined.split(_RS)]
+            if any(len(pair) != 2 for pair in pairs):
+                raise BadRecord("an address list entry without its separator")
+            got = self.lists[joined] = tuple(person(pair) for pair in pairs)  # type: ignore[arg-type]
         return got
 
     def decode(self, blob: bytes) -> MailRecord | LoadProblem:
+        """The record or failure stored in ``blob``; BadRecord for anything else."""
+        try:
+            return self._decode(blob)
+        except BadRecord:
+            raise
+        except _ERRORS as err:
+            raise BadRecord(f"{type(err).__name__}: {err}") from None
+
+    def _decode(self, blob: bytes) -> MailRecord | LoadProblem:
         t = marshal.loads(blob)
-        if t[0] == _FAIL:
+        if type(t) is not tuple:
+            raise BadRecord("not a tuple")
+        if len(t) == 4 and t[0] == _FAIL:
+            if not (type(t[1]) is str and type(t[2]) is str and _maybe_str(t[3])):
+                raise BadRecord("a failure of the wrong shape")
             return LoadProblem(path=t[1], reason=t[2], msgid=t[3])
+        if len(t) != 19:
+            raise BadRecord(f"{len(t)} fields")
         (msgid, path, subject, author, sender, date, irt, refs, to, cc, trailers, files,
          signals, cover, change_id, problems, applied, relayed, from_list) = t
+        if not (type(msgid) is str and type(path) is str and type(subject) is str and _pair(author)
+                and _pair(sender) and _maybe_str(irt) and _strs(refs) and type(to) is str
+                and type(cc) is str and type(cover) is str and _maybe_str(change_id) and _strs(problems)
+                and type(applied) is str and (relayed is None or _pair(relayed)) and type(from_list) is bool
+                and _rows(trailers, 3) and _rows(files, 5) and _rows(signals, 5)):
+            raise BadRecord("a field of the wrong type")
+        for row in trailers:
+            if not _strs(row):
+                raise BadRecord("a trailer of the wrong shape")
+        for fp, op, st, a, d in files:
+            if not (type(fp) is str and _maybe_str(op) and type(st) is str and type(a) is int and type(d) is int):
+                raise BadRecord("a file of the wrong shape")
+        for row in signals:
+            if not _strs(row):
+                raise BadRecord("a signal of the wrong shape")
         if date is not None:
+            if not (type(date) is tuple and len(date) == 2 and type(date[0]) in (int, float)
+                    and type(date[1]) is int):
+                raise BadRecord("a date of the wrong shape")
             zone = self.zones.get(date[1])
             if zone is None:
-                zone = self.zones[date[1]] = timezone(timedelta(seconds=date[1]))
-            when = datetime.fromtimestamp(date[0], zone)
+                zone = timezone(timedelta(seconds=date[1]))  # ValueError beyond ±24 h
+                self.zones[date[1]] = zone
+            when = datetime.fromtimestamp(date[0], zone)  # OverflowError/OSError/ValueError: 1e20, nan
         else:
             when = None
         person = self.person
@@ -324,7 +393,7 @@ class MailCache:
                     item = decoder.decode(blob)
                     n += 1
                     (problems if isinstance(item, LoadProblem) else records).append(item)
-        except (ValueError, EOFError, TypeError, IndexError) as err:
+        except BadRecord as err:
             raise CacheCorrupt(f"undecodable record: {err}") from None
         if n != expected:
             raise CacheCorrupt(f"{n} rows where {expected} were stored")

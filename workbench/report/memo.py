@@ -28,6 +28,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,10 +114,13 @@ class ReportMemo:
         self.key = self._key(db)
         meta_path, out_path = self._paths()
         try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            state = CacheState(str(meta["uuid"]), int(meta["rev"]), int(meta["matched"]))
-        except (OSError, ValueError, KeyError, TypeError):
+            meta = _read_meta(meta_path.read_bytes())
+        except OSError:
             return None
+        if meta is None:
+            self._remove()  # torn or of another shape: recomputed and written anew
+            return None
+        state = CacheState(meta["uuid"], meta["rev"], meta["matched"])
         now = revision(db)
         if not unchanged(db, self.query, state, now):
             return None
@@ -127,15 +131,18 @@ class ReportMemo:
         if len(blob) != meta.get("size") or hashlib.sha256(blob).hexdigest() != meta.get("sha256"):
             self._remove()
             return None
-        problems = [LoadProblem(str(p[0]), str(p[1]), str(p[2]) if p[2] else None)
-                    for p in meta.get("problems", [])]
+        problems = [LoadProblem(p[0], p[1], p[2]) for p in meta["problems"]]
         output = blob.decode("utf-8")
-        at = meta.get("rev_at")
-        if isinstance(at, int) and at >= 0 and now.rev != state.rev:
+        at = meta["rev_at"]
+        if at >= 0 and now.rev != state.rev:
+            old = str(state.rev)
+            if output[at:at + len(old)] != old:  # the description does not fit the report
+                self._remove()
+                return None
             # the header names the revision the answer holds for: now the current one,
             # exactly what a recomputed report would say
-            output = output[:at] + str(now.rev) + output[at + len(str(state.rev)):]
-        return Kept(output, problems, bool(meta.get("has_missing")))
+            output = output[:at] + str(now.rev) + output[at + len(old):]
+        return Kept(output, problems, meta["has_missing"])
 
     def store(self, output: str, *, uuid: str, rev: int | None, matched: int, settled: bool,
               problems: list[LoadProblem], has_missing: bool) -> None:
@@ -183,12 +190,38 @@ class ReportMemo:
                     pass
 
 
-def _replace(path: Path, blob: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+_META_TYPES = {"uuid": str, "rev": int, "matched": int, "size": int, "rev_at": int, "sha256": str,
+               "has_missing": bool, "problems": list}
+
+
+def _read_meta(blob: bytes) -> dict | None:
+    """The description of a kept report, or None unless every field has the type
+    ``store`` writes (``type(x) is int``: a bool, a float such as 1e20 or a string is
+    another shape). Nothing of another shape is coerced: it is a miss."""
     try:
-        with open(tmp, "wb") as fh:
+        meta = json.loads(blob.decode("utf-8"))
+    except ValueError:  # JSONDecodeError and UnicodeDecodeError both are
+        return None
+    if type(meta) is not dict or any(type(meta.get(k)) is not t for k, t in _META_TYPES.items()):
+        return None
+    if meta["rev"] < 0 or meta["matched"] < 0 or meta["rev_at"] < -1:
+        return None
+    for p in meta["problems"]:
+        if not (type(p) is list and len(p) == 3 and type(p[0]) is str and type(p[1]) is str
+                and (p[2] is None or type(p[2]) is str)):
+            return None
+    return meta
+
+
+def _replace(path: Path, blob: bytes) -> None:
+    """Write ``blob`` to ``path`` through a fresh temporary file: ``mkstemp`` creates it
+    with O_EXCL, so a symlink planted in the cache directory is never followed (the
+    rename then replaces whatever is at ``path``, a link itself included)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
             fh.write(blob)
         os.replace(tmp, path)
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
