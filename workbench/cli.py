@@ -18,6 +18,7 @@ from workbench import __version__
 from workbench.config import DEFAULT_QUERY, Settings, load_settings
 from workbench.errors import ConfigError, WorkbenchError
 from workbench.model import Person
+from workbench.text import echo
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -31,7 +32,7 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # pragma: no cover - argparse calls sys.exit
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {echo(message)}\n")  # it quotes the arguments
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -179,7 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(argv)
     except WorkbenchError as err:
-        print(f"vfio-workbench: {err}", file=sys.stderr)
+        print(f"vfio-workbench: {echo(err)}", file=sys.stderr)  # it may quote a path or a query
         return err.exit_code
     except KeyboardInterrupt:
         print("vfio-workbench: interrupted", file=sys.stderr)

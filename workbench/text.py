@@ -55,3 +55,16 @@ def one_line(text: str, width: int | None = None) -> str:
     if width is not None and len(line) > width:
         return line[: max(0, width - 1)] + "…"
     return line
+
+
+def echo(value: object) -> str:
+    """A value from the command line, a config file or the environment (a query, a date,
+    a path, a series id), or an error message quoting one, made safe to print: the same
+    cleaning as mail text, because ``--query $'\\e]52;c;…\\a'`` or a path named with an
+    escape sequence is as hostile as any subject. Line breaks stay (messages may have
+    several lines); undecodable bytes that Python kept as surrogates (a non-UTF-8 path)
+    become ``?``, which any stream can encode."""
+    text = sanitize(str(value))
+    if not text.isascii():
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return text

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from workbench.config import Settings
 from workbench.errors import DraftError
-from workbench.text import sanitize
+from workbench.text import echo, sanitize
 
 EXIT_OK = 0
 EXIT_NOT_INDEXED = 1
@@ -41,18 +41,18 @@ def run_draft(settings: Settings, *, kind: str, series_id: str, section: str | N
         useful = ", ".join(o.kind + (f" --section {o.section!r}" if o.section else "") for o in offers)
         raise DraftError(f"{err} (this series can use: {useful})") from None
     for note in draft.notes:
-        print(f"vfio-workbench: note: {note}", file=sys.stderr)
+        print(f"vfio-workbench: note: {echo(note)}", file=sys.stderr)
     data = draft.as_bytes()
     if out_dir is not None:
         path = write_eml(out_dir, draft.file_name(), data)
-        print(f"wrote {path}")
+        print(f"wrote {echo(path)}")
         return EXIT_OK
     if save:
         saved = save_draft(data, settings, lock_timeout=LOCK_TIMEOUT if lock_timeout is None else lock_timeout)
         if not saved.indexed:
-            print(f"vfio-workbench: {saved.warning}", file=sys.stderr)
+            print(f"vfio-workbench: {echo(saved.warning)}", file=sys.stderr)
             return EXIT_NOT_INDEXED
-        print(f"saved draft {saved.msgid} to {saved.path} (tags +draft -inbox -unread)")
+        print(f"saved draft {echo(saved.msgid)} to {echo(saved.path)} (tags +draft -inbox -unread)")
         return EXIT_OK
     text = data.decode("utf-8", errors="replace")
     if sys.stdout.isatty():

@@ -13,6 +13,7 @@ from workbench.report.json_format import render_json
 from workbench.report.markdown_format import render_markdown
 from workbench.report.memo import ReportMemo
 from workbench.report.text_format import render_text
+from workbench.text import echo
 
 RENDERERS = {"text": render_text, "json": render_json, "markdown": render_markdown}
 
@@ -41,7 +42,7 @@ def run_report(settings: Settings, *, fmt: str = "text", fail_on_missing: bool =
     sys.stdout.write(output)
     sys.stdout.flush()
     for problem in problems[:20]:
-        print(f"vfio-workbench: skipped {problem.path}: {problem.reason}", file=sys.stderr)
+        print(f"vfio-workbench: skipped {echo(problem.path)}: {echo(problem.reason)}", file=sys.stderr)
     if len(problems) > 20:
         print(f"vfio-workbench: … and {len(problems) - 20} more unreadable messages", file=sys.stderr)
     if fail_on_missing and has_missing:

@@ -7,6 +7,7 @@ without bumping ``schema``.
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Any
 
@@ -157,4 +158,15 @@ def render_json(workbench: Workbench, *, show_all: bool = False) -> str:
             lines.append(f" {dump(key)}: [\n{inner}\n ]")
         else:
             lines.append(f" {dump(key)}: {dump(value)}")
-    return "{\n" + ",\n".join(lines) + "\n}\n"
+    return _INERT.sub(_escape, "{\n" + ",\n".join(lines) + "\n}\n")
+
+
+_INERT = re.compile("[\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+"""What ``ensure_ascii=False`` leaves raw although a terminal acts on it: C1 controls
+(U+009B is CSI on its own) and bidi/zero-width characters. JSON escapes C0 (ESC) itself;
+these are escaped here the same way. They can only stand inside strings, so ``\\uXXXX``
+keeps every value exactly while ``--report --format json`` on a terminal stays inert."""
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"

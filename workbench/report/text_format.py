@@ -37,9 +37,10 @@ def header_lines(workbench: Workbench, shown: int, hidden: int) -> list[str]:
     rev = f" (revision {ctx.revision})" if ctx.revision is not None else ""
     lines = [
         f"vfio-workbench report: {shown} series" + (f" ({hidden} superseded or out of scope hidden; --all shows them)" if hidden else ""),
-        f"store: {ctx.db_path}{rev}",
-        f"query: {ctx.query}",
-        f"MAINTAINERS: {ctx.maintainers.origin}   mailmap: {ctx.mailmap.origin}",
+        # given on the command line or in the config: as hostile as mail text
+        f"store: {one_line(ctx.db_path)}{rev}",
+        f"query: {one_line(ctx.query)}",
+        f"MAINTAINERS: {one_line(ctx.maintainers.origin)}   mailmap: {one_line(ctx.mailmap.origin)}",
     ]
     if ctx.me:
         lines.append(f"me: {one_line(ctx.me.display())}")
