@@ -279,6 +279,17 @@ def remove_cache_file(path: Path) -> None:
             pass
 
 
+def _unlink_planted_links(path: Path) -> None:
+    """SQLite follows a symlink at its file name (and at ``-wal``/``-shm``/``-journal``),
+    and Python cannot pass it SQLITE_OPEN_NOFOLLOW: a link planted there (a shared
+    ``--cache-dir``) would have the cache written over the file it points at. These names
+    are the cache's own, so a link at one is removed, never followed."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        name = f"{path}{suffix}"
+        if os.path.islink(name):
+            os.unlink(name)
+
+
 class MailCache:
     """One cache file. Every method raises CacheCorrupt for a file that is not a sound
     cache of this (database, query, code); ``open`` has already rebuilt such files."""
@@ -295,6 +306,7 @@ class MailCache:
         empty one. Raises OSError/sqlite3.Error only when no cache can be made at all."""
         path = cache_file(cache_dir, db_path, query)
         path.parent.mkdir(parents=True, exist_ok=True)
+        _unlink_planted_links(path)
         cache = cls(path, db_path, query)
         try:
             cache._connect()

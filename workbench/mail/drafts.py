@@ -85,20 +85,33 @@ def write_draft_file(folder: Path, data: bytes) -> Path:
         ensure_maildir(folder)
     except OSError as err:
         raise DraftError(f"cannot create the drafts folder {folder}: {err.strerror or err}") from None
-    name = unique_name()
-    tmp = folder / "tmp" / name
-    final = folder / "cur" / f"{name}:2,DS"
+    # "xb" is O_CREAT|O_EXCL: a file or a symlink already at the name (planted there to
+    # have the draft written through it) makes the open fail instead of being followed;
+    # another name is tried. The rename into cur/ replaces a link there, never its target.
+    created: Path | None = None  # only a file this call made is removed on failure
     try:
-        with open(tmp, "xb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.rename(tmp, final)
+        for attempt in range(10):
+            name = unique_name()
+            try:
+                fh = open(folder / "tmp" / name, "xb")
+            except FileExistsError:
+                if attempt == 9:
+                    raise
+                continue
+            created = folder / "tmp" / name
+            with fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            break
+        final = folder / "cur" / f"{name}:2,DS"
+        os.rename(created, final)  # type: ignore[arg-type]
     except OSError as err:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
+        if created is not None:
+            try:
+                created.unlink()
+            except OSError:
+                pass
         raise DraftError(f"cannot write the draft into {folder}: {err.strerror or err}") from None
     return final
 
