@@ -316,6 +316,7 @@ class Maintainers:
         self._cache: dict[str, list[Match]] = {}
         self._cache_chars = 0
         self._keyword_cache: dict[str, list[Match]] = {}
+        self._keyword_chars = 0
         self._acceptance: Section | None | object = _UNSET
         self._lists: frozenset[str] | None = None
 
@@ -459,9 +460,11 @@ class Maintainers:
                     if rx.search(text):
                         found.append(Match(comp.section, -2, f"K: {value}"))
                         break
-        if len(self._keyword_cache) > 64:
-            self._keyword_cache.clear()
+        if len(self._keyword_cache) > 64 or self._keyword_chars + len(patch_text) > _CACHE_CHARS * 4:
+            self._keyword_cache.clear()  # keyed by whole patches: bounded by what they hold
+            self._keyword_chars = 0
         self._keyword_cache[patch_text] = found
+        self._keyword_chars += len(patch_text)
         return found
 
 
