@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import StoreFactory, shared_path
+from conftest import shared_path
 from workbench.cli import main
 from workbench.mail.cache import BadRecord, Decoder
 

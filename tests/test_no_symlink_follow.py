@@ -154,3 +154,16 @@ def test_kept_report_temporary_and_final_names_taken(store: Path, victim: Path, 
     assert report(store, cache, capsys) == reference
     assert victim.read_bytes() == PRECIOUS
     assert not out.is_symlink() and out.read_text() == reference
+
+
+def test_screenshot_replaces_a_planted_link_instead_of_writing_through_it(tmp_path: Path) -> None:
+    """--screenshot writes through a fresh temporary file renamed over the target."""
+    from workbench.tui.launch import write_new
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    shot = tmp_path / "shot.svg"
+    shot.symlink_to(victim)
+    write_new(shot, "<svg/>")
+    assert victim.read_text() == "precious"
+    assert not shot.is_symlink() and shot.read_text() == "<svg/>"

@@ -27,6 +27,7 @@ from workbench.model import Person
 from workbench.replies import kinds as K
 from workbench.replies.draft import Draft
 from workbench.replies.formatting import clean_text
+from workbench.text import one_line
 
 
 REPLY_TRAILERS: tuple[str | None, ...] = (None, "Reviewed-by", "Acked-by", "Tested-by")
@@ -141,8 +142,8 @@ def saved_message(path: Path, root: Path | None) -> str:
         shown = path.relative_to(root) if root is not None else path
     except ValueError:
         shown = path
-    folder = shown.parent.as_posix().rstrip("/") + "/"
-    return (f"in {fold(folder)}\n{fold(shown.name)}\n"
+    folder = one_line(shown.parent.as_posix().rstrip("/") + "/")
+    return (f"in {fold(folder)}\n{fold(one_line(shown.name))}\n"
             "tagged +draft -inbox -unread: your mail client can send it")
 
 

@@ -7,12 +7,16 @@ a user would see and not a loading bar.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Sequence
 
 from workbench.config import Settings
 from workbench.errors import ConfigError
+from workbench.text import echo
 
 _LOAD_TIMEOUT = 600.0
 
@@ -23,7 +27,7 @@ def run_app(settings: Settings, *, keymap: str | None = None) -> int:
     app = WorkbenchApp(settings, keymap=keymap)  # a bad keymap raises ConfigError here, before the screen
     app.run()
     if app.load_error:  # shown in the app; repeated here so it survives the screen
-        print(f"vfio-workbench: {app.load_error}", file=sys.stderr)
+        print(f"vfio-workbench: {echo(app.load_error)}", file=sys.stderr)
         return 2
     return app.return_code or 0
 
@@ -59,7 +63,7 @@ def run_screenshot(settings: Settings, *, path: Path, size: tuple[int, int] = (1
                 await settle(pilot)
             await pilot.pause(0.1)
             svg = app.export_screenshot()
-            path.write_text(svg, encoding="utf-8")
+            write_new(path, svg)
         except OSError as err:
             outcome["error"] = f"cannot write the screenshot {path}: {err.strerror or err}"
         except Exception as err:  # noqa: BLE001 — report, do not leave the app hanging
@@ -69,9 +73,23 @@ def run_screenshot(settings: Settings, *, path: Path, size: tuple[int, int] = (1
 
     app.run(headless=True, size=(cols, rows), auto_pilot=drive)
     if "error" in outcome:
-        print(f"vfio-workbench: {outcome['error']}", file=sys.stderr)
+        print(f"vfio-workbench: {echo(outcome['error'])}", file=sys.stderr)
         return 2
     if app.load_error:
-        print(f"vfio-workbench: {app.load_error} (the screenshot shows the error)", file=sys.stderr)
+        print(f"vfio-workbench: {echo(app.load_error)} (the screenshot shows the error)", file=sys.stderr)
         return 2
     return 0
+
+
+def write_new(path: Path, text: str) -> None:
+    """Write ``path`` through a fresh temporary file renamed over it: a symlink planted at
+    ``path`` is replaced, never followed (os.replace renames onto the link itself)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -250,7 +250,7 @@ class SeriesListScreen(Screen):
                 status.append(" · as at the last load of this store (unchanged since); "
                               "series open once it has loaded", style="italic yellow")
             else:
-                status.append(f" · MAINTAINERS: {_tail(wb.context.maintainers.origin)}")
+                status.append(f" · MAINTAINERS: {one_line(_tail(wb.context.maintainers.origin))}")
                 if wb.problems:
                     status.append(f" · {len(wb.problems)} unreadable messages", style="yellow")
         self.query_one("#list-status", Static).update(status)
