@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -19,6 +20,19 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"real data not available: {path} is missing (../shared beside the checkout)")
     return path
+
+
+def lore_thread(*, roots: Iterable[str] = (), subjects: Iterable[str] = ()) -> list[Path]:
+    """The real corpus files of whole threads, named by their root's message-id or
+    subject (INDEX.tsv's thread_root / thread_root_subject), in INDEX order."""
+    corpus = shared_path("corpus", "lore-vfio")
+    ids = {f"<{r}>" for r in roots}
+    titles = set(subjects)
+    with (corpus / "INDEX.tsv").open(newline="", encoding="utf-8") as fh:
+        rows = csv.DictReader(fh, delimiter="\t")
+        files = [corpus / r["file"] for r in rows if r["thread_root"] in ids or r["thread_root_subject"] in titles]
+    assert files, f"no corpus thread for {sorted(ids | titles)}"
+    return files
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ behind (the message was parsed again). The same for the kept report's descriptio
 
 from __future__ import annotations
 
-import csv
 import json
 import marshal
 import shutil
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import shared_path
+from conftest import lore_thread, shared_path
 from workbench.cli import main
 from workbench.mail.cache import BadRecord, Decoder
 
@@ -32,9 +31,7 @@ THREADS = ("[PATCH v3 0/6] vfio/hisilicon: add acc live migration driver",
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from workbench.mail.maildir import build_store
 
-    corpus = shared_path("corpus", "lore-vfio")
-    with (corpus / "INDEX.tsv").open(newline="") as fh:
-        files = [corpus / r["file"] for r in csv.DictReader(fh, delimiter="\t") if r["thread_root_subject"] in THREADS]
+    files = lore_thread(subjects=THREADS)
     assert len(files) > 40
     return build_store(tmp_path_factory.mktemp("shapes") / "mail", [f.read_bytes() for f in files])
 

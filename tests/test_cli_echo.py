@@ -9,7 +9,6 @@ Each run here is the real CLI on a real notmuch store of real lore-vfio mail.
 
 from __future__ import annotations
 
-import csv
 import json
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, StoreFactory, shared_path
+from conftest import REPO, StoreFactory, lore_thread, shared_path
 from workbench.cli import main
 from workbench.text import echo
 
@@ -34,10 +33,7 @@ def clean(text: str) -> bool:
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from workbench.mail.maildir import build_store
 
-    corpus = shared_path("corpus", "lore-vfio")
-    with (corpus / "INDEX.tsv").open(newline="") as fh:
-        files = [corpus / r["file"] for r in csv.DictReader(fh, delimiter="\t")
-                 if r["thread_root_subject"] == "[PATCH v3 0/6] vfio/hisilicon: add acc live migration driver"]
+    files = lore_thread(subjects=["[PATCH v3 0/6] vfio/hisilicon: add acc live migration driver"])
     return build_store(tmp_path_factory.mktemp("echo") / "mail", [f.read_bytes() for f in files])
 
 

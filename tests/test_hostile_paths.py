@@ -8,14 +8,13 @@ path must still be owned (PCI SUBSYSTEM must approve it), and every format must 
 
 from __future__ import annotations
 
-import csv
 import json
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import StoreFactory, shared_path
+from conftest import StoreFactory, lore_thread, shared_path
 from workbench.cli import main
 
 DEEP = "drivers/pci/" + "a/" * 4090 + "x.c"  # 8,195 characters, 4,092 directories
@@ -33,11 +32,7 @@ def patch_mail(msgid: str, paths: list[str]) -> bytes:
 
 
 def real_thread(subject: str) -> list[Path]:
-    corpus = shared_path("corpus", "lore-vfio")
-    with (corpus / "INDEX.tsv").open(newline="") as fh:
-        rows = [r for r in csv.DictReader(fh, delimiter="\t") if r["thread_root_subject"] == subject]
-    assert rows
-    return [corpus / r["file"] for r in rows]
+    return lore_thread(subjects=[subject])
 
 
 @pytest.fixture

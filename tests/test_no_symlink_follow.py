@@ -10,14 +10,13 @@ untouched and the tool still did its job.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 from pathlib import Path
 
 import pytest
 
-from conftest import StoreFactory, shared_path
+from conftest import StoreFactory, lore_thread, shared_path
 from workbench.cli import main
 from workbench.mail import drafts
 
@@ -28,10 +27,7 @@ PRECIOUS = b"precious: must never be overwritten\n"
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from workbench.mail.maildir import build_store
 
-    corpus = shared_path("corpus", "lore-vfio")
-    with (corpus / "INDEX.tsv").open(newline="") as fh:
-        files = [corpus / r["file"] for r in csv.DictReader(fh, delimiter="\t")
-                 if r["thread_root_subject"] == "[PATCH v3 0/6] vfio/hisilicon: add acc live migration driver"]
+    files = lore_thread(subjects=["[PATCH v3 0/6] vfio/hisilicon: add acc live migration driver"])
     return build_store(tmp_path_factory.mktemp("links") / "mail", [f.read_bytes() for f in files])
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import shared_path
+from tests.conftest import lore_thread, shared_path
 from tests.test_policy_support import ALEX, JASON, KEVIN, YISHAI, patch, record, series, small_ctx, trailer
 from workbench.kernel.mailmap import Mailmap
 from workbench.kernel.maintainers import Maintainers
@@ -53,9 +53,7 @@ def test_not_waiting_while_a_review_is_missing() -> None:
 
 @pytest.fixture(scope="module")
 def hisi_v12(tmp_path_factory: pytest.TempPathFactory) -> tuple[Judged, Context]:
-    lore = shared_path("corpus", "lore-vfio")
-    rows = (line.split("\t") for line in (lore / "INDEX.tsv").read_text().splitlines()[1:])
-    files = [lore / row[0] for row in rows if len(row) > 8 and row[8] == f"<{HISI_V12}>"]
+    files = lore_thread(roots=[HISI_V12])
     mailmap = tmp_path_factory.mktemp("mm") / "mailmap"
     mailmap.write_text(shared_path("data", "mailmap").read_text()
                        + "Alex Williamson <alex@shazbot.org> <alex.williamson@redhat.com>\n")

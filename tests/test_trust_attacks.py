@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import shared_path
+from tests.conftest import lore_thread, shared_path
 from workbench.config import Settings
 from workbench.model import CheckResult, Status
 from workbench.pipeline import Judged, build_workbench
@@ -31,13 +31,6 @@ LIST_HEADERS = ("List-Id: Linux virtualization <virtualization.lists.linux-found
                 "List-Post: <mailto:virtualization@lists.linux-foundation.org>\n")
 
 
-def thread_files(*roots: str) -> list[Path]:
-    lore = shared_path("corpus", "lore-vfio")
-    wanted = {f"<{r}>" for r in roots}
-    rows = (line.split("\t") for line in (lore / "INDEX.tsv").read_text().splitlines()[1:])
-    return [lore / row[0] for row in rows if len(row) > 8 and row[8] in wanted]
-
-
 def reply(msgid: str, sender: str, body: str, *, to: str = VIRTIO_V2, extra: str = "",
           subject: str = "Re: [PATCH V2 vfio 0/9] Introduce a vfio driver over virtio devices",
           date: str = "Tue, 31 Oct 2023 10:00:00 +0000", content_type: str = "text/plain; charset=utf-8") -> bytes:
@@ -47,7 +40,7 @@ def reply(msgid: str, sender: str, body: str, *, to: str = VIRTIO_V2, extra: str
 
 
 def judge(make_store, tmp_path: Path, *mails: bytes, mailmap: Path | None = None) -> Judged:
-    store = make_store([*thread_files(VIRTIO_V2), *mails])
+    store = make_store([*lore_thread(roots=[VIRTIO_V2]), *mails])
     settings = Settings(db_path=store, maintainers=shared_path("data", "MAINTAINERS"),
                         mailmap=mailmap or shared_path("data", "mailmap"), cache_dir=tmp_path / "cache")
     judged = build_workbench(settings).find(VIRTIO_V2)

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import shared_path
+from tests.conftest import lore_thread, shared_path
 from workbench.kernel.mailmap import Mailmap
 from workbench.kernel.maintainers import Maintainers
 from workbench.mail.parse import parse_message
@@ -56,11 +56,9 @@ def context() -> Context:
 
 @lru_cache(maxsize=1)
 def real_records() -> tuple[MailRecord, ...]:
-    lore = shared_path("corpus", "lore-vfio")
-    roots = {f"<{VIRTIO_V2}>", f"<{HISI_V10}>", "<20251029122441.3063127-1-liulongfang@huawei.com>",
-             "<20251030015744.131771-1-liulongfang@huawei.com>"}
-    rows = (line.split("\t") for line in (lore / "INDEX.tsv").read_text().splitlines()[1:])
-    return tuple(parse_message(str(lore / row[0])) for row in rows if len(row) > 8 and row[8] in roots)
+    roots = [VIRTIO_V2, HISI_V10, "20251029122441.3063127-1-liulongfang@huawei.com",
+             "20251030015744.131771-1-liulongfang@huawei.com"]
+    return tuple(parse_message(str(f)) for f in lore_thread(roots=roots))
 
 
 def verdicts(judged: list[Judged]) -> dict[tuple[str, str, str], Status]:
