@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from workbench.kernel.mailmap import Mailmap
 from workbench.model import Carried, Origin, Patch, Series, Trailer
@@ -41,10 +42,16 @@ class _Gift:
     version: int
 
 
+@lru_cache(maxsize=65536)
 def _same_patch(a: str, b: str) -> bool:
     """Two normalized patch titles name the same patch across versions: equal, or
     reworded a little ("… for Intel QAT VF devices" → "… QAT SR-IOV VF devices")."""
-    return a == b or (bool(a and b) and SequenceMatcher(None, a, b).ratio() >= TITLE_SIMILARITY)
+    if a == b:
+        return True
+    if not (a and b):
+        return False
+    matcher = SequenceMatcher(None, a, b)
+    return matcher.quick_ratio() >= TITLE_SIMILARITY and matcher.ratio() >= TITLE_SIMILARITY
 
 
 class _Chain:
@@ -57,12 +64,17 @@ class _Chain:
         self.mailmap = mailmap
         # (name, address) -> [(chain position, patch title or None for the cover, gift)]
         self.gifts: dict[tuple[str, str], list[tuple[int, str | None, _Gift]]] = {}
+        # (name, address) -> [(chain position, patch title)] of the patches carrying it in their body
+        self.carriers: dict[tuple[str, str], list[tuple[int, str]]] = {}
         for pos, series in enumerate(versions):
             for patch in series.patches:
                 title = normalize_title(patch.title)
                 for t in patch.trailers:
                     if t.origin is Origin.REPLY and self._own(t):
                         self._add(t, pos, title, series)
+                    elif t.origin is Origin.BODY:
+                        key = (t.name, self.mailmap.identity(t.person)[0])
+                        self.carriers.setdefault(key, []).append((pos, title))
             for t in series.cover_trailers:
                 if self._own(t):
                     self._add(t, pos, None, series)
@@ -89,15 +101,13 @@ class _Chain:
     def first_carrier(self, t: Trailer, patch: Patch, upto: int) -> int:
         """The chain position of the earliest version whose same patch carries ``t`` in
         its own commit message (``upto`` when none before it does)."""
+        address = self.mailmap.identity(t.person)[0]
+        if not address:  # a bare name cannot be followed from version to version
+            return upto
         title = normalize_title(patch.title)
-        for pos in range(upto):
-            for other in self.versions[pos].patches:
-                if not _same_patch(normalize_title(other.title), title):
-                    continue
-                if any(o.origin is Origin.BODY and o.name == t.name
-                       and self.mailmap.same_address(o.person, t.person) for o in other.trailers):
-                    return pos
-        return upto
+        found = [pos for pos, other in self.carriers.get((t.name, address), ())
+                 if pos < upto and _same_patch(other, title)]
+        return min(found, default=upto)
 
 
 def _traced(t: Trailer, patch: Patch, series: Series, chain: _Chain, upto: int, mailmap: Mailmap) -> Trailer:
