@@ -54,7 +54,7 @@ from workbench.config import DEFAULT_QUERY  # noqa: E402
 from workbench.mail.maildir import create_database, ensure_maildir, index_files  # noqa: E402
 
 GENERATOR_VERSION = 2  # bump when the generated mail changes: old caches are then ignored
-REAL_STYLE_VERSION = 1  # … the real-style mail (its shape also keys the cache, through the corpus)
+REAL_STYLE_VERSION = 2  # … the real-style mail (its shape also keys the cache, through the corpus)
 SCALED_VERSION = 1  # … the way the real corpus is copied
 INDEX_BATCH = 5000  # messages per notmuch transaction (one atomic() for 100k grows huge)
 SHARED_MAINTAINERS = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "MAINTAINERS"
