@@ -12,8 +12,10 @@ does (``workbench.cli.run``), with
   process at its end and the peak summed PSS of the process tree during it (sampled every
   50 ms: the parse workers count);
 - with ``--tracemalloc``, the Python allocations still alive at the end of each phase, by
-  source line, and the traced peak within it (slows the run down ~2×; a separate run from
-  the timing one is best).
+  source line, and the traced peak within it (slows the run down many times; take times
+  from a run without it);
+- with ``--fields``, the bytes the loaded records hold per ``MailRecord`` field (each
+  object counted once, so interned people and shared strings are not counted twice).
 
     .venv/bin/python -m benchmarks.profile_report real-40k --all
     .venv/bin/python -m benchmarks.profile_report real-40k --all --tracemalloc --top 15
@@ -115,7 +117,47 @@ def _wrap(module, attr: str, phases: Phases, name: str, after: str) -> None:
     setattr(module, attr, wrapped)
 
 
-def child(argv: list[str], out: Path, trace: bool, top: int) -> int:
+def deep_size(obj, seen: set[int]) -> int:
+    """Bytes of ``obj`` and what it holds, skipping objects already in ``seen``."""
+    todo, total = [obj], 0
+    while todo:
+        o = todo.pop()
+        if id(o) in seen or o is None or isinstance(o, (bool, int, float)) and -5 <= o <= 256:
+            continue
+        seen.add(id(o))
+        total += sys.getsizeof(o)
+        if isinstance(o, (tuple, list, set, frozenset)):
+            todo.extend(o)
+        elif isinstance(o, dict):
+            todo.extend(o.keys())
+            todo.extend(o.values())
+        elif hasattr(o, "__slots__") and not isinstance(o, str):
+            todo.extend(getattr(o, name) for name in o.__slots__ if hasattr(o, name))
+        elif hasattr(o, "__dict__"):
+            todo.extend(vars(o).values())
+    return total
+
+
+def field_sizes(records: list) -> list[tuple[str, float, int]]:
+    """(field, MB, records where it is set) for the records' fields, largest first. Fields
+    are measured in declaration order with one shared ``seen``, so an object reachable from
+    two fields counts for the first; the record objects themselves count as "(record)"."""
+    import dataclasses
+
+    if not records:
+        return []
+    seen: set[int] = set()
+    out = [("(record objects)", sum(sys.getsizeof(r) for r in records) / 2**20, len(records))]
+    for r in records:
+        seen.add(id(r))
+    for f in dataclasses.fields(records[0]):
+        size = sum(deep_size(getattr(r, f.name), seen) for r in records)
+        used = sum(1 for r in records if getattr(r, f.name) not in (None, "", (), False))
+        out.append((f.name, size / 2**20, used))
+    return sorted(out, key=lambda t: -t[1])
+
+
+def child(argv: list[str], out: Path, trace: bool, top: int, fields: bool = False) -> int:
     """In the child: run the CLI with phase marks and cProfile; write the findings to ``out``."""
     import tracemalloc
 
@@ -130,6 +172,16 @@ def child(argv: list[str], out: Path, trace: bool, top: int) -> int:
 
     _wrap(pipeline, "load_context", phases, "MAINTAINERS + mailmap", "between")
     _wrap(loader, "load_records", phases, "records (notmuch, cache, parse)", "between")
+    sizes: list = []
+    if fields:
+        inner = loader.load_records
+
+        def measured(*args, **kwargs):
+            loaded = inner(*args, **kwargs)
+            sizes.extend(field_sizes(loaded.records))
+            return loaded
+
+        loader.load_records = measured
     _wrap(pipeline, "analyse", phases, "analysis (group + checks)", "between")
     _wrap(report, "render", phases, "render JSON", "between")
     if hasattr(memo, "ReportMemo"):
@@ -146,7 +198,7 @@ def child(argv: list[str], out: Path, trace: bool, top: int) -> int:
     stats = pstats.Stats(prof, stream=text)
     stats.sort_stats("cumulative").print_stats(top)
     stats.sort_stats("tottime").print_stats(top)
-    out.write_text(json.dumps({"status": status, "phases": phases.rows, "profile": text.getvalue(),
+    out.write_text(json.dumps({"status": status, "phases": phases.rows, "profile": text.getvalue(), "fields": sizes,
                                "output_bytes": len(sink.getvalue())}))
     return status
 
@@ -170,12 +222,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--all", action="store_true", help="pass --all (superseded and out-of-scope series too)")
     p.add_argument("--tracemalloc", action="store_true", help="also trace Python allocations per phase (slower)")
+    p.add_argument("--fields", action="store_true", help="also measure the bytes each record field holds")
     p.add_argument("--top", type=int, default=25, help="profile entries / allocation sites shown")
     p.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     p.add_argument("--child-out", type=Path, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child is not None:
-        return child(args.child, args.child_out, args.tracemalloc, args.top)
+        return child(args.child, args.child_out, args.tracemalloc, args.top, args.fields)
     if not args.store:
         p.error("which store? e.g. 10k, rs-10k, real-40k")
 
@@ -189,6 +242,8 @@ def main(argv: list[str] | None = None) -> int:
         cmd = [sys.executable, "-m", "benchmarks.profile_report", "--top", str(args.top), "--child-out", str(found)]
         if args.tracemalloc:
             cmd.append("--tracemalloc")
+        if args.fields:
+            cmd.append("--fields")
         (work / "home").mkdir()
         run = run_child(cmd + ["--child", *report], env=child_env(work / "home", work / "pycache"))
         if run.status != 0 or not found.exists():
@@ -219,6 +274,12 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"\nlive Python allocations at the end of {row['phase']!r} (top {args.top} source lines):")
                 for where, mb, count in row["top"]:
                     print(f"  {mb:8.1f} MB {count:>9} blocks  {where.replace(str(REPO) + '/', '')}")
+    if data.get("fields"):
+        total = sum(mb for _, mb, _ in data["fields"])
+        print(f"\nwhat the {store.matched} loaded records hold, by field ({total:.1f} MB in all; objects "
+              "shared between records counted once):")
+        for name, mb, used in data["fields"]:
+            print(f"  {name:<18} {mb:8.1f} MB  set in {used} records")
     print("\n" + _short_profile(data["profile"], REPO))
     return 0
 
