@@ -42,16 +42,20 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make `workbench` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.synth_mail import generate, write_maintainers  # noqa: E402
+from benchmarks.mail_shape import REAL_CORPUS, corpus_facts, corpus_files, real_shape  # noqa: E402
+from benchmarks.synth_mail import generate, scaled_real, write_maintainers  # noqa: E402
 from workbench.config import DEFAULT_QUERY  # noqa: E402
 from workbench.mail.maildir import create_database, ensure_maildir, index_files  # noqa: E402
 
 GENERATOR_VERSION = 2  # bump when the generated mail changes: old caches are then ignored
+REAL_STYLE_VERSION = 2  # … the real-style mail (its shape also keys the cache, through the corpus)
+SCALED_VERSION = 1  # … the way the real corpus is copied
 INDEX_BATCH = 5000  # messages per notmuch transaction (one atomic() for 100k grows huge)
 SHARED_MAINTAINERS = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "MAINTAINERS"
 # Where stores are cached unless --out says otherwise; shared by report_bench and tui_bench.
@@ -60,6 +64,18 @@ DEFAULT_OUT = Path(os.environ.get("VFIO_WORKBENCH_BENCH_STORES", "/tmp/vfio-work
 
 # --------------------------------------------------------------------------- specs
 
+class Style(StrEnum):
+    """What the mail of a store is."""
+
+    SYNTH = "synth"  # the hand-tuned synthetic generator (v2)
+    REAL_STYLE = "realstyle"  # the same generator, sizes/recipients/depths drawn from the real corpus
+    SCALED_REAL = "real"  # the real corpus's matched threads, copied with fresh message-ids per copy
+    REAL_CORPUS = "corpus"  # the real corpus as it is, once (also where "matched" is learnt)
+
+
+STYLE_PREFIX = {Style.REAL_STYLE: "rs-", Style.SCALED_REAL: "real-"}
+
+
 @dataclass(frozen=True, slots=True)
 class StoreSpec:
     """How many messages of each kind; the name is the cache key."""
@@ -67,6 +83,10 @@ class StoreSpec:
     vfio: int  # messages in threads the default query matches
     other: int  # unrelated list traffic
     seed: int = 1
+    style: Style = Style.SYNTH
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "style", Style(self.style))  # from a manifest: a plain str
 
     @property
     def total(self) -> int:
@@ -74,7 +94,29 @@ class StoreSpec:
 
     @property
     def name(self) -> str:
+        if self.style is Style.REAL_STYLE:
+            return f"realstyle-r{REAL_STYLE_VERSION}-{corpus_key()}-s{self.seed}-v{self.vfio}-o{self.other}"
+        if self.style is Style.SCALED_REAL:
+            return f"scaled-real-r{SCALED_VERSION}-{corpus_key()}-n{self.vfio}"
+        if self.style is Style.REAL_CORPUS:
+            return f"real-corpus-{corpus_key()}"
         return f"synth-g{GENERATOR_VERSION}-s{self.seed}-v{self.vfio}-o{self.other}"
+
+
+_corpus_key: str | None = None
+
+
+def corpus_key() -> str:
+    """A digest of the real corpus's file names and sizes: stores made from it are rebuilt
+    when it changes."""
+    global _corpus_key
+    if _corpus_key is None:
+        import hashlib
+        h = hashlib.sha256()
+        for p in corpus_files(REAL_CORPUS):
+            h.update(f"{p.relative_to(REAL_CORPUS)}\0{p.stat().st_size}\n".encode())
+        _corpus_key = h.hexdigest()[:8]
+    return _corpus_key
 
 
 PRESETS: dict[str, StoreSpec] = {
@@ -102,16 +144,53 @@ class SynthStore:
     build_seconds: float  # generation + indexing, when it was built
 
 
+def _count(text: str) -> int:
+    """``40k`` → 40000, ``2031`` → 2031."""
+    return int(float(text[:-1]) * 1000) if text.lower().endswith("k") else int(text)
+
+
 def parse_spec(text: str, seed: int = 1) -> StoreSpec:
-    """A preset name, or VFIO+OTHER (e.g. ``3000+27000``)."""
-    if text in PRESETS:
-        base = PRESETS[text]
-        return StoreSpec(base.vfio, base.other, seed)
+    """A preset name, or VFIO+OTHER (e.g. ``3000+27000``); ``rs-`` before either: the same
+    counts of real-style mail; ``real-N`` (``real-40k``): N messages of the scaled real corpus."""
+    if text == "corpus":
+        return StoreSpec(len(corpus_files(REAL_CORPUS)), 0, seed, Style.REAL_CORPUS)
+    style = Style.SYNTH
+    for st, prefix in STYLE_PREFIX.items():
+        if text.startswith(prefix):
+            style, text = st, text[len(prefix):]
     try:
+        if style is Style.SCALED_REAL:
+            return StoreSpec(_count(text), 0, seed, style)
+        if text in PRESETS:
+            base = PRESETS[text]
+            return StoreSpec(base.vfio, base.other, seed, style)
         vfio, other = (int(x) for x in text.split("+"))
     except ValueError:
-        raise SystemExit(f"synth: unknown store {text!r}: one of {', '.join(PRESETS)} or VFIO+OTHER") from None
-    return StoreSpec(vfio, other, seed)
+        raise SystemExit(f"synth: unknown store {text!r}: one of {', '.join(PRESETS)} or VFIO+OTHER, "
+                         "optionally after rs- (real-style); or real-N (the real corpus scaled to N)") from None
+    return StoreSpec(vfio, other, seed, style)
+
+
+def matched_corpus(out: Path, log: Callable[[str], None]) -> list[Path]:
+    """The real corpus's files that the default query matches (2,020 of 2,031: two qat
+    parent-driver threads never say vfio), learnt from notmuch on the ``corpus`` store, so
+    that every message of a scaled store is matched, as the issue's 40k store was."""
+    files = corpus_files(REAL_CORPUS)
+    base = ensure_store(out, StoreSpec(len(files), 0, 1, Style.REAL_CORPUS), log=log)
+    found = subprocess.run(notmuch_argv("search", "--output=files", "--", DEFAULT_QUERY),
+                           env=notmuch_env(base.root), capture_output=True, text=True, check=True)
+    index = {int(Path(line).name.split(".", 1)[0]) for line in found.stdout.splitlines()}  # {written:07d}.…
+    return [f for i, f in enumerate(files) if i in index]
+
+
+def store_messages(spec: StoreSpec, out: Path, log: Callable[[str], None]):
+    """(folder, bytes) of every message of the store ``spec`` describes."""
+    if spec.style is Style.REAL_CORPUS:
+        return scaled_real(corpus_files(REAL_CORPUS), spec.vfio)
+    if spec.style is Style.SCALED_REAL:
+        return scaled_real(matched_corpus(out, log), spec.vfio)
+    shape = real_shape(corpus_facts(REAL_CORPUS)) if spec.style is Style.REAL_STYLE else None
+    return generate(spec.vfio, spec.other, spec.seed, shape)
 
 
 # --------------------------------------------------------------------------- stores
@@ -185,14 +264,14 @@ def _build(root: Path, spec: StoreSpec, log: Callable[[str], None], writer: str)
     if writer == "deliver":
         from workbench.mail.maildir import deliver
     tw = time.perf_counter()
-    for folder, data in generate(spec.vfio, spec.other, spec.seed):
+    for folder, data in store_messages(spec, root.parent, log):
         if folder not in folders:
             ensure_maildir(root / folder)
             folders.add(folder)
         if writer == "deliver":
             path = deliver(root / folder, data)
         else:
-            path = root / folder / "cur" / f"{written:07d}.synth{spec.seed}:2,S"
+            path = root / folder / "cur" / f"{written:07d}.{spec.style.value}{spec.seed}:2,S"
             with open(path, "wb") as fh:
                 fh.write(data)
         written += 1

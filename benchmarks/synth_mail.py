@@ -9,13 +9,45 @@ from __future__ import annotations
 
 import base64
 import math
+import quopri
 import random
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.header import Header
-from email.utils import format_datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """Distributions the real-style generator samples from, each a tuple of values measured
+    on real mail (``benchmarks.mail_shape.real_shape``); ``None`` in the generator means the
+    hand-tuned synthetic shape of generator v2, byte for byte as before.
+
+    Why empirical samples rather than fitted curves: the real tails (41 recipients, 17 files
+    in a patch, 42 replies deep) are what costs, and a sample keeps them without a model.
+    """
+
+    header_bytes: tuple[int, ...]  # the whole header block
+    recipients_patch: tuple[int, ...]  # To+Cc addresses of patches and cover letters
+    recipients_reply: tuple[int, ...]  # … of replies
+    patch_lines: tuple[int, ...]  # added+removed lines of one patch
+    patch_files: tuple[int, ...]  # files one patch touches
+    reply_bytes: tuple[int, ...]  # body of a reply
+    reply_quoted: tuple[int, ...]  # % of a reply's non-empty lines that quote
+    reply_depth: tuple[int, ...]  # In-Reply-To hops from a reply to its thread's root
+    replies_under: tuple[int, ...]  # replies in the discussion under one patch or cover letter
+    multipart: float  # share of mails sent as multipart (the patch as an attachment)
+    base64: float  # share with a base64 body
+    qp: float  # share with a quoted-printable body
+
+    def digest(self) -> str:
+        """A short stable name for the cache key of stores generated with this shape."""
+        import hashlib
+        return hashlib.sha256(repr(self).encode()).hexdigest()[:8]
+
 
 @dataclass(frozen=True, slots=True)
 class Who:
@@ -132,6 +164,8 @@ def _crowd(rng: random.Random, n: int) -> list[Who]:
     return people
 
 
+_FILE_WORDS = ("core", "migration", "dirty", "cmd", "debugfs", "sriov", "admin", "reset", "irq", "config",
+               "trace", "lm", "state", "regs", "fw", "pf", "vf", "dma", "mem", "bar")
 _IDENT = ("dev", "mvdev", "migf", "buf", "vf", "pdev", "state", "cmd", "out", "in", "ctx", "qm", "page",
           "entry", "len", "offset", "header", "vhca_id", "chunk", "tracker", "region", "bar", "cfg", "ret")
 _FUNC = ("mlx5vf_cmd_save_vhca_state", "hisi_acc_vf_qm_init", "pds_vfio_dirty_sync", "virtiovf_read_device_context",
@@ -221,12 +255,15 @@ class Msg:
     attach_patch: bool = False  # patch as a text/x-patch attachment
     base64_body: bool = False
     via_list: str = ""  # "Virtualization": sender rewritten by the list
+    cc: tuple[Who, ...] = ()  # people on Cc (real-style); the lists are always added
+    qp_body: bool = False
 
 
 class Generator:
     """Produces the messages of one traffic kind, in date order, from its own RNG."""
 
-    def __init__(self, seed: int, kind: str, start: datetime):
+    def __init__(self, seed: int, kind: str, start: datetime, shape: Shape | None = None):
+        self.shape = shape
         self.rng = random.Random(f"{seed}:{kind}")
         self.kind = kind
         self.now = start
@@ -296,7 +333,7 @@ class Generator:
         paras = [msg[i:i + 400] for i in range(0, len(msg), 400)]
         text = "\n\n".join(_wrap(p) for p in paras)
         tags = [f"Signed-off-by: {author.line()}"] + carried
-        total = self.diff_size()
+        total = self.diff_size() if self.shape is None else max(2, self.rng.choice(self.shape.patch_lines))
         diffs, stat = [], []
         adds = rems = 0
         for i, path in enumerate(files):
@@ -311,6 +348,8 @@ class Generator:
 
     def reply_body(self, parent: Msg, trailer: str | None, quote_trailer: str | None) -> str:
         rng = self.rng
+        if self.shape is not None:
+            return self.shaped_reply_body(parent, trailer, quote_trailer)
         plines = parent.body.split("\n")
         out = [f"On {format_datetime(parent.date)}, {parent.who.name} wrote:"]
         pos = 0
@@ -330,6 +369,77 @@ class Generator:
             out += ["Thanks,", parent.who.name.split()[0] if rng.random() < 0.1 else ""]
         return "\n".join(out) + "\n"
 
+    def shaped_reply_body(self, parent: Msg, trailer: str | None, quote_trailer: str | None) -> str:
+        """A reply of a size and quoted share drawn from the real ones: spans of the parent
+        quoted, each followed by some answer, as people answer inline."""
+        rng, shape = self.rng, self.shape
+        target = rng.choice(shape.reply_bytes)
+        quoted_pct = rng.choice(shape.reply_quoted)
+        n_lines = max(2, target // 48)  # real reply lines average ~48 bytes
+        n_quoted = round(n_lines * quoted_pct / 100)
+        n_new = max(1, n_lines - n_quoted)
+        plines = [s for s in parent.body.split("\n")]
+        spans = rng.randint(1, 5)
+        out = [f"On {format_datetime(parent.date)}, {parent.who.name} wrote:"]
+        pos = 0
+        for i in range(spans):
+            take = n_quoted // spans + (n_quoted % spans if i == 0 else 0)
+            chunk = plines[pos:pos + take]
+            if len(chunk) < take and plines:  # a short parent: quote it again (people re-quote)
+                chunk += [plines[j % len(plines)] for j in range(take - len(chunk))]
+            pos += take
+            out += ["> " + s if s else ">" for s in chunk]
+            words = n_new // spans + (n_new % spans if i == 0 else 0)
+            out += ["", _wrap(" ".join(rng.choices(_DISCUSS, k=max(1, words * 48 // 60)))), ""]
+        if quote_trailer:
+            out += [f"> {quote_trailer}", ""]
+        if trailer:
+            out += [trailer, ""]
+        return "\n".join(out) + "\n"
+
+    def recipients(self, total: int, people: list[Who], lists: tuple[str, ...],
+                   first: tuple[Who, ...] = ()) -> tuple[tuple[Who, ...], tuple[Who, ...]]:
+        """To and Cc people so that To+Cc (with the lists and LKML, which render adds) hold
+        ``total`` addresses, as get_maintainer.pl-fed series and reply-all answers do."""
+        want = max(0, total - len(lists) - 1 - len(first))
+        pool = [w for w in people if w not in first]
+        extra = self.rng.sample(pool, k=min(want, len(pool)))
+        cut = max(0, len(extra) // 3)
+        return tuple(first) + tuple(extra[:cut]), tuple(extra[cut:])
+
+    def encodings(self, attach: float, b64: float) -> dict[str, bool]:
+        """attach_patch/base64_body/qp_body for one message: the synthetic rates (the same
+        RNG draws as generator v2) or the real shares."""
+        rng = self.rng
+        a, b = rng.random(), rng.random()
+        if self.shape is None:
+            return {"attach_patch": a < attach, "base64_body": b < b64}
+        return {"attach_patch": a < self.shape.multipart, "base64_body": b < self.shape.base64,
+                "qp_body": self.shape.base64 <= b < self.shape.base64 + self.shape.qp}
+
+    def pick_parent(self, chain: list[Msg]) -> Msg:
+        """The message a reply answers. Synthetic: mostly the newest. Real-style: often the
+        newest too, else one at a reply depth drawn from the real ones (depth = hops to the
+        thread's root); drawing depths alone left the real tail (p90 10) at 5."""
+        rng = self.rng
+        if self.shape is None:
+            return chain[-1] if rng.random() < 0.6 else rng.choice(chain)
+        if rng.random() < 0.6:  # a back-and-forth: answer the newest (real long threads are deep chains)
+            return chain[-1]
+        want = rng.choice(self.shape.reply_depth) - 1
+        return min(reversed(chain), key=lambda m: abs(len(m.refs) - want))  # ties: the newest
+
+    def pick_files(self, known: tuple[str, ...], k: int) -> list[str]:
+        """``k`` of ``known`` (synthetic); real-style draws the count from real patches and
+        adds sibling files in the same directories when ``known`` has too few."""
+        rng = self.rng
+        if self.shape is not None:
+            k = rng.choice(self.shape.patch_files)
+            dirs = sorted({f.rsplit("/", 1)[0] for f in known})
+            known = known + tuple(f"{d}/{w}.{'h' if i % 4 == 3 else 'c'}" for i, (d, w) in
+                                  enumerate((d, w) for w in _FILE_WORDS for d in dirs))
+        return rng.sample(known, k=min(len(known), k))
+
     # -- a thread of replies under one message
     def replies(self, root: Msg, count: int, people: list[Who], author: Who,
                 trailer_for: Callable[[Who], str | None]) -> Iterator[Msg]:
@@ -337,7 +447,7 @@ class Generator:
         chain = [root]
         for _ in range(count):
             # long nested discussions: mostly answer the newest message of the chain
-            parent = chain[-1] if rng.random() < 0.6 else rng.choice(chain)
+            parent = self.pick_parent(chain)
             who = author if parent.who != author and rng.random() < 0.4 else rng.choice(people)
             trailer = trailer_for(who) if who != author else None
             if trailer and rng.random() < 0.04:  # given on behalf of someone else: suspect
@@ -346,14 +456,25 @@ class Generator:
             if rng.random() < 0.05:
                 qt = f"Reviewed-by: {rng.choice(people).line()}"
             subj = root.subject if root.subject.startswith("Re: ") else f"Re: {root.subject}"
+            to: tuple[Who, ...] = (parent.who,)
+            cc: tuple[Who, ...] = ()
+            if self.shape is not None:
+                to, cc = self.recipients(rng.choice(self.shape.recipients_reply), people + [author],
+                                         root.lists, (parent.who,))
             msg = Msg(self.msgid(who), who, subj, self.tick(60, 40000), self.reply_body(parent, trailer, qt),
-                      root.lists, (parent.who,), parent, parent.refs + (parent.msgid,),
-                      base64_body=rng.random() < 0.01)
+                      root.lists, to, parent, parent.refs + (parent.msgid,), cc=cc)
+            if self.shape is None:
+                msg.base64_body = rng.random() < 0.01
+            else:
+                enc = self.encodings(0, 0)
+                msg.base64_body, msg.qp_body = enc["base64_body"], enc["qp_body"]
             chain.append(msg)
             yield msg
 
     def reply_count(self) -> int:
         """Replies under one message: most get none or a few, some get long discussions."""
+        if self.shape is not None:
+            return self.rng.choice(self.shape.replies_under)
         r = self.rng.random()
         if r < 0.45:
             return 0
@@ -365,8 +486,8 @@ class Generator:
 class VfioTraffic(Generator):
     """Variant-driver series in several versions, reviewed on the list."""
 
-    def __init__(self, seed: int, start: datetime):
-        super().__init__(seed, "vfio", start)
+    def __init__(self, seed: int, start: datetime, shape: Shape | None = None):
+        super().__init__(seed, "vfio", start, shape)
         self.title_n = 0
 
     def messages(self) -> Iterator[Msg]:
@@ -397,11 +518,21 @@ class VfioTraffic(Generator):
             base = f"{self.now:%Y%m%d%H%M%S}.{rng.getrandbits(20)}"
             lists = ("kvm@vger.kernel.org",) + drv.lists
             to = (ALEX,) + drv.parent_people[:1]
+            cc: tuple[Who, ...] = ()
+            people = reviewers + self.crowd[40:]
+
+            def addressed() -> tuple[tuple[Who, ...], tuple[Who, ...]]:
+                """Real-style: recipients drawn per message (drawing once per series would
+                weigh the counts of long series twice against the real distribution)."""
+                if self.shape is None:
+                    return to, cc
+                return self.recipients(rng.choice(self.shape.recipients_patch), people, lists, to)
             root: Msg | None = None
             if n_patches > 1 and rng.random() < 0.85:
                 body = self.cover_body(drv, title, plan, v, change_id, prev_cover, author)
+                r_to, r_cc = addressed()
                 root = Msg(self.msgid(author, 0, base), author, f"[PATCH{tree}{vtag} {0:0{width}d}/{n_patches}] {title}",
-                           self.tick(1, 5), body, lists, to)
+                           self.tick(1, 5), body, lists, r_to, cc=r_cc)
                 if v > 1 and prev_cover is not None and rng.random() < 0.1:  # v2 in reply to v1
                     root.parent, root.refs = prev_cover, prev_cover.refs + (prev_cover.msgid,)
                 root.via_list = "Virtualization" if "virtualization@lists.linux.dev" in lists and rng.random() < 0.5 else ""
@@ -412,17 +543,18 @@ class VfioTraffic(Generator):
                 thread_root = root or (patches[0] if patches else None)
                 body = self.patch_body(author, files, extension if any("/vfio/" in f for f in files) else None,
                                        carried.get(num, []), f"Changes since v{v - 1}:\n- addressed review" if v > 1 else "")
+                p_to, p_cc = addressed()
                 msg = Msg(self.msgid(author, num, base), author, f"[PATCH{tree}{vtag}{counter}] {subject}",
-                          self.tick(1, 5), body, lists, to, thread_root,
+                          self.tick(1, 5), body, lists, p_to, thread_root,
                           (thread_root.refs + (thread_root.msgid,)) if thread_root else (),
-                          attach_patch=rng.random() < 0.02, base64_body=rng.random() < 0.01,
-                          via_list=root.via_list if root else "")
+                          via_list=root.via_list if root else "", cc=p_cc, **self.encodings(0.02, 0.01))
                 patches.append(msg)
                 yield msg
             # review happens after posting
             pool = reviewers
             if root is not None:
-                yield from self.replies(root, self.reply_count() // 2, pool, author,
+                under = self.reply_count() if self.shape is not None else self.reply_count() // 2
+                yield from self.replies(root, under, pool, author,
                                         lambda who: self.trailer(who, "Acked-by", 0.3))
             for num, msg in enumerate(patches, 1):
                 for r in self.replies(msg, self.reply_count(), pool, author,
@@ -446,11 +578,11 @@ class VfioTraffic(Generator):
         # distinct series have distinct patch titles (versions are linked by title + author)
         topic += f" (#{self.title_n}.{num})"
         if drv.parent_files and num < total and rng.random() < 0.35:
-            files = rng.sample(drv.parent_files, k=min(len(drv.parent_files), rng.randint(1, 2)))
+            files = self.pick_files(drv.parent_files, rng.randint(1, 2))
             if rng.random() < 0.1:
                 files.append(f"Documentation/driver-api/vfio-{drv.name}.rst")
             return f"{drv.parent_prefix}: {topic}", files
-        files = rng.sample(drv.vfio_files, k=min(len(drv.vfio_files), rng.randint(1, 2)))
+        files = self.pick_files(drv.vfio_files, rng.randint(1, 2))
         if rng.random() < 0.08:
             files.append(f"Documentation/networking/device_drivers/{drv.name}_vfio_pci.rst")
         return f"vfio/{drv.name}: {topic}", files
@@ -476,8 +608,8 @@ class VfioTraffic(Generator):
 class OtherTraffic(Generator):
     """Everything else on the lists: patches, reviews, questions. Never 'vfio' in a subject."""
 
-    def __init__(self, seed: int, start: datetime):
-        super().__init__(seed, "other", start)
+    def __init__(self, seed: int, start: datetime, shape: Shape | None = None):
+        super().__init__(seed, "other", start, shape)
 
     def messages(self) -> Iterator[Msg]:
         while True:
@@ -489,14 +621,21 @@ class OtherTraffic(Generator):
         author = rng.choice(self.crowd)
         people = rng.sample(self.crowd, 12)
         lists = (mlist,)
+
+        def addressed() -> tuple[tuple[Who, ...], tuple[Who, ...]]:
+            if self.shape is None:
+                return (), ()
+            return self.recipients(rng.choice(self.shape.recipients_patch), self.crowd, lists)
+
         if rng.random() < 0.15:  # a question or bug report, no patch
             body = _wrap(" ".join(rng.choices(_COMMIT + _DISCUSS, k=rng.randint(3, 12))))
             if rng.random() < 0.5:
                 body += "\n\n[  123.456789] WARNING: CPU: 3 PID: 1234 at " + rng.choice(files) + ":412\n" + \
                         "\n".join(f"[  123.4{i:05d}]  {rng.choice(_FUNC)}+0x{rng.getrandbits(12):x}/0x{rng.getrandbits(12):x}"
                                   for i in range(rng.randint(10, 40)))
+            to, cc = addressed()
             root = Msg(self.msgid(author), author, f"{prefix}: question about {rng.choice(_FUNC)}()",
-                       self.tick(), body + "\n", lists)
+                       self.tick(), body + "\n", lists, to, cc=cc)
             yield root
             yield from self.replies(root, self.reply_count() + 1, people, author, lambda who: None)
             return
@@ -508,21 +647,23 @@ class OtherTraffic(Generator):
         root = None
         if n > 1 and rng.random() < 0.8:
             body = _wrap(" ".join(rng.choices(_COMMIT, k=rng.randint(3, 10)))) + "\n\n-- \n2.43.0\n"
+            to, cc = addressed()
             root = Msg(self.msgid(author, 0, base), author, f"[PATCH{tword}{vtag} {0:0{width}d}/{n}] {prefix}: series {self.seq}",
-                       self.tick(), body, lists)
+                       self.tick(), body, lists, to, cc=cc)
             yield root
         patches = []
         for num in range(1, n + 1):
             counter = f" {num:0{width}d}/{n}" if n > 1 else ""
             thread_root = root or (patches[0] if patches else None)
-            chosen = rng.sample(files, k=rng.randint(1, min(2, len(files))))
+            chosen = self.pick_files(files, rng.randint(1, min(2, len(files))))
             topic = rng.choice(("Fix a race in teardown", "Convert to the new API", "Add tracepoints",
                                 "Remove dead code", "Handle allocation failure", "Speed up the lookup"))
             topic += f" (#{base[-6:]}.{num})"
+            to, cc = addressed()
             msg = Msg(self.msgid(author, num, base), author, f"[PATCH{tword}{vtag}{counter}] {prefix}: {topic}",
-                      self.tick(1, 5), self.patch_body(author, chosen, None, [], ""), lists, (),
+                      self.tick(1, 5), self.patch_body(author, chosen, None, [], ""), lists, to,
                       thread_root, (thread_root.refs + (thread_root.msgid,)) if thread_root else (),
-                      attach_patch=rng.random() < 0.03, base64_body=rng.random() < 0.01)
+                      cc=cc, **self.encodings(0.03, 0.01))
             patches.append(msg)
             yield msg
         for msg in ([root] if root else []) + patches:
@@ -545,8 +686,11 @@ def _wrap(text: str, width: int = 72) -> str:
 
 # --------------------------------------------------------------------------- rendering
 
-def render(msg: Msg, rng: random.Random) -> bytes:
-    """RFC 5322 bytes with the header weight of real vger mail."""
+def render(msg: Msg, rng: random.Random, header_bytes: int = 0) -> bytes:
+    """RFC 5322 bytes with the header weight of real vger mail.
+
+    ``header_bytes`` > 0 (real-style): instead of the synthetic mix of signatures and
+    relay headers, pad the header block with relay headers to about that many bytes."""
     date = format_datetime(msg.date)
     list_name = msg.lists[0] if msg.lists else "linux-kernel@vger.kernel.org"
     h = [f"Return-Path: <{list_name.split('@')[0]}+bounces-{rng.getrandbits(20)}@vger.kernel.org>",
@@ -556,12 +700,14 @@ def render(msg: Msg, rng: random.Random) -> bytes:
         h.append(f"Received: from mail-{rng.getrandbits(16):x}.outbound.example ([10.{rng.randint(0, 255)}."
                  f"{rng.randint(0, 255)}.{rng.randint(0, 255)}])\n        by smtp.subspace.kernel.org (Postfix) with ESMTPS "
                  f"id {rng.getrandbits(48):X}\n        for <{list_name}>; {date}")
-    if rng.random() < 0.7:
+    if header_bytes:
+        pass
+    elif rng.random() < 0.7:
         sig = base64.b64encode(rng.randbytes(256)).decode()
         h.append("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=" + msg.who.email.split("@")[1]
                  + ";\n\ts=20230601; t=1700000000;\n\th=from:to:cc:subject:date:message-id:reply-to;\n\tbh="
                  + base64.b64encode(rng.randbytes(32)).decode() + ";\n\tb=" + "\n\t ".join(sig[i:i + 70] for i in range(0, len(sig), 70)))
-    if rng.random() < 0.8:  # vger's ARC set: three more signed blobs
+    if not header_bytes and rng.random() < 0.8:  # vger's ARC set: three more signed blobs
         for name in ("ARC-Seal", "ARC-Message-Signature"):
             blob = base64.b64encode(rng.randbytes(256)).decode()
             h.append(f"{name}: i=1; a=rsa-sha256; d=subspace.kernel.org; s=arc-20240116; t=1700000000; cv=none;\n\tb="
@@ -569,7 +715,7 @@ def render(msg: Msg, rng: random.Random) -> bytes:
         h.append("ARC-Authentication-Results: i=1; smtp.subspace.kernel.org; dmarc=pass (p=reject dis=none)\n"
                  f"\theader.from={msg.who.email.split('@')[1]}; spf=pass smtp.mailfrom={msg.who.email.split('@')[1]};"
                  " dkim=pass (2048-bit key)")
-    if rng.random() < 0.5:  # corporate relays add kilobytes of X- headers
+    if not header_bytes and rng.random() < 0.5:  # corporate relays add kilobytes of X- headers
         for i in range(rng.randint(20, 50)):
             h.append(f"X-MS-Exchange-CrossTenant-{rng.choice(_XHDR)}{i}: "
                      + base64.b64encode(rng.randbytes(rng.randint(16, 90))).decode())
@@ -587,7 +733,7 @@ def render(msg: Msg, rng: random.Random) -> bytes:
         h.append("References: " + "\n ".join(f"<{r}>" for r in msg.refs[-40:]))
     tos = [w.addr() for w in msg.to] or [f"<{list_name}>"]
     h.append("To: " + ",\n    ".join(tos))
-    h.append("Cc: " + ",\n    ".join(msg.lists + ("linux-kernel@vger.kernel.org",)))
+    h.append("Cc: " + ",\n    ".join(tuple(w.addr() for w in msg.cc) + msg.lists + ("linux-kernel@vger.kernel.org",)))
     h.append(f"X-Mailing-List: {list_name}")
     h.append(f"List-Id: <{list_name.replace('@', '.')}>")
     h.append(f"List-Subscribe: <mailto:{list_name.split('@')[0]}+subscribe@vger.kernel.org>")
@@ -596,6 +742,8 @@ def render(msg: Msg, rng: random.Random) -> bytes:
     if msg.subject.startswith("["):
         h.append("X-Mailer: git-send-email 2.43.0")
     h.append("MIME-Version: 1.0")
+    if header_bytes:
+        _pad_headers(h, header_bytes - 80, rng, msg)
     body = msg.body
     if msg.attach_patch and "\ndiff --git " in body:
         cut = body.index("\ndiff --git ")
@@ -608,12 +756,42 @@ def render(msg: Msg, rng: random.Random) -> bytes:
                    f"{patch}\n--{boundary}--\n")
         return ("\n".join(h) + "\n\n" + payload).encode("utf-8")
     h.append("Content-Type: text/plain; charset=utf-8")
+    if msg.qp_body:
+        h.append("Content-Transfer-Encoding: quoted-printable")
+        raw = quopri.encodestring(body.encode("utf-8")).decode("ascii")
+        return ("\n".join(h) + "\n\n" + raw).encode("ascii")
     if msg.base64_body:
         h.append("Content-Transfer-Encoding: base64")
         raw = base64.encodebytes(body.encode("utf-8")).decode("ascii")
         return ("\n".join(h) + "\n\n" + raw).encode("ascii")
     h.append("Content-Transfer-Encoding: 8bit")
     return ("\n".join(h) + "\n\n" + body).encode("utf-8")
+
+
+def _pad_headers(h: list[str], target: int, rng: random.Random, msg: Msg) -> None:
+    """Insert relay headers (Received, DKIM, X-) before From until the block is ``target``
+    bytes: real header blocks are mostly such lines, added by each hop."""
+    size = sum(len(x) + 1 for x in h)
+    at = next(i for i, x in enumerate(h) if x.startswith("From:"))
+    extra = []
+    domain = msg.who.email.split("@")[1]
+    while size < target:
+        r = rng.random()
+        if r < 0.35:
+            line = (f"Received: from mail-{rng.getrandbits(16):x}.{domain} (mail-{rng.getrandbits(16):x}.{domain} "
+                    f"[10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}])\n\tby "
+                    f"relay{rng.randint(1, 9)}.example (Postfix) with ESMTPS id {rng.getrandbits(48):X}\n\t"
+                    f"for <{msg.lists[0] if msg.lists else 'lkml@vger.kernel.org'}>; {format_datetime(msg.date)}")
+        elif r < 0.5:
+            sig = base64.b64encode(rng.randbytes(256)).decode()
+            line = (f"DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d={domain};\n\ts=s{rng.randint(1, 9)}; "
+                    "h=from:to:cc:subject:date:message-id;\n\tb=" + "\n\t ".join(sig[i:i + 70] for i in range(0, len(sig), 70)))
+        else:
+            line = (f"X-{rng.choice(_XHDR)}-{rng.randint(0, 99)}: "
+                    + base64.b64encode(rng.randbytes(rng.randint(16, 90))).decode())
+        extra.append(line)
+        size += len(line) + 1
+    h[at:at] = extra
 
 
 _XHDR = ("Network-Message-Id", "OriginalArrivalTime", "FromEntityHeader", "Id", "MailboxType", "UserPrincipalName",
@@ -635,16 +813,17 @@ def _fold_subject(subject: str) -> str:
 
 # --------------------------------------------------------------------------- the whole store
 
-def generate(vfio: int, other: int, seed: int) -> Iterator[tuple[str, bytes]]:
+def generate(vfio: int, other: int, seed: int, shape: Shape | None = None) -> Iterator[tuple[str, bytes]]:
     """(folder, message bytes) for the whole store, interleaving the two kinds of traffic
-    in date order. Exactly ``vfio`` + ``other`` messages."""
+    in date order. Exactly ``vfio`` + ``other`` messages. ``shape``: real-style (sizes,
+    recipients, depths drawn from real mail); ``None``: the synthetic shape."""
     start = datetime(2021, 1, 4, 9, 0, tzinfo=timezone.utc)
     render_rng = random.Random(f"{seed}:render")
     streams = []
     if vfio:
-        streams.append([iter(_take(VfioTraffic(seed, start).messages(), vfio)), None, "vfio"])
+        streams.append([iter(_take(VfioTraffic(seed, start, shape).messages(), vfio)), None, "vfio"])
     if other:
-        streams.append([iter(_take(OtherTraffic(seed, start).messages(), other)), None, "other"])
+        streams.append([iter(_take(OtherTraffic(seed, start, shape).messages(), other)), None, "other"])
     for s in streams:
         s[1] = next(s[0], None)
     while True:
@@ -655,7 +834,8 @@ def generate(vfio: int, other: int, seed: int) -> Iterator[tuple[str, bytes]]:
         msg = s[1]
         s[1] = next(s[0], None)
         folder = (msg.lists[0].split("@")[0] if msg.lists else "lkml")
-        yield folder, render(msg, render_rng)
+        header = render_rng.choice(shape.header_bytes) if shape is not None else 0
+        yield folder, render(msg, render_rng, header)
 
 
 def _take(it: Iterator[Msg], n: int) -> Iterator[Msg]:
@@ -683,3 +863,88 @@ def write_maintainers(path: Path) -> None:
     text += ["THE REST", "M:\tLinus Torvalds <torvalds@linux-foundation.org>", "L:\tlinux-kernel@vger.kernel.org",
              "S:\tBuried alive in reporters", "F:\t*", "F:\t*/", ""]
     path.write_text("\n".join(text))
+
+
+# --------------------------------------------------------------------------- the real corpus, scaled
+
+_ID_FIELDS = (b"message-id", b"in-reply-to", b"references")
+_ANGLE_ID = re.compile(rb"<([^<>\s]+)>")
+# where a body names a message by its id: lore links (also percent-encoded @) and b4's change-id
+_BODY_ID = re.compile(rb"((?:lore\.kernel\.org/(?:[\w.-]+/)?|patch\.msgid\.link/))([^\s/<>\"']+(?:@|%40)[^\s/<>\"']+)")
+_CHANGE_ID_LINE = re.compile(rb"^(change-id:[ \t]*)(\S+)", re.MULTILINE | re.IGNORECASE)
+COPY_SHIFT = timedelta(minutes=61)  # copy k is dated k * this later: copies interleave, never tie
+
+
+def copy_message(raw: bytes, k: int) -> bytes:
+    """Copy ``k`` of one real message: a distinct message in a distinct but identical thread.
+
+    Copy 0 is the message itself. Copy k > 0 gets every message-id in Message-ID,
+    In-Reply-To and References prefixed with ``c{k}.`` (so threads are kept within the
+    copy), its Date moved by k × ``COPY_SHIFT``, " (copy k)" after its Subject (so series
+    of different copies are not linked as versions of one another by title), and the lore
+    links and b4 change-id in its body renamed the same way (so they link within the copy).
+    """
+    if k == 0:
+        return raw
+    tag = f"c{k}.".encode()
+    cut = raw.find(b"\n\n")
+    header, body = (raw, b"") if cut < 0 else (raw[:cut + 1], raw[cut + 1:])
+    fields: list[list[bytes]] = []  # each: the lines of one header field
+    for line in header.splitlines(keepends=True):
+        if line[:1] in (b" ", b"\t") and fields:
+            fields[-1].append(line)
+        else:
+            fields.append([line])
+    out = []
+    for lines in fields:
+        text = b"".join(lines)
+        name = text.split(b":", 1)[0].strip().lower()
+        if name in _ID_FIELDS:
+            text = _ANGLE_ID.sub(lambda m: b"<" + tag + m.group(1) + b">", text)
+        elif name == b"subject":
+            end = len(text.rstrip(b"\r\n"))
+            text = text[:end] + f" (copy {k})".encode() + text[end:]
+        elif name == b"date":
+            text = _shift_date(text, k)
+        out.append(text)
+    body = _BODY_ID.sub(lambda m: m.group(1) + tag + m.group(2), body)
+    body = _CHANGE_ID_LINE.sub(lambda m: m.group(1) + m.group(2) + f"-c{k}".encode(), body)
+    return b"".join(out) + body
+
+
+def _date_of(raw: bytes) -> float:
+    """The Date header as a timestamp (0 when absent or unreadable)."""
+    m = re.search(rb"^Date:[ \t]*(.+)$", raw[:raw.find(b"\n\n")], re.MULTILINE | re.IGNORECASE)
+    try:
+        return parsedate_to_datetime(m.group(1).decode("ascii", "replace").strip()).timestamp() if m else 0.0
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _shift_date(field: bytes, k: int) -> bytes:
+    name, _, value = field.partition(b":")
+    try:
+        when = parsedate_to_datetime(value.decode("ascii", "replace").strip())
+    except (TypeError, ValueError):
+        return field
+    if when is None:
+        return field
+    end = field[len(field.rstrip(b"\r\n")):]
+    return name + b": " + format_datetime(when + k * COPY_SHIFT).encode() + end
+
+
+def scaled_real(files: list[Path], total: int) -> Iterator[tuple[str, bytes]]:
+    """(folder, bytes) of ``total`` messages: copies 0, 1, 2, … of the real corpus
+    ``files``, each copy its own threads. Messages go in date order, so that the last,
+    partial copy holds the earlier part of its threads rather than replies without parents."""
+    data = sorted(((_date_of(raw), i, p.parent.name, raw) for i, p in enumerate(files)
+                   for raw in (p.read_bytes(),)), key=lambda t: (t[0], t[1]))
+    data = [(folder, raw) for _, _, folder, raw in data]
+    written = k = 0
+    while written < total:
+        for folder, raw in data:
+            if written >= total:
+                return
+            yield folder, copy_message(raw, k)
+            written += 1
+        k += 1
