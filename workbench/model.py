@@ -247,7 +247,7 @@ class Evidence:
     msgid: str | None = None
     trailer: str | None = None  # trailer name, when the evidence is a trailer
     date: datetime | None = None
-    suspect: bool = False
+    suspect: bool = False  # does not count (suspect, unverified address, untraced, a NAK): the text says why
 
 
 @dataclass(slots=True)

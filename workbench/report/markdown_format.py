@@ -88,7 +88,7 @@ def _details(judged: Judged) -> list[str]:
         out += _open_parts(check.parts)
         for ev in check.evidence[:12]:
             where = f" in {code(ev.msgid)}" if ev.msgid else ""
-            flag = " (suspect)" if ev.suspect else ""
+            flag = " (not counted)" if ev.suspect else ""
             out.append(f"  - {md(ev.text)}{flag}{where}")
         if check.missing and not check.parts:
             out.append("  - missing: " + ", ".join(md(p.display()) for p in check.missing))
