@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -130,7 +131,7 @@ def series_dict(judged: Judged, ctx: Context | None = None) -> dict[str, Any]:
     }
 
 
-def report_dict(workbench: Workbench, *, show_all: bool = False) -> dict[str, Any]:
+def _head(workbench: Workbench) -> dict[str, Any]:
     ctx = workbench.context
     return {
         "schema": SCHEMA,
@@ -140,25 +141,32 @@ def report_dict(workbench: Workbench, *, show_all: bool = False) -> dict[str, An
         "maintainers": ctx.maintainers.origin,
         "mailmap": ctx.mailmap.origin,
         "me": _person(ctx.me),
-        "series": [series_dict(j, ctx) for j in workbench.visible(show_all)],
-        "problems": [{"path": p.path, "reason": p.reason, "msgid": p.msgid} for p in workbench.problems],
     }
 
 
 def render_json(workbench: Workbench, *, show_all: bool = False) -> str:
     """One line per top-level field and per series: readable with ``less`` and diffable
     from one day to the next, while every series is encoded by the C encoder (``indent``
-    would switch json to its pure-Python encoder, ~5x slower on a 100k-message store)."""
-    data = report_dict(workbench, show_all=show_all)
+    would switch json to its pure-Python encoder, ~5x slower on a 100k-message store).
+
+    Series are turned into dicts and encoded one at a time: holding every series' dict
+    tree at once was the memory peak of a cold 40k-message report (issue 13)."""
     dump = json.JSONEncoder(ensure_ascii=False).encode
-    lines = []
-    for key, value in data.items():
-        if isinstance(value, list) and value:
-            inner = ",\n".join(f"  {dump(item)}" for item in value)
-            lines.append(f" {dump(key)}: [\n{inner}\n ]")
-        else:
-            lines.append(f" {dump(key)}: {dump(value)}")
-    return _INERT.sub(_escape, "{\n" + ",\n".join(lines) + "\n}\n")
+    lines = [f" {dump(key)}: {_inert(dump(value))}" for key, value in _head(workbench).items()]
+    ctx = workbench.context
+    lines.append(_array(dump, "series", (series_dict(j, ctx) for j in workbench.visible(show_all))))
+    lines.append(_array(dump, "problems", ({"path": p.path, "reason": p.reason, "msgid": p.msgid}
+                                           for p in workbench.problems)))
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+def _array(dump: Callable[[Any], str], key: str, items: Iterable[dict[str, Any]]) -> str:
+    inner = ",\n".join(f"  {_inert(dump(item))}" for item in items)
+    return f" {dump(key)}: [\n{inner}\n ]" if inner else f" {dump(key)}: []"
+
+
+def _inert(text: str) -> str:
+    return _INERT.sub(_escape, text)
 
 
 _INERT = re.compile("[\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
