@@ -44,11 +44,6 @@ def _by(record: MailRecord, people: list[Person], ctx: PolicyContext) -> Person 
     return next((p for p in people if ctx.mailmap.same_address(sender, p)), None)
 
 
-def _same_name(record: MailRecord, people: list[Person], ctx: PolicyContext) -> bool:
-    sender = sending_address(record, ctx.maintainers.list_addresses())
-    return any(ctx.mailmap.same_name(sender, p) for p in people)
-
-
 def applied_by(series: Series, ctx: PolicyContext) -> Evidence | None:
     """The vfio maintainer's "Applied to … branch" reply to the series' first message
     (its cover letter, or its first patch without one), if there is one (the first),
@@ -84,13 +79,18 @@ def check_maintainer(series: Series, ctx: PolicyContext) -> CheckResult:
                                               person=series.sender, msgid=series.id, date=series.date)])
     found = given_by(series, series.patches, people, APPROVALS, ctx.mailmap)
     evidence = evidence_for(found.counted, series.expected) + evidence_for(found.shown(), series.expected)
-    replies = sorted((r for r in series.replies if _by(r, people, ctx)), key=lambda r: (r.date is None, r.date))
-    unverified = sorted((r for r in series.replies if not _by(r, people, ctx) and _same_name(r, people, ctx)),
-                        key=lambda r: (r.date is None, r.date))
+    lists = ctx.maintainers.list_addresses()
+    replies: list[MailRecord] = []
+    unverified: list[tuple[MailRecord, Person]] = []  # their name, another address
+    for r in sorted(series.replies, key=lambda r: (r.date is None, r.date)):
+        sender = sending_address(r, lists)
+        if any(ctx.mailmap.same_address(sender, p) for p in people):
+            replies.append(r)
+        elif any(ctx.mailmap.same_name(sender, p) for p in people):
+            unverified.append((r, sender))
     evidence += [_reply_evidence(series, r) for r in replies]
-    evidence += [_reply_evidence(series, r, f"; same name, unverified address: sent from "
-                                            f"{sending_address(r, ctx.maintainers.list_addresses()).email}")
-                 for r in unverified]
+    evidence += [_reply_evidence(series, r, f"; same name, unverified address: sent from {sender.email}")
+                 for r, sender in unverified]
     applied = applied_by(series, ctx)
     if applied is not None:
         who = applied.person.name or applied.person.email if applied.person else names
