@@ -38,9 +38,9 @@ from pathlib import Path
 
 from textual.widgets import DataTable
 
+from workbench.analysis import Judged
 from workbench.config import Settings
 from workbench.mail.maildir import build_store
-from workbench.pipeline import Judged
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.launch import settle
 from workbench.tui.memory import release_heap

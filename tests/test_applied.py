@@ -10,9 +10,9 @@ import pytest
 from tests.conftest import shared_path
 from workbench.config import Settings
 from workbench.model import Person, Status
+from workbench.patchmail.applied import applied_line
 from workbench.pipeline import build_workbench
 from workbench.report import render
-from workbench.series.applied import applied_line
 
 
 @pytest.mark.parametrize("text", [

@@ -212,3 +212,14 @@ def test_kept_report_whose_revision_offset_does_not_fit(store: Path, tmp_path: P
     expected = report(copy, None, capsys, query)
     assert expected != first  # the revision moved
     assert report(copy, cache, capsys, query) == expected
+
+
+def test_the_code_fingerprint_covers_the_parsing_code() -> None:
+    """Records are stale when the code that made them changes: every glob of the
+    fingerprint must name real modules, including the patch-mail primitives."""
+    from workbench.mail import cache
+
+    root = Path(cache.__file__).resolve().parent.parent
+    covered = {p.relative_to(root).as_posix() for g in cache._SOURCES for p in root.glob(g)}
+    for module in ("mail/parse.py", "patchmail/diff.py", "patchmail/trailers.py", "patchmail/persons.py", "model.py"):
+        assert module in covered

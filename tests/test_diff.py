@@ -7,7 +7,12 @@ import email.policy
 from pathlib import Path
 
 from workbench.model import FileChange, SignalKind
-from workbench.series.diff import MAX_PER_PATTERN, PATTERNS, split_patch, summarize_diff
+from workbench.patchmail.diff import (
+    MAX_PER_PATTERN,
+    PATTERNS,
+    split_patch,
+    summarize_diff,
+)
 
 PATCH = """\
 vfio/foo: add migration
@@ -238,7 +243,7 @@ def _signals_line_by_line(files) -> tuple:
     import re
 
     from workbench.model import Signal
-    from workbench.series.diff import MAX_LINE, MAX_PER_FILE, tokens
+    from workbench.patchmail.diff import MAX_LINE, MAX_PER_FILE, tokens
 
     def name(text, m):
         a, b = m.start(), m.end()
@@ -292,9 +297,9 @@ def test_load_time_summary_agrees_with_unidiff_on_the_real_corpus() -> None:
     """The loader summarises diffs with the hand scanner (fast); the hunk view reads them
     with unidiff. On every real patch unidiff accepts, both must give the same files,
     line counts and signals, and the signals must be those of a plain line-by-line walk."""
-    from workbench.series import hunks
-    from workbench.series.comments import doc_signals
-    from workbench.series.diff import file_change, find_signals
+    from workbench.patchmail import hunks
+    from workbench.patchmail.comments import doc_signals
+    from workbench.patchmail.diff import file_change, find_signals
 
     diffs = _corpus_diffs()
     assert len(diffs) > 700
@@ -317,7 +322,7 @@ def test_signal_caps_apply_in_line_order() -> None:
     """The needle pre-scan must not change which lines are reported once a cap is hit."""
     added = "".join(f"+\tcopy_from_user(&x{i}, p, 1); /* __user {i} */\n" for i in range(60))
     diff = (f"--- a/drivers/vfio/pci/x/main.c\n+++ b/drivers/vfio/pci/x/main.c\n@@ -1,0 +1,60 @@\n{added}")
-    from workbench.series.hunks import parse_diff
+    from workbench.patchmail.hunks import parse_diff
 
     _, signals = summarize_diff(diff)
     assert signals == _signals_line_by_line(parse_diff(diff))
@@ -473,7 +478,7 @@ def test_uapi_and_exported_memory_are_userspace_signals() -> None:
 
 
 def test_driver_comment_blocks_and_doc_topics_are_doc_signals() -> None:
-    from workbench.series.comments import COMMENT, DOC_TEXT
+    from workbench.patchmail.comments import COMMENT, DOC_TEXT
 
     diff = _added("drivers/vfio/pci/foo/main.c",
                   "/*",
@@ -501,7 +506,7 @@ def test_driver_comment_blocks_and_doc_topics_are_doc_signals() -> None:
 
 
 def test_comment_blocks_are_capped() -> None:
-    from workbench.series.comments import MAX_COMMENT_CHARS, MAX_COMMENTS
+    from workbench.patchmail.comments import MAX_COMMENT_CHARS, MAX_COMMENTS
 
     block = ["/*", " * The device state " + "is saved and restored by firmware " * 200, " */"]
     _, signals = summarize_diff(_added("drivers/vfio/pci/foo/main.c", *(block * (MAX_COMMENTS + 5))))
@@ -512,7 +517,7 @@ def test_comment_blocks_are_capped() -> None:
 def test_extension_lines_do_not_crowd_out_userspace_lines() -> None:
     """The per-file cap is per kind: qat v7's 700-line new driver has more extension lines
     than the cap, and its ".write = vfio_pci_core_write," must still say core_write."""
-    from workbench.series.diff import MAX_PER_FILE
+    from workbench.patchmail.diff import MAX_PER_FILE
 
     lines = [f"\tif (cur == VFIO_DEVICE_STATE_S{i}) x{i}_set_state(y{i}_get_state(), VFIO_MIGRATION_F{i}, "
              f"z{i}_save_read, log_start); /* precopy, dirty_page, emulated bar */"

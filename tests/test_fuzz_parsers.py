@@ -20,19 +20,19 @@ import string
 from pathlib import Path
 
 import pytest
+from conftest import SHARED
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import SHARED
 from workbench.errors import MaintainersError
 from workbench.kernel.mailmap import Mailmap
 from workbench.kernel.maintainers import Maintainers
 from workbench.mail.parse import SUBJECT_CAP, ParseFailure, parse_message
 from workbench.model import FileChange, MailRecord, Person, RawTrailer, Signal
-from workbench.series.diff import split_patch, summarize_diff
-from workbench.series.hunks import FileDiff, parse_diff
-from workbench.series.subject import parse_subject
-from workbench.series.trailers import TRAILER_NAMES, extract_trailers
+from workbench.patchmail.diff import split_patch, summarize_diff
+from workbench.patchmail.hunks import FileDiff, parse_diff
+from workbench.patchmail.subject import parse_subject
+from workbench.patchmail.trailers import TRAILER_NAMES, extract_trailers
 
 _SCALE = float(os.environ.get("VFIO_FUZZ_SCALE", "1"))  # e.g. 20 for a long fuzzing session
 FUZZ = settings(max_examples=int(150 * _SCALE), deadline=None, suppress_health_check=[HealthCheck.too_slow,
@@ -548,10 +548,9 @@ def test_message_built_from_parts_parses_back(name: str, local: str, domain: str
     transfer encoding): parse_message gives back the sender, subject, ids, trailer and
     file it was built from. (UTF-16 bodies are hand-built in test_hostile_big.py: the
     email package itself writes broken UTF-16, splitting the encoded bytes on b"\\n".)"""
+    import datetime as dt
     from email.message import EmailMessage
     from email.utils import format_datetime
-
-    import datetime as dt
 
     email = f"{local}@{domain}"
     ids = [f"{a}.{i}@{b}" for i, (a, b) in enumerate(refs)]

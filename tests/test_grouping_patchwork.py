@@ -11,8 +11,8 @@ import mailbox
 from pathlib import Path
 
 import pytest
-
 from conftest import shared_path
+
 from workbench.kernel.mailmap import Mailmap
 from workbench.mail.parse import parse_message
 from workbench.model import MailRecord, Series, Status
@@ -314,7 +314,7 @@ def test_broken_and_odd_single_mails_group_without_crashing():
     assert all(s.expected >= 1 and s.present for s in series)
     # every mail with a diff and no "Re:" is in some series; several of these files share
     # one Message-ID (the first one read stands for it, as in notmuch)
-    from workbench.series.subject import parse_subject
+    from workbench.patchmail.subject import parse_subject
     first: dict[str, object] = {}
     for r in parsed:
         first.setdefault(r.msgid, r)

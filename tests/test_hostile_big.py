@@ -16,13 +16,14 @@ from pathlib import Path
 
 import pytest
 
+from workbench.analysis import Context
 from workbench.config import Settings
 from workbench.demo.maintainers_text import MAINTAINERS
 from workbench.kernel.mailmap import Mailmap
 from workbench.kernel.maintainers import Maintainers
 from workbench.mail.parse import SUBJECT_CAP, parse_message
 from workbench.model import MailRecord, Person
-from workbench.pipeline import Context, analyse, build_workbench
+from workbench.pipeline import analyse, build_workbench
 from workbench.report import render
 from workbench.series.grouping import group_series
 

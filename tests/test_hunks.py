@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from workbench.series.hunks import DiffLine, _fallback, _from_unidiff, parse_diff, strip_prefix
+from workbench.patchmail.hunks import (
+    DiffLine,
+    _fallback,
+    _from_unidiff,
+    parse_diff,
+    strip_prefix,
+)
 
 DIFF = """\
 diff --git a/drivers/vfio/pci/a.c b/drivers/vfio/pci/mlx5/a.c
@@ -129,7 +135,7 @@ def test_fallback_agrees_with_unidiff_on_real_patches(lore) -> None:
     import email
     import email.policy
 
-    from workbench.series.diff import split_patch
+    from workbench.patchmail.diff import split_patch
 
     compared = 0
     for path in sorted((lore / "variant").glob("*.eml")):

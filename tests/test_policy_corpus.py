@@ -8,13 +8,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
-
 from conftest import shared_path
+
+from workbench.analysis import Context, Judged
 from workbench.kernel.mailmap import Mailmap
 from workbench.kernel.maintainers import Maintainers
 from workbench.mail.parse import ParseFailure, parse_message
 from workbench.model import CHECK_IDS, CheckResult, Status
-from workbench.pipeline import Context, Judged, analyse
+from workbench.pipeline import analyse
 
 HISI_V8 = "20220303230131.2103-1-shameerali.kolothum.thodi@huawei.com"
 MLX5_V9 = "20220224142024.147653-1-yishaih@nvidia.com"

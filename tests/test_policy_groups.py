@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import shared_path
+from workbench.analysis import Workbench
 from workbench.config import Settings
 from workbench.model import Status
-from workbench.pipeline import Workbench, build_workbench
+from workbench.pipeline import build_workbench
 from workbench.report.markdown_format import render_markdown
 
 HISI = {10: "20251017091057.3770403-1-liulongfang@huawei.com",

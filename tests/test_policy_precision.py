@@ -12,11 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import shared_path
+
+from workbench.analysis import Judged, Workbench
 from workbench.config import Settings
 from workbench.model import CheckResult, Status
-from workbench.pipeline import Judged, Workbench, build_workbench
+from workbench.pipeline import build_workbench
 from workbench.report import render
 
 ISM = {v: f"{d}-vfio_pci_ism-v{v}-0-{h}@linux.ibm.com" for v, d, h in [

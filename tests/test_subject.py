@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from workbench.series.subject import normalize_title, parse_subject
+from workbench.patchmail.subject import normalize_title, parse_subject
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from workbench.model import Person, RawTrailer
-from workbench.series.trailers import TRAILER_NAMES, canonical_name, extract_trailers, parse_person
+from workbench.patchmail.persons import parse_person
+from workbench.patchmail.trailers import TRAILER_NAMES, canonical_name, extract_trailers
 
 
 def body_of(path: Path) -> str:

@@ -7,12 +7,23 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import lore_thread, shared_path
-from tests.test_policy_support import ALEX, JASON, KEVIN, YISHAI, patch, record, series, small_ctx, trailer
+from tests.test_policy_support import (
+    ALEX,
+    JASON,
+    KEVIN,
+    YISHAI,
+    patch,
+    record,
+    series,
+    small_ctx,
+    trailer,
+)
+from workbench.analysis import Context, Judged
 from workbench.kernel.mailmap import Mailmap
 from workbench.kernel.maintainers import Maintainers
 from workbench.mail.parse import parse_message
 from workbench.model import Person
-from workbench.pipeline import Context, Judged, analyse
+from workbench.pipeline import analyse
 from workbench.policy.checks import run_checks
 from workbench.triage import activity, mine_to_act_on, waits_on_maintainer
 

@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import lore_thread, shared_path
+from workbench.analysis import Judged
 from workbench.config import Settings
 from workbench.model import CheckResult, Status
-from workbench.pipeline import Judged, build_workbench
+from workbench.pipeline import build_workbench
 
 pytestmark = pytest.mark.skipif(not shared_path("corpus").is_dir(), reason="../shared/corpus is not there")
 

@@ -23,11 +23,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import lore_thread, shared_path
+from workbench.analysis import Context, Judged
 from workbench.kernel.mailmap import Mailmap
 from workbench.kernel.maintainers import Maintainers
 from workbench.mail.parse import parse_message
 from workbench.model import MailRecord, Status
-from workbench.pipeline import Context, Judged, analyse
+from workbench.pipeline import analyse
 
 pytestmark = pytest.mark.skipif(not shared_path("corpus").is_dir(), reason="../shared/corpus is not there")
 

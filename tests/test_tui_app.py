@@ -10,13 +10,14 @@ import pytest
 from rich.text import Text
 from textual.widgets import DataTable, Input, Static
 
+from workbench.analysis import Judged, Workbench
 from workbench.config import DEFAULT_QUERY, Settings
 from workbench.mail.maildir import deliver, index_files
 from workbench.model import Status
-from workbench.pipeline import Judged, Workbench, build_workbench
+from workbench.pipeline import build_workbench
 from workbench.text import one_line
-from workbench.tui import listing
 from workbench.triage import mine_to_act_on
+from workbench.tui import listing
 from workbench.tui.app import WorkbenchApp, help_rows
 from workbench.tui.launch import settle
 from workbench.tui.screens.help import HelpScreen

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import notmuch2
 import pytest
+from test_tui_markup import EVIL_NAME, EVIL_TITLE, PATCH, REPLY
 from textual.widgets import DataTable, Input, Static, TextArea
 
-from test_tui_markup import EVIL_NAME, EVIL_TITLE, PATCH, REPLY
+from workbench.analysis import Judged, Workbench
 from workbench.config import Settings
-from workbench.pipeline import Judged, Workbench, build_workbench
+from workbench.pipeline import build_workbench
 from workbench.replies import kinds as K
 from workbench.tui.app import WorkbenchApp, help_rows
 from workbench.tui.drafting import TOAST_TEXT
@@ -143,7 +144,7 @@ def test_series_view_offers_only_the_kinds_that_apply(store_copy: Settings) -> N
     wb = build_workbench(store_copy)
     qat = find(wb, "live migration support for GEN6", 1)
     offered = {o.kind for o in K.available_kinds(qat, wb.context)}
-    assert offered == {K.REVIEW, K.DOCS, K.INCOMPLETE, K.THANKS, K.REPLY}
+    assert offered == {K.DraftKind.REVIEW, K.DraftKind.DOCS, K.DraftKind.INCOMPLETE, K.DraftKind.THANKS, K.DraftKind.REPLY}
     app = WorkbenchApp(store_copy)
 
     async def script(pilot) -> None:
@@ -158,7 +159,7 @@ def test_series_view_offers_only_the_kinds_that_apply(store_copy: Settings) -> N
         commands = [c.title for c in app.get_system_commands(screen)]
         assert "Ask review" in commands and "Ask parent ack" not in commands
         draft = await open_draft(pilot, "I")
-        assert draft.draft.kind == K.INCOMPLETE
+        assert draft.draft.kind == K.DraftKind.INCOMPLETE
         assert "never arrived" in draft.query_one("#draft-body", TextArea).text
 
     run(app, script)
@@ -176,7 +177,7 @@ def test_parent_ack_draft_edited_in_app_is_saved_as_a_notmuch_draft_in_the_threa
     async def script(pilot) -> None:
         await open_series(pilot, xe)
         screen = await open_draft(pilot, "A")  # one section waits: no question asked
-        assert screen.draft.kind == K.PARENT_ACK and screen.draft.section == section.name
+        assert screen.draft.kind == K.DraftKind.PARENT_ACK and screen.draft.section == section.name
         to = field(screen, "draft-to")
         assert any(m.email in to for m in section.maintainers)
         assert field(screen, "draft-subject").startswith("Re: ")
@@ -222,7 +223,7 @@ def test_parent_ack_draft_edited_in_app_is_saved_as_a_notmuch_draft_in_the_threa
 def test_two_waiting_sections_ask_which_one(store_copy: Settings) -> None:
     wb = build_workbench(store_copy)
     hisi = find(wb, "export the VF doorbell configuration", 1)
-    sections = [o.section for o in K.available_kinds(hisi, wb.context) if o.kind == K.PARENT_ACK]
+    sections = [o.section for o in K.available_kinds(hisi, wb.context) if o.kind == K.DraftKind.PARENT_ACK]
     assert len(sections) == 2
     app = WorkbenchApp(store_copy)
 
@@ -439,7 +440,7 @@ def test_reply_with_my_trailer_from_the_thread_view(store_copy: Settings) -> Non
         await pilot.press("down", "enter")  # reply with my Reviewed-by
         await wait_for(pilot, lambda: isinstance(app.screen, DraftScreen))
         draft = app.screen
-        assert draft.draft.kind == K.REPLY and draft.draft.in_reply_to == target.msgid
+        assert draft.draft.kind == K.DraftKind.REPLY and draft.draft.in_reply_to == target.msgid
         assert f"Reviewed-by: {me.display()}" in draft.query_one("#draft-body", TextArea).text
 
     run(app, script)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from workbench.config import Settings
 from workbench.model import Person, Status
+from workbench.patchmail.diff import split_patch
+from workbench.patchmail.hunks import parse_diff
 from workbench.pipeline import build_workbench
-from workbench.series.diff import split_patch
-from workbench.series.hunks import parse_diff
 from workbench.triage import mine_to_act_on, waits_on_maintainer
 from workbench.tui import listing
 from workbench.tui.body import read_body

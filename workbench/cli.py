@@ -18,13 +18,14 @@ from workbench import __version__
 from workbench.config import DEFAULT_QUERY, Settings, load_settings
 from workbench.errors import ConfigError, WorkbenchError
 from workbench.model import Person
+from workbench.replies.kinds import DraftKind
 from workbench.text import echo
 
 EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_MISSING = 3
 
-DRAFT_KINDS = ("parent-ack", "review", "docs", "incomplete", "thanks", "reply")
+DRAFT_KINDS = tuple(k.value for k in DraftKind)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -267,7 +267,7 @@ class CheckPart:
 
 @dataclass(slots=True)
 class CheckResult:
-    id: str  # stable: complete, parent-approval, listed-reviewer, documentation, maintainer, userspace-data
+    id: CheckId
     status: Status
     summary: str
     evidence: list[Evidence] = field(default_factory=list)
@@ -275,11 +275,16 @@ class CheckResult:
     parts: list[CheckPart] = field(default_factory=list)
 
 
-CHECK_IDS: tuple[str, ...] = (
-    "complete",
-    "parent-approval",
-    "listed-reviewer",
-    "documentation",
-    "maintainer",
-    "userspace-data",
-)
+class CheckId(StrEnum):
+    """The acceptance checks, in report order. Their values are the stable ids of the JSON
+    report and the cache; being ``str`` they compare and serialise as those ids."""
+
+    COMPLETE = "complete"
+    PARENT_APPROVAL = "parent-approval"
+    LISTED_REVIEWER = "listed-reviewer"
+    DOCUMENTATION = "documentation"
+    MAINTAINER = "maintainer"
+    USERSPACE_DATA = "userspace-data"
+
+
+CHECK_IDS: tuple[CheckId, ...] = tuple(CheckId)

@@ -8,89 +8,17 @@ files and re-run cheaply when only MAINTAINERS changes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from collections.abc import Iterable
 
+from workbench.analysis import EPOCH, Context, Judged, Progress, Workbench
 from workbench.config import Settings
 from workbench.errors import MaintainersError
 from workbench.kernel.mailmap import Mailmap
 from workbench.kernel.maintainers import Maintainers
-from workbench.model import CheckResult, Evidence, LoadProblem, MailRecord, Person, Series, Status
+from workbench.model import MailRecord, Person
 from workbench.policy.checks import PolicyContext, run_checks, variant_drivers
 from workbench.policy.maintainer import applied_by
 from workbench.series.grouping import group_series
-
-Progress = Callable[[int, int], None]
-
-_EPOCH = datetime.min.replace(tzinfo=timezone.utc)
-
-
-@dataclass(slots=True)
-class Context:
-    """What the analysis was run against; shown in report headers and the TUI footer."""
-
-    maintainers: Maintainers
-    mailmap: Mailmap
-    me: Person | None
-    db_path: str = ""
-    query: str = ""
-    revision: int | None = None
-    uuid: str = ""  # with ``revision`` and ``matched``: what a kept report is checked against
-    matched: int = 0
-    settled: bool = False  # every listed message was read (none missing): results may be kept
-
-
-@dataclass(slots=True)
-class Judged:
-    """A series with its verdicts. ``drivers`` are the variant-driver directories it
-    touches (``mlx5``, ``hisilicon``…); empty means out of scope."""
-
-    series: Series
-    checks: list[CheckResult]
-    drivers: list[str]
-    applied: Evidence | None = None  # the vfio maintainer's "Applied to …" reply
-
-    @property
-    def in_scope(self) -> bool:
-        return bool(self.drivers)
-
-    @property
-    def current(self) -> bool:
-        return self.series.superseded_by is None
-
-    def check(self, check_id: str) -> CheckResult | None:
-        for result in self.checks:
-            if result.id == check_id:
-                return result
-        return None
-
-    @property
-    def has_missing(self) -> bool:
-        """A check still waits for someone. Not for an applied series: what it missed is
-        history by then (the checks still show it)."""
-        return self.applied is None and any(c.status is Status.MISSING for c in self.checks)
-
-
-@dataclass(slots=True)
-class Workbench:
-    context: Context
-    judged: list[Judged]  # newest first
-    records: dict[str, MailRecord] = field(default_factory=dict)  # by msgid
-    problems: list[LoadProblem] = field(default_factory=list)
-
-    def visible(self, show_all: bool = False) -> list[Judged]:
-        """Current, in-scope series (everything with ``show_all``), newest first."""
-        if show_all:
-            return list(self.judged)
-        return [j for j in self.judged if j.in_scope and j.current]
-
-    def find(self, series_id: str) -> Judged | None:
-        wanted = series_id.strip().strip("<>")
-        for judged in self.judged:
-            if judged.series.id == wanted:
-                return judged
-        return None
 
 
 def load_context(settings: Settings, me: Person | None = None) -> Context:
@@ -116,7 +44,7 @@ def analyse(records: Iterable[MailRecord], context: Context) -> list[Judged]:
                applied=applied_by(s, policy))
         for s in group_series(records, context.mailmap, context.maintainers.list_addresses())
     ]
-    judged.sort(key=lambda j: (j.series.date or _EPOCH, j.series.id), reverse=True)
+    judged.sort(key=lambda j: (j.series.date or EPOCH, j.series.id), reverse=True)
     return judged
 
 

@@ -19,13 +19,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from workbench.analysis import Judged
 from workbench.kernel.mailmap import Mailmap
 from workbench.kernel.maintainers import Maintainers
-from workbench.model import MailRecord, Person, Series, Status
-from workbench.pipeline import Judged
+from workbench.model import CheckId, MailRecord, Person, Series, Status
 from workbench.series.senders import sending_address
 
-DECISION_CHECKS = ("complete", "parent-approval", "listed-reviewer", "documentation")
+DECISION_CHECKS = (CheckId.COMPLETE, CheckId.PARENT_APPROVAL, CheckId.LISTED_REVIEWER, CheckId.DOCUMENTATION)
 """What must be in before the series waits on the maintainer's decision."""
 
 
@@ -75,7 +75,7 @@ def waits_on_maintainer(judged: Judged) -> bool:
     at most): the next move is his."""
     if judged.applied is not None:
         return False
-    maintainer = judged.check("maintainer")
+    maintainer = judged.check(CheckId.MAINTAINER)
     if maintainer is None or maintainer.status is Status.PASS:
         return False
     return all((c := judged.check(cid)) is None or c.status in (Status.PASS, Status.NA) for cid in DECISION_CHECKS)

@@ -49,8 +49,8 @@ from pathlib import Path
 
 from workbench.errors import MaintainersError
 from workbench.model import Person
-from workbench.series.diff import split_patch
-from workbench.series.trailers import find_address, parse_person
+from workbench.patchmail.diff import split_patch
+from workbench.patchmail.persons import find_address, parse_person
 
 ACCEPTANCE_DOC = "vfio-pci-device-specific-driver-acceptance.rst"
 VFIO_SECTION = "VFIO DRIVER"

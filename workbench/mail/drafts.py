@@ -27,8 +27,8 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from email.parser import BytesHeaderParser
 from email import policy
+from email.parser import BytesHeaderParser
 from pathlib import Path, PurePosixPath
 
 from workbench.config import Settings

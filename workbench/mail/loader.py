@@ -28,12 +28,27 @@ from pathlib import Path
 import notmuch2
 
 from workbench.config import Settings
-from workbench.mail.cache import (CacheBusy, CacheCorrupt, CacheState, Decoder, MailCache,
-                                  encode_failure, encode_record, no_gc, remove_cache_file)
+from workbench.mail.cache import (
+    CacheBusy,
+    CacheCorrupt,
+    CacheState,
+    Decoder,
+    MailCache,
+    encode_failure,
+    encode_record,
+    no_gc,
+    remove_cache_file,
+)
 from workbench.mail.notmuch_config import exclude_tags
 from workbench.mail.parse import ParseFailure, parse_message
 from workbench.mail.processes import process_context
-from workbench.mail.store import Revision, count_messages, list_isolated, revision, with_database
+from workbench.mail.store import (
+    Revision,
+    count_messages,
+    list_isolated,
+    revision,
+    with_database,
+)
 from workbench.model import LoadProblem, MailRecord
 
 Progress = Callable[[int, int], None]

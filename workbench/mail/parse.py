@@ -25,10 +25,10 @@ import re
 from workbench.mail import headers as H
 from workbench.mail.bodies import body_parts
 from workbench.model import MailRecord, Person
-from workbench.series.applied import applied_line
-from workbench.series.diff import split_patch, summarize_diff
-from workbench.series.subject import parse_subject
-from workbench.series.trailers import extract_trailers
+from workbench.patchmail.applied import applied_line
+from workbench.patchmail.diff import split_patch, summarize_diff
+from workbench.patchmail.subject import parse_subject
+from workbench.patchmail.trailers import extract_trailers
 
 COVER_CAP = 32 * 1024
 COMMIT_CAP = 8 * 1024

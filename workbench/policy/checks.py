@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from workbench.kernel.maintainers import Maintainers
-from workbench.model import CHECK_IDS, CheckResult, Series, Status
+from workbench.model import CHECK_IDS, CheckId, CheckResult, Series, Status
 from workbench.policy.complete import check_complete
 from workbench.policy.context import PolicyContext
 from workbench.policy.documentation import check_documentation
@@ -23,13 +23,13 @@ from workbench.policy.userspace import check_userspace
 
 __all__ = ["PolicyContext", "run_checks", "variant_drivers"]
 
-_CHECKS: dict[str, Callable[[Series, PolicyContext], CheckResult]] = {
-    "complete": lambda s, ctx: check_complete(s),
-    "parent-approval": check_parent_approval,
-    "listed-reviewer": check_listed_reviewer,
-    "documentation": lambda s, ctx: check_documentation(s),
-    "maintainer": check_maintainer,
-    "userspace-data": lambda s, ctx: check_userspace(s),
+_CHECKS: dict[CheckId, Callable[[Series, PolicyContext], CheckResult]] = {
+    CheckId.COMPLETE: lambda s, ctx: check_complete(s),
+    CheckId.PARENT_APPROVAL: check_parent_approval,
+    CheckId.LISTED_REVIEWER: check_listed_reviewer,
+    CheckId.DOCUMENTATION: lambda s, ctx: check_documentation(s),
+    CheckId.MAINTAINER: check_maintainer,
+    CheckId.USERSPACE_DATA: lambda s, ctx: check_userspace(s),
 }
 assert tuple(_CHECKS) == CHECK_IDS
 

@@ -7,10 +7,10 @@ its own patch list), and what could not be placed (duplicates, numbers beyond N)
 
 from __future__ import annotations
 
-from workbench.model import CheckResult, Evidence, Series, Status
+from workbench.model import CheckId, CheckResult, Evidence, Series, Status
 from workbench.text import one_line
 
-CHECK_ID = "complete"
+CHECK_ID = CheckId.COMPLETE
 
 
 def _ranges(values: list[int]) -> str:

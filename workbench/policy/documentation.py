@@ -29,13 +29,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from workbench.model import CheckPart, CheckResult, Evidence, Series, SignalKind, Status
+from workbench.model import (
+    CheckId,
+    CheckPart,
+    CheckResult,
+    Evidence,
+    Series,
+    SignalKind,
+    Status,
+)
+from workbench.patchmail.comments import COMMENT, DOC_TEXT, is_documentation_file
 from workbench.policy.ownership import is_parent_candidate
 from workbench.policy.scope import variant_of
-from workbench.series.comments import COMMENT, DOC_TEXT, is_documentation_file
 from workbench.text import one_line
 
-CHECK_ID = "documentation"
+CHECK_ID = CheckId.DOCUMENTATION
 MAX_SENTENCES = 3  # per question, in the evidence
 MAX_SIGNAL_EVIDENCE = 12
 

@@ -18,13 +18,21 @@ a display name proves nothing):
 
 from __future__ import annotations
 
-from workbench.model import CheckResult, Evidence, MailRecord, Person, Series, Status
+from workbench.model import (
+    CheckId,
+    CheckResult,
+    Evidence,
+    MailRecord,
+    Person,
+    Series,
+    Status,
+)
 from workbench.policy.context import PolicyContext
 from workbench.policy.people import APPROVALS, evidence_for, given_by, numbers
 from workbench.series.senders import sending_address
 from workbench.text import one_line
 
-CHECK_ID = "maintainer"
+CHECK_ID = CheckId.MAINTAINER
 
 
 def vfio_maintainers(ctx: PolicyContext) -> list[Person]:

@@ -38,14 +38,31 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from workbench.kernel.maintainers import Section
-from workbench.model import CheckPart, CheckResult, Evidence, Patch, Person, Series, Status
+from workbench.model import (
+    CheckId,
+    CheckPart,
+    CheckResult,
+    Evidence,
+    Patch,
+    Person,
+    Series,
+    Status,
+)
 from workbench.policy.context import PolicyContext
 from workbench.policy.ownership import Owner, is_parent_candidate, owners
-from workbench.policy.people import (APPROVALS, Findings, Given, Standing, evidence_for, given_by, numbers,
-                                     unique_people)
+from workbench.policy.people import (
+    APPROVALS,
+    Findings,
+    Given,
+    Standing,
+    evidence_for,
+    given_by,
+    numbers,
+    unique_people,
+)
 from workbench.text import one_line
 
-CHECK_ID = "parent-approval"
+CHECK_ID = CheckId.PARENT_APPROVAL
 
 
 @dataclass(slots=True)

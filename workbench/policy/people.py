@@ -27,7 +27,9 @@ from enum import StrEnum
 
 from workbench.kernel.mailmap import Mailmap
 from workbench.model import Carried, Evidence, Origin, Patch, Person, Series, Trailer
-from workbench.series.trailers import APPROVALS  # the document's "sign-off/ack/review", defined once
+from workbench.patchmail.trailers import (
+    APPROVALS,  # the document's "sign-off/ack/review", defined once
+)
 from workbench.text import one_line
 
 __all__ = ["APPROVALS", "REVIEWS", "Findings", "Given", "Standing", "evidence_for", "find_person", "given_by",

@@ -16,13 +16,19 @@ a review, so a draft can ask for exactly those.
 
 from __future__ import annotations
 
-from workbench.model import CheckPart, CheckResult, Series, Status
+from workbench.model import CheckId, CheckPart, CheckResult, Series, Status
 from workbench.policy.context import PolicyContext
-from workbench.policy.people import REVIEWS, evidence_for, given_by, numbers, unique_people
+from workbench.policy.people import (
+    REVIEWS,
+    evidence_for,
+    given_by,
+    numbers,
+    unique_people,
+)
 from workbench.policy.scope import is_variant_file
 from workbench.text import one_line
 
-CHECK_ID = "listed-reviewer"
+CHECK_ID = CheckId.LISTED_REVIEWER
 
 
 def check_listed_reviewer(series: Series, ctx: PolicyContext) -> CheckResult:

@@ -19,12 +19,21 @@ from __future__ import annotations
 
 import re
 
-from workbench.model import CheckResult, Evidence, Patch, Signal, SignalKind, Series, Status
+from workbench.model import (
+    CheckId,
+    CheckResult,
+    Evidence,
+    Patch,
+    Series,
+    Signal,
+    SignalKind,
+    Status,
+)
 from workbench.policy.ownership import is_parent_candidate, is_vfio_own
 from workbench.policy.scope import variant_of
 from workbench.text import one_line
 
-CHECK_ID = "userspace-data"
+CHECK_ID = CheckId.USERSPACE_DATA
 MAX_EVIDENCE = 60
 UAPI = "uapi"
 

@@ -10,16 +10,18 @@ answers that patch, where the person asked will look.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 import secrets
+from datetime import datetime
 from email.utils import format_datetime
 from urllib.parse import quote as url_quote
 
+from workbench.analysis import Context, Judged
 from workbench.config import Settings
 from workbench.errors import DraftError
 from workbench.kernel.maintainers import Section
-from workbench.model import CheckPart, Patch, Person, Series
-from workbench.pipeline import Context, Judged
+from workbench.model import CheckId, CheckPart, Patch, Person, Series
+from workbench.patchmail.diff import split_patch
+from workbench.patchmail.hunks import FileDiff, parse_diff
 from workbench.policy.people import numbers
 from workbench.replies import formatting as F
 from workbench.replies import kinds as K
@@ -27,8 +29,6 @@ from workbench.replies.addressing import VFIO_LIST, Recipients
 from workbench.replies.draft import Draft
 from workbench.replies.source import Target, read_body, read_target
 from workbench.replies.templates import render
-from workbench.series.diff import split_patch
-from workbench.series.hunks import FileDiff, parse_diff
 from workbench.text import one_line
 
 TRAILERS = ("Reviewed-by", "Acked-by", "Tested-by")
@@ -238,13 +238,15 @@ def _target_for(series: Series, patch_numbers: list[int]) -> tuple[str, str]:
 
 # --- compose ----------------------------------------------------------------------------
 
-def compose(kind: str, judged: Judged, ctx: Context, *, section: str | None = None,
+def compose(kind: K.DraftKind | str, judged: Judged, ctx: Context, *, section: str | None = None,
             target_msgid: str | None = None, trailer: str | None = None,
             settings: Settings | None = None, now: datetime | None = None) -> Draft:
     """A draft of ``kind`` for ``judged``. Raises DraftError when the kind does not apply
     (with what does), TemplateError for a bad user template."""
-    if kind not in K.KINDS:
-        raise DraftError(f"unknown draft kind {kind!r}; kinds: {', '.join(K.KINDS)}")
+    try:
+        kind = K.DraftKind(kind)
+    except ValueError:
+        raise DraftError(f"unknown draft kind {kind!r}; kinds: {', '.join(K.KINDS)}") from None
     me = ctx.me or (settings.me if settings else None)
     if me is None or "@" not in me.email:
         raise DraftError("who is writing? set notmuch's user.name and user.primary_email, "
@@ -254,7 +256,7 @@ def compose(kind: str, judged: Judged, ctx: Context, *, section: str | None = No
     values: dict[str, str] = {}
     target_id, target_path = _lead(series)
 
-    if kind == K.PARENT_ACK:
+    if kind is K.DraftKind.PARENT_ACK:
         part = _parent_part(judged, section)
         maintainers, reviewers, lists = _section_people(ctx, part)
         rcpt.add(maintainers or reviewers or part.missing, to=True)
@@ -267,7 +269,7 @@ def compose(kind: str, judged: Judged, ctx: Context, *, section: str | None = No
         values.update(section=part.name, patches=_patch_lines(_patches(series, part.patches), series.expected),
                       patch_numbers=numbers(part.patches, series.expected),
                       files="\n".join("  " + f for f in part.files), hunks=_hunk_summary(series, part))
-    elif kind == K.REVIEW:
+    elif kind is K.DraftKind.REVIEW:
         part = K.missing_review_part(judged)
         if part is None or not part.missing:
             raise DraftError("review: a listed reviewer has already reviewed the variant-driver patches "
@@ -282,17 +284,17 @@ def compose(kind: str, judged: Judged, ctx: Context, *, section: str | None = No
                       patches=_patch_lines(_patches(series, part.patches), series.expected),
                       patch_numbers=numbers(part.patches, series.expected),
                       files="\n".join("  " + f for f in part.files))
-    elif kind == K.DOCS:
+    elif kind is K.DraftKind.DOCS:
         questions = K.unanswered_questions(judged)
         if not questions:
             raise DraftError("docs: the documentation check is not missing anything; nothing to ask")
-        doc = judged.check("documentation")
+        doc = judged.check(CheckId.DOCUMENTATION)
         answered = [p for p in (doc.parts if doc else []) if p not in questions]
         rcpt.add([series.author], to=True)
         rcpt.add_lists(_vfio_lists(ctx))
         values.update(questions="\n".join(f"  - {one_line(p.name)}" for p in questions),
                       answered="\n".join(f"  - {one_line(p.name)}" for p in answered))
-    elif kind == K.INCOMPLETE:
+    elif kind is K.DraftKind.INCOMPLETE:
         missing = series.missing_numbers
         if not missing:
             raise DraftError("incomplete: every patch of this series arrived; nothing to ask")
@@ -300,7 +302,7 @@ def compose(kind: str, judged: Judged, ctx: Context, *, section: str | None = No
         rcpt.add_lists(_vfio_lists(ctx))
         values.update(missing_patches=numbers(missing, series.expected),
                       present_patches=numbers(series.present, series.expected) or "none")
-    elif kind == K.THANKS:
+    elif kind is K.DraftKind.THANKS:
         rcpt.add([series.author], to=True)
         values.update(patches=_patch_lines(series.patches, series.expected))
     else:  # reply
@@ -320,7 +322,7 @@ def compose(kind: str, judged: Judged, ctx: Context, *, section: str | None = No
     rec = target.record
     if rec.msgid != target_id:
         raise DraftError(f"{target_path} now holds {rec.msgid}, not {target_id}: run 'notmuch new' and retry")
-    if kind in (K.THANKS, K.REPLY):
+    if kind in (K.DraftKind.THANKS, K.DraftKind.REPLY):
         rcpt.add([rec.author], to=True)
         if rec.sender.email and rec.sender.email != rec.author.email:
             rcpt.add([Person("", rec.sender.email)])  # a list that rewrote the sender
@@ -330,7 +332,7 @@ def compose(kind: str, judged: Judged, ctx: Context, *, section: str | None = No
         raise DraftError(f"{kind}: nobody to write to (everyone asked is you, or has no address)")
 
     author = series.author
-    asked = rcpt.to if kind in (K.PARENT_ACK, K.REVIEW) else [author]
+    asked = rcpt.to if kind in (K.DraftKind.PARENT_ACK, K.DraftKind.REVIEW) else [author]
     values.update(
         author_name=one_line(author.name or author.email), author_first=first_name(author),
         author_email=author.email, series_title=one_line(series.title),

@@ -19,6 +19,7 @@ from email.utils import format_datetime, getaddresses
 from workbench import __version__
 from workbench.errors import DraftError
 from workbench.model import Person
+from workbench.replies.kinds import DraftKind
 from workbench.text import one_line
 
 MAIL_POLICY = policy.default.clone(linesep="\n", max_line_length=78)
@@ -34,7 +35,7 @@ def _address(person: Person) -> Address:
 
 @dataclass(slots=True)
 class Draft:
-    kind: str
+    kind: DraftKind
     sender: Person
     to: list[Person]
     cc: list[Person]

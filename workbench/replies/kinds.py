@@ -10,46 +10,52 @@ when patches never arrived. ``thanks`` and ``reply`` are always possible.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-from workbench.model import CheckPart, Status
-from workbench.pipeline import Context, Judged
+from workbench.analysis import Context, Judged
+from workbench.model import CheckId, CheckPart, Status
 
-PARENT_ACK = "parent-ack"
-REVIEW = "review"
-DOCS = "docs"
-INCOMPLETE = "incomplete"
-THANKS = "thanks"
-REPLY = "reply"
 
-KINDS: tuple[str, ...] = (PARENT_ACK, REVIEW, DOCS, INCOMPLETE, THANKS, REPLY)
+class DraftKind(StrEnum):
+    """The drafts the workbench writes; the values are the ``--draft`` argument."""
 
-DESCRIPTIONS: dict[str, str] = {
-    PARENT_ACK: "ask a parent driver's maintainers for an Acked-by/Reviewed-by",
-    REVIEW: "ask the listed vfio-pci variant-driver reviewers for a review",
-    DOCS: "ask the author to document the device-specific extensions",
-    INCOMPLETE: "tell the author which patches never arrived",
-    THANKS: "\"applied, thanks\" to the author",
-    REPLY: "a plain reply, quoting the message, optionally with my trailer",
+    PARENT_ACK = "parent-ack"
+    REVIEW = "review"
+    DOCS = "docs"
+    INCOMPLETE = "incomplete"
+    THANKS = "thanks"
+    REPLY = "reply"
+
+
+KINDS: tuple[DraftKind, ...] = tuple(DraftKind)
+
+DESCRIPTIONS: dict[DraftKind, str] = {
+    DraftKind.PARENT_ACK: "ask a parent driver's maintainers for an Acked-by/Reviewed-by",
+    DraftKind.REVIEW: "ask the listed vfio-pci variant-driver reviewers for a review",
+    DraftKind.DOCS: "ask the author to document the device-specific extensions",
+    DraftKind.INCOMPLETE: "tell the author which patches never arrived",
+    DraftKind.THANKS: "\"applied, thanks\" to the author",
+    DraftKind.REPLY: "a plain reply, quoting the message, optionally with my trailer",
 }
 
 
 @dataclass(frozen=True, slots=True)
 class DraftOffer:
-    kind: str
+    kind: DraftKind
     label: str  # one line for a menu or a footer
     section: str | None = None  # the MAINTAINERS section, for parent-ack
     reason: str = ""  # the check summary that makes this draft useful
 
 
 def missing_parent_parts(judged: Judged) -> list[CheckPart]:
-    result = judged.check("parent-approval")
+    result = judged.check(CheckId.PARENT_APPROVAL)
     if result is None:
         return []
     return [p for p in result.parts if p.status is Status.MISSING]
 
 
 def missing_review_part(judged: Judged) -> CheckPart | None:
-    result = judged.check("listed-reviewer")
+    result = judged.check(CheckId.LISTED_REVIEWER)
     if result is None or result.status is not Status.MISSING:
         return None
     for part in result.parts:
@@ -59,7 +65,7 @@ def missing_review_part(judged: Judged) -> CheckPart | None:
 
 
 def unanswered_questions(judged: Judged) -> list[CheckPart]:
-    result = judged.check("documentation")
+    result = judged.check(CheckId.DOCUMENTATION)
     if result is None or result.status is not Status.MISSING:
         return []
     return [p for p in result.parts if p.status is Status.MISSING]
@@ -69,17 +75,17 @@ def available_kinds(judged: Judged, ctx: Context | None = None) -> list[DraftOff
     """The drafts worth writing for ``judged``, in the order a maintainer would send them."""
     offers: list[DraftOffer] = []
     for part in missing_parent_parts(judged):
-        offers.append(DraftOffer(PARENT_ACK, f"ask {part.name} for an ack", part.name, part.summary))
+        offers.append(DraftOffer(DraftKind.PARENT_ACK, f"ask {part.name} for an ack", part.name, part.summary))
     review = missing_review_part(judged)
     if review is not None and review.missing:
-        offers.append(DraftOffer(REVIEW, "ask the listed reviewers for a review", None, review.summary))
+        offers.append(DraftOffer(DraftKind.REVIEW, "ask the listed reviewers for a review", None, review.summary))
     if unanswered_questions(judged):
-        doc = judged.check("documentation")
-        offers.append(DraftOffer(DOCS, "ask for documentation of the extensions", None, doc.summary if doc else ""))
+        doc = judged.check(CheckId.DOCUMENTATION)
+        offers.append(DraftOffer(DraftKind.DOCS, "ask for documentation of the extensions", None, doc.summary if doc else ""))
     if judged.series.missing_numbers:
-        complete = judged.check("complete")
-        offers.append(DraftOffer(INCOMPLETE, "ask for the missing patches", None,
+        complete = judged.check(CheckId.COMPLETE)
+        offers.append(DraftOffer(DraftKind.INCOMPLETE, "ask for the missing patches", None,
                                  complete.summary if complete else ""))
-    offers.append(DraftOffer(THANKS, "applied, thanks", None, ""))
-    offers.append(DraftOffer(REPLY, "reply (quote, optional trailer)", None, ""))
+    offers.append(DraftOffer(DraftKind.THANKS, "applied, thanks", None, ""))
+    offers.append(DraftOffer(DraftKind.REPLY, "reply (quote, optional trailer)", None, ""))
     return offers

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import sys
 
+from workbench.analysis import Workbench
 from workbench.config import Settings
-from workbench.pipeline import Workbench, build_workbench
+from workbench.pipeline import build_workbench
 from workbench.report.json_format import render_json
 from workbench.report.markdown_format import render_markdown
 from workbench.report.memo import ReportMemo

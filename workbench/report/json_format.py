@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
+from workbench.analysis import Context, Judged, Workbench
 from workbench.model import CheckPart, CheckResult, Evidence, Patch, Person, Trailer
-from workbench.pipeline import Context, Judged, Workbench
 from workbench.triage import activity, mine_to_act_on
 
 SCHEMA = 1

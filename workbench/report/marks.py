@@ -3,7 +3,7 @@ maintainer reads the same table in both."""
 
 from __future__ import annotations
 
-from workbench.model import CHECK_IDS, Status
+from workbench.model import CHECK_IDS, CheckId, Status
 
 STATUS_MARK: dict[Status, str] = {
     Status.PASS: "✓",
@@ -13,12 +13,12 @@ STATUS_MARK: dict[Status, str] = {
 }
 
 CHECK_LETTER: dict[str, str] = {
-    "complete": "C",
-    "parent-approval": "P",
-    "listed-reviewer": "R",
-    "documentation": "D",
-    "maintainer": "M",
-    "userspace-data": "U",
+    CheckId.COMPLETE: "C",
+    CheckId.PARENT_APPROVAL: "P",
+    CheckId.LISTED_REVIEWER: "R",
+    CheckId.DOCUMENTATION: "D",
+    CheckId.MAINTAINER: "M",
+    CheckId.USERSPACE_DATA: "U",
 }
 
 assert set(CHECK_LETTER) == set(CHECK_IDS)

@@ -31,8 +31,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-
-import notmuch2
+from typing import TYPE_CHECKING
 
 from workbench.config import Settings
 from workbench.mail.cache import CacheState
@@ -40,6 +39,9 @@ from workbench.mail.loader import unchanged
 from workbench.mail.notmuch_config import config_value, exclude_tags
 from workbench.mail.store import revision, with_database
 from workbench.model import LoadProblem
+
+if TYPE_CHECKING:  # the store is opened by mail/ (with_database); only its type is named here
+    import notmuch2
 
 KEEP = 12
 """Reports kept per cache directory (one per set of inputs); the oldest go first."""

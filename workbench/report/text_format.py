@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import shutil
 
+from workbench.analysis import Judged, Workbench
 from workbench.model import CHECK_IDS
-from workbench.pipeline import Judged, Workbench
 from workbench.report.marks import CHECK_LETTER, STATUS_MARK, legend
 from workbench.text import one_line
 

@@ -28,7 +28,7 @@ from datetime import datetime, timezone
 from workbench.kernel.mailmap import Mailmap
 from workbench.model import MailRecord, Origin, Series, Trailer
 from workbench.series.senders import sending_address
-from workbench.series.subject import normalize_title, parse_subject
+from workbench.patchmail.subject import normalize_title, parse_subject
 from workbench.series.threads import ThreadIndex
 
 _EPOCH = datetime.min.replace(tzinfo=timezone.utc)

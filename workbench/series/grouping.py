@@ -31,7 +31,7 @@ from workbench.series.attribution import attach_replies
 from workbench.series.identity import identity_key
 from workbench.series.provenance import trace_carried
 from workbench.series.revisions import link_revisions
-from workbench.series.subject import SubjectInfo, normalize_title, parse_subject
+from workbench.patchmail.subject import SubjectInfo, normalize_title, parse_subject
 from workbench.series.threads import ThreadIndex
 
 UNTHREADED_WINDOW = timedelta(hours=1)

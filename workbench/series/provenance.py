@@ -31,7 +31,7 @@ from functools import lru_cache
 from workbench.kernel.mailmap import Mailmap
 from workbench.model import Carried, Origin, Patch, Series, Trailer
 from workbench.series.revisions import TITLE_SIMILARITY
-from workbench.series.subject import normalize_title
+from workbench.patchmail.subject import normalize_title
 
 SIGNED_OFF = "Signed-off-by"
 

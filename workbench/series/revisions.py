@@ -28,7 +28,7 @@ from difflib import SequenceMatcher
 from workbench.kernel.mailmap import Mailmap
 from workbench.model import Series
 from workbench.series.identity import identity_key
-from workbench.series.subject import normalize_title
+from workbench.patchmail.subject import normalize_title
 
 _EPOCH = datetime.min.replace(tzinfo=timezone.utc)
 

@@ -21,14 +21,21 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, TextArea
 
+from workbench.analysis import Judged, Progress, Workbench
 from workbench.config import DEFAULT_QUERY, Settings
 from workbench.errors import WorkbenchError
-from workbench.mail.drafts import LOCK_TIMEOUT, SavedDraft
 from workbench.kernel.maintainers import Maintainers
-from workbench.pipeline import Judged, Progress, Workbench, build_workbench
+from workbench.mail.drafts import LOCK_TIMEOUT, SavedDraft
+from workbench.pipeline import build_workbench
 from workbench.tui import keymap as keymaps
 from workbench.tui import preview
-from workbench.tui.diffs import Owner, PatchDiff, load_patch_diff, owners_for, warm_highlighter
+from workbench.tui.diffs import (
+    Owner,
+    PatchDiff,
+    load_patch_diff,
+    owners_for,
+    warm_highlighter,
+)
 from workbench.tui.drafting import DraftRequest
 from workbench.tui.memory import freeze_heap
 from workbench.tui.reloaded import series_changes

@@ -21,15 +21,15 @@ from rich.style import Style
 from rich.syntax import PygmentsSyntaxTheme
 from rich.text import Text
 
+from workbench.analysis import Judged
 from workbench.kernel.maintainers import Maintainers
-from workbench.model import Patch, SignalKind, Status
-from workbench.pipeline import Judged
-from workbench.series.diff import split_patch
-from workbench.series.hunks import FileDiff, read_diff
+from workbench.model import CheckId, Patch, SignalKind, Status
+from workbench.patchmail.diff import split_patch
+from workbench.patchmail.hunks import FileDiff, read_diff
+from workbench.report.marks import STATUS_MARK
 from workbench.text import one_line, sanitize
 from workbench.tui.body import read_body
 from workbench.tui.render import ACCENT, STATUS_STYLE
-from workbench.report.marks import STATUS_MARK
 
 _THEME = PygmentsSyntaxTheme("monokai")
 _ADDED_BG = "on #12301a"
@@ -72,7 +72,7 @@ def owners_for(judged: Judged, maintainers: Maintainers | None) -> dict[str, Own
     """Parent files from the parent-approval check's parts (the same judgement the panel
     shows); every other file labelled with its most specific MAINTAINERS section."""
     owners: dict[str, Owner] = {}
-    check = judged.check("parent-approval")
+    check = judged.check(CheckId.PARENT_APPROVAL)
     if check is not None:
         for part in check.parts:
             for path in part.files:

@@ -29,7 +29,6 @@ from workbench.replies.draft import Draft
 from workbench.replies.formatting import clean_text
 from workbench.text import one_line
 
-
 REPLY_TRAILERS: tuple[str | None, ...] = (None, "Reviewed-by", "Acked-by", "Tested-by")
 
 
@@ -37,7 +36,7 @@ REPLY_TRAILERS: tuple[str | None, ...] = (None, "Reviewed-by", "Acked-by", "Test
 class DraftRequest:
     """What the user asked for: a kind, and for some kinds which section, message or trailer."""
 
-    kind: str
+    kind: K.DraftKind
     section: str | None = None
     target_msgid: str | None = None
     trailer: str | None = None
@@ -118,7 +117,7 @@ def offered_kinds(offers: list[K.DraftOffer]) -> set[str]:
 
 
 def parent_sections(offers: list[K.DraftOffer]) -> list[str]:
-    return [o.section for o in offers if o.kind == K.PARENT_ACK and o.section]
+    return [o.section for o in offers if o.kind == K.DraftKind.PARENT_ACK and o.section]
 
 
 def reply_label(trailer: str | None) -> str:

@@ -29,6 +29,7 @@ from textual.keys import _character_to_key
 import workbench
 from workbench.errors import ConfigError
 
+
 def _keymap_dir() -> Path:
     """The copy inside the package (``workbench/keymaps``, put there by the wheel build)
     when installed; else the checkout's ``keymaps/`` beside the package (an editable

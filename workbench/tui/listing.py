@@ -12,17 +12,17 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import StrEnum
 
-from workbench.model import CHECK_IDS, Status
-from workbench.pipeline import Context, Judged, Workbench
-from workbench.triage import Activity, activity, last_activity, mine_to_act_on
+from workbench.analysis import Context, Judged, Workbench
+from workbench.model import CHECK_IDS, CheckId, Status
 from workbench.report.marks import CHECK_LETTER
+from workbench.triage import Activity, activity, last_activity, mine_to_act_on
 from workbench.tui.modules import module_names
 
 _EPOCH = datetime.min.replace(tzinfo=timezone.utc)
 
 # The checks that get a column of marks; userspace-data is attention-only and has its
 # own place in the hunk view.
-LIST_CHECKS: tuple[str, ...] = tuple(c for c in CHECK_IDS if c != "userspace-data")
+LIST_CHECKS: tuple[CheckId, ...] = tuple(c for c in CHECK_IDS if c is not CheckId.USERSPACE_DATA)
 
 _STATUS_RANK = {Status.MISSING: 0, Status.ATTENTION: 1, Status.PASS: 2, Status.NA: 3}
 
@@ -143,11 +143,11 @@ def quick_predicate(quick: Quick) -> Callable[[ListRow], bool]:
     miss is history, nobody's work (they keep their marks in the full list)."""
     match quick:
         case Quick.PARENT:
-            return lambda r: not r.applied and _missing(r, "parent-approval")
+            return lambda r: not r.applied and _missing(r, CheckId.PARENT_APPROVAL)
         case Quick.REVIEW:
-            return lambda r: not r.applied and _missing(r, "listed-reviewer")
+            return lambda r: not r.applied and _missing(r, CheckId.LISTED_REVIEWER)
         case Quick.DOCS:
-            return lambda r: not r.applied and _missing(r, "documentation")
+            return lambda r: not r.applied and _missing(r, CheckId.DOCUMENTATION)
         case Quick.INCOMPLETE:
             return lambda r: not r.applied and not r.complete
         case Quick.MINE:

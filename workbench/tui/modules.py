@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from workbench.analysis import Judged
 from workbench.model import Patch
-from workbench.pipeline import Judged
-from workbench.series.diff import split_patch
-from workbench.series.hunks import read_diff
+from workbench.patchmail.diff import split_patch
+from workbench.patchmail.hunks import read_diff
 from workbench.tui.body import read_body
 
 KNOWN_MODULES: dict[str, str] = {

@@ -15,8 +15,8 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+from workbench.analysis import Workbench
 from workbench.config import Settings
-from workbench.pipeline import Workbench
 from workbench.tui.listing import ListRow, rows_of
 
 FORMAT = "tui-rows-3"  # part of the memo key: bump when ListRow changes

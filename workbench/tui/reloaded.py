@@ -7,7 +7,7 @@ silently repaints looks the same as one that did not change.
 
 from __future__ import annotations
 
-from workbench.pipeline import Judged
+from workbench.analysis import Judged
 from workbench.tui.versions import check_changes
 
 

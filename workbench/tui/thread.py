@@ -13,9 +13,9 @@ from datetime import datetime
 
 from rich.text import Text
 
+from workbench.analysis import Judged, Workbench
 from workbench.model import MailRecord, Person, Trailer
-from workbench.pipeline import Judged, Workbench
-from workbench.series.diff import split_patch
+from workbench.patchmail.diff import split_patch
 from workbench.text import one_line, sanitize
 from workbench.tui.body import read_body
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from workbench.analysis import Judged, Workbench
 from workbench.model import Patch, Status
-from workbench.pipeline import Judged, Workbench
-from workbench.series.diff import split_patch
+from workbench.patchmail.diff import split_patch
 from workbench.tui.body import read_body
 
 _NOISE = re.compile(r"^(?:index [0-9a-f]+\.\.[0-9a-f]+.*|@@ [^@]*@@)", re.MULTILINE)

@@ -34,13 +34,20 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
+from workbench.analysis import Judged
 from workbench.errors import DraftError
 from workbench.mail.drafts import SavedDraft, save_draft
-from workbench.pipeline import Judged
 from workbench.replies.draft import Draft
 from workbench.text import one_line
-from workbench.tui.drafting import (DraftFields, editor_command, fields_of, recipient_problem, run_editor,
-                                    saved_message, write_edit_file)
+from workbench.tui.drafting import (
+    DraftFields,
+    editor_command,
+    fields_of,
+    recipient_problem,
+    run_editor,
+    saved_message,
+    write_edit_file,
+)
 from workbench.tui.render import ACCENT
 from workbench.tui.screens.choice import ConfirmScreen
 

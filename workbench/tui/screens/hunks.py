@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from workbench.pipeline import Judged
+from workbench.analysis import Judged
 from workbench.text import one_line
 from workbench.tui.diffs import DiffSource
 from workbench.tui.memory import freeze_heap, release_heap

@@ -12,7 +12,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
-from workbench.pipeline import Judged, Workbench
+from workbench.analysis import Judged, Workbench
 from workbench.text import one_line
 from workbench.tui import listing, render
 from workbench.tui.listing import ListRow, Quick, SortKey

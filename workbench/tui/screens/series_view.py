@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -14,15 +13,27 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from workbench.analysis import Judged
 from workbench.model import Carried, Patch
 from workbench.policy.people import provenance_words
-from workbench.pipeline import Judged
 from workbench.replies import kinds as K
 from workbench.replies.kinds import DraftOffer
 from workbench.text import one_line
 from workbench.tui import listing, render
-from workbench.tui.diffs import DiffSource, Owner, PatchDiff, load_patch_diff, owners_for
-from workbench.tui.drafting import REPLY_TRAILERS, DraftRequest, offered_kinds, parent_sections, reply_label
+from workbench.tui.diffs import (
+    DiffSource,
+    Owner,
+    PatchDiff,
+    load_patch_diff,
+    owners_for,
+)
+from workbench.tui.drafting import (
+    REPLY_TRAILERS,
+    DraftRequest,
+    offered_kinds,
+    parent_sections,
+    reply_label,
+)
 from workbench.tui.memory import freeze_heap, release_heap
 from workbench.tui.screens.choice import ChoiceScreen
 from workbench.tui.widgets.line_view import LineView, TextLines
@@ -280,7 +291,7 @@ class SeriesScreen(Screen):
     def action_draft(self, kind: str) -> None:
         if kind not in offered_kinds(self.offers):
             return  # a kind that does not apply (reached through a stale binding)
-        if kind == K.PARENT_ACK:
+        if kind == K.DraftKind.PARENT_ACK:
             sections = parent_sections(self.offers)
             if len(sections) == 1:
                 self.wb_app.open_draft(self.judged, DraftRequest(kind, section=sections[0]))
@@ -293,7 +304,7 @@ class SeriesScreen(Screen):
             self.app.push_screen(ChoiceScreen("ask which parent-driver section for its approval?",
                                               sections), chosen)
             return
-        if kind == K.REPLY:
+        if kind == K.DraftKind.REPLY:
             patch = self.current_patch()
             self.ask_reply(patch.msgid if patch else None,
                            f"[{patch.number}/{self.judged.series.expected}] {patch.subject}" if patch
@@ -310,6 +321,6 @@ def ask_reply(app: "WorkbenchApp", judged: Judged, msgid: str | None, what: str)
 
     def chosen(index: int | None) -> None:
         if index is not None:
-            app.open_draft(judged, DraftRequest(K.REPLY, target_msgid=msgid, trailer=REPLY_TRAILERS[index]))
+            app.open_draft(judged, DraftRequest(K.DraftKind.REPLY, target_msgid=msgid, trailer=REPLY_TRAILERS[index]))
 
     app.push_screen(ChoiceScreen(f"reply to {what}", [reply_label(t) for t in REPLY_TRAILERS]), chosen)

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from workbench.pipeline import Judged, Workbench
+from workbench.analysis import Judged, Workbench
 from workbench.text import one_line
 from workbench.tui.screens.series_view import ask_reply
 from workbench.tui.thread import ThreadMessage, thread_lines, thread_messages

@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from workbench.pipeline import Judged
+from workbench.analysis import Judged
 from workbench.report.marks import CHECK_LETTER, STATUS_MARK
 from workbench.text import one_line
 from workbench.tui import listing, render

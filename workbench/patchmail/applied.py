@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from workbench.series.trailers import own_lines
+from workbench.patchmail.trailers import own_lines
 from workbench.text import one_line
 
 _VERB = r"^\s*(?:applied|queued|pushed|picked\s+up|merged|taken)\b"

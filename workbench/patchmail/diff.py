@@ -15,9 +15,9 @@ import re
 from bisect import bisect_right
 
 from workbench.model import FileChange, Signal, SignalKind
-from workbench.series.comments import doc_signals
-from workbench.series.hunks import FileDiff, read_diff
-from workbench.series.patterns import PATTERNS, Pattern
+from workbench.patchmail.comments import doc_signals
+from workbench.patchmail.hunks import FileDiff, read_diff
+from workbench.patchmail.patterns import PATTERNS, Pattern
 
 __all__ = ["PATTERNS", "Pattern", "MAX_PER_PATTERN", "MAX_PER_FILE", "MAX_LINE", "find_signals", "moved_lines",
            "split_patch", "summarize_diff", "file_change", "tokens"]

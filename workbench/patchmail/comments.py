@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from workbench.model import Signal, SignalKind
-from workbench.series.hunks import FileDiff
+from workbench.patchmail.hunks import FileDiff
 
 COMMENT = "comment_block"
 DOC_TEXT = "doc_text"
