@@ -40,7 +40,7 @@ from textual.widgets import DataTable
 
 from workbench.analysis import Judged
 from workbench.config import Settings
-from workbench.mail.maildir import build_store
+from vfio_workbench_demo.mailwriter import build_store
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.launch import settle
 from workbench.tui.memory import release_heap
@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="vfio-workbench-tui-bench-") as tmp:
         tmpdir = Path(tmp)
         if args.demo:
-            from workbench.demo import ensure_demo_store
+            from vfio_workbench_demo import ensure_demo_store
 
             demo = ensure_demo_store(tmpdir / "demo")
             db, maintainers, mailmap, me = demo.root, demo.maintainers, demo.mailmap, demo.me

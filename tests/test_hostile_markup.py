@@ -22,7 +22,7 @@ import pytest
 
 from conftest import REPO
 from workbench.config import Settings
-from workbench.demo.maintainers_text import MAINTAINERS
+from vfio_workbench_demo.maintainers_text import MAINTAINERS
 from workbench.pipeline import build_workbench
 from workbench.text import one_line, sanitize
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from workbench.config import Settings
 from workbench.mail import loader
 from workbench.mail.loader import load_records, parse_entries
-from workbench.mail.maildir import deliver, index_files
+from vfio_workbench_demo.mailwriter import deliver, index_files
 from workbench.mail.parse import parse_message
 from workbench.mail.store import snapshot
 

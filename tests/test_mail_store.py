@@ -120,7 +120,7 @@ def test_snapshot_and_probe(store: Path, tmp_path: Path):
     assert listing.revision == rev and rev.uuid
     same = probe(settings, "subject:vfio", since=rev)
     assert same.revision == rev and same.count is None  # nothing to count: nothing changed
-    from workbench.mail.maildir import deliver, index_files
+    from vfio_workbench_demo.mailwriter import deliver, index_files
 
     new = deliver(store / "INBOX", msg(4, "vfio: more"))
     index_files(store, [new])

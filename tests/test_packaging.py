@@ -100,6 +100,10 @@ def test_wheel_has_the_keymaps_inside_the_package(built: Built) -> None:
     assert "workbench/tui/app.tcss" in names
     assert any(n.startswith("workbench/replies/templates/") and n.endswith(".txt") for n in names)
     assert not any(n.startswith("keymaps/") for n in names), "keymaps/ must not become a top-level package"
+    # the demo corpus: a package of its own beside workbench, none of it inside
+    assert {"vfio_workbench_demo/__init__.py", "vfio_workbench_demo/mailwriter.py",
+            "vfio_workbench_demo/code/mlx5.py"} <= names
+    assert not any(n.startswith("workbench/demo/") for n in names)
 
 
 def test_installed_package_is_the_wheel_not_the_checkout(built: Built) -> None:

@@ -65,7 +65,7 @@ def diff(before: Snapshot, after: Snapshot) -> list[str]:
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """400 real list mails (more than the loader's process-pool threshold, so the
     parallel path is exercised too) in a real notmuch store of this module's own."""
-    from workbench.mail.maildir import build_store
+    from vfio_workbench_demo.mailwriter import build_store
 
     corpus = shared_path("corpus", "lore-vfio", "variant")
     files = sorted(corpus.glob("*.eml"))[:400]

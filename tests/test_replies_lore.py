@@ -20,7 +20,7 @@ from conftest import shared_path
 from workbench.config import Settings
 from workbench.errors import DraftError
 from workbench.mail.drafts import save_draft
-from workbench.mail.maildir import build_store
+from vfio_workbench_demo.mailwriter import build_store
 from workbench.model import Person, Status
 from workbench.pipeline import build_workbench
 from workbench.replies.compose import compose

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Input, Static
 
 from workbench.analysis import Judged, Workbench
 from workbench.config import DEFAULT_QUERY, Settings
-from workbench.mail.maildir import deliver, index_files
+from vfio_workbench_demo.mailwriter import deliver, index_files
 from workbench.model import Status
 from workbench.pipeline import build_workbench
 from workbench.text import one_line
@@ -368,7 +368,7 @@ def test_command_palette_offers_and_runs_screen_actions(demo_settings: Settings,
 
 
 def _demo_split() -> tuple[list[bytes], list[bytes]]:
-    from workbench.demo import demo_messages
+    from vfio_workbench_demo import demo_messages
 
     mails = demo_messages()
     first = [m for m in mails if b"nvgrace" not in m.lower()]
@@ -525,7 +525,7 @@ def test_reload_updates_the_open_series_and_says_what_changed(make_store, demo_s
                                                              tmp_path: Path) -> None:
     from email import message_from_bytes
 
-    from workbench.demo import demo_messages
+    from vfio_workbench_demo import demo_messages
 
     judged, ack = _acked_by_one_reply(build_workbench(demo_settings))
     mails = demo_messages()

@@ -124,8 +124,14 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 
 
 def _demo_settings(settings: Settings, *, rebuild: bool) -> Settings:
-    """Point the settings at the demo store; the user's own MAINTAINERS still wins."""
-    from workbench.demo import ensure_demo_store
+    """Point the settings at the demo store; the user's own MAINTAINERS still wins.
+
+    The demo corpus is a package of its own (``vfio_workbench_demo``, installed beside
+    ``workbench``) so that it stays out of the product's fingerprint."""
+    try:
+        from vfio_workbench_demo import ensure_demo_store
+    except ImportError as err:
+        raise ConfigError(f"--demo needs the vfio_workbench_demo package, installed with vfio-workbench ({err})") from None
 
     demo = ensure_demo_store(settings.cache_dir, rebuild=rebuild)
     return settings.with_overrides(

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from workbench.demo import people as P
-from workbench.demo.code import core, fixes, hisi, mlx5, nvgrace, pds, qat, virtio, xe
-from workbench.demo.compose import Corpus, PatchSpec, SeriesSpec, at, tz
-from workbench.demo.render import VIRTUALIZATION
+from vfio_workbench_demo import people as P
+from vfio_workbench_demo.code import core, fixes, hisi, mlx5, nvgrace, pds, qat, virtio, xe
+from vfio_workbench_demo.compose import Corpus, PatchSpec, SeriesSpec, at, tz
+from vfio_workbench_demo.render import VIRTUALIZATION
 
 H = timedelta(hours=1)
 D = timedelta(days=1)

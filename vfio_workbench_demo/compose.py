@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from workbench.demo.patches import FileEdit, diffstat, render_diff
-from workbench.demo.render import ListRewrite, Mail
+from vfio_workbench_demo.patches import FileEdit, diffstat, render_diff
+from vfio_workbench_demo.render import ListRewrite, Mail
 from workbench.model import Person
 
 
