@@ -18,7 +18,7 @@ from workbench.pipeline import build_workbench
 from workbench.text import one_line
 from workbench.triage import mine_to_act_on
 from workbench.tui import listing
-from workbench.tui.app import WorkbenchApp, help_rows
+from workbench.tui.app import WorkbenchApp
 from workbench.tui.launch import settle
 from workbench.tui.screens.help import HelpScreen
 from workbench.tui.screens.hunks import HunkScreen
@@ -27,6 +27,7 @@ from workbench.tui.screens.series_view import SeriesScreen
 from workbench.tui.screens.thread import ThreadScreen
 from workbench.tui.screens.versions import VersionsScreen
 from workbench.tui.widgets.line_view import LineView
+from tui_support import help_rows, is_prepared
 
 SIZE = (160, 48)
 
@@ -496,11 +497,11 @@ def test_hunk_view_renders_only_what_is_seen_and_read_ahead(demo_settings: Setti
         assert len(view.source) > 5000
         assert height <= view.renders <= 3 * height + 1
         before = view.renders
-        assert all(view.is_prepared(i) for i in range(height, 2 * height))  # the next page, ready
+        assert all(is_prepared(view, i) for i in range(height, 2 * height))  # the next page, ready
         await pilot.press("pagedown")
         await settle(pilot)
         assert view.renders <= before + height + 1  # then only the page after it was prepared
-        assert all(view.is_prepared(i) for i in range(2 * height - 1, 3 * height - 1))
+        assert all(is_prepared(view, i) for i in range(2 * height - 1, 3 * height - 1))
 
     run(app, script)
 

@@ -357,11 +357,6 @@ def help_sections(app: App, screen: Screen) -> list[tuple[str, list[HelpRow]]]:
     return out
 
 
-def help_rows(app: App, screen: Screen) -> list[HelpRow]:
-    """Every binding active on ``screen``, in the order help shows them."""
-    return [row for _title, rows in help_sections(app, screen) for row in rows]
-
-
 def bindings_of(*classes: type) -> tuple[Binding, ...]:
     """The id'd bindings a class declares, its bases' included."""
     out: list[Binding] = []

@@ -129,7 +129,3 @@ def acceptance(checks: list[CheckResult]) -> Text:
     for result in checks:
         lines.extend(check_lines(result))
     return Text("\n").join(lines)
-
-
-def body_lines(text: str) -> list[str]:
-    return sanitize(text).split("\n")

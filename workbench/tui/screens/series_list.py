@@ -23,9 +23,6 @@ if TYPE_CHECKING:
 _SORT = Binding.Group("sort / reverse")
 _QUICK = Binding.Group("all·parent·review·docs·incomplete·mine", compact=True)
 
-_QUICK_KEYS = [Quick.ALL, Quick.PARENT, Quick.REVIEW, Quick.DOCS, Quick.INCOMPLETE, Quick.MINE]
-
-
 def _tail(path: str, parts: int = 2) -> str:
     """The last components of a path: enough to tell which file, stable across machines."""
     bits = [b for b in path.replace("\\", "/").split("/") if b]
