@@ -50,8 +50,8 @@ if __package__ in (None, ""):  # run as a script: make `workbench` importable
 
 from benchmarks.mail_shape import REAL_CORPUS, corpus_facts, corpus_files, real_shape  # noqa: E402
 from benchmarks.synth_mail import generate, scaled_real, write_maintainers  # noqa: E402
-from workbench.config import DEFAULT_QUERY  # noqa: E402
 from vfio_workbench_demo.mailwriter import create_database, index_files, place  # noqa: E402
+from workbench.config import DEFAULT_QUERY  # noqa: E402
 from workbench.mail.maildir import ensure_maildir  # noqa: E402
 
 GENERATOR_VERSION = 3  # bump when the generated mail changes: old caches are then ignored

@@ -247,7 +247,7 @@ class Msg:
     body: str
     lists: tuple[str, ...]
     to: tuple[Who, ...] = ()
-    parent: "Msg | None" = None
+    parent: Msg | None = None
     refs: tuple[str, ...] = ()
     attach_patch: bool = False  # patch as a text/x-patch attachment
     base64_body: bool = False
@@ -518,7 +518,8 @@ class VfioTraffic(Generator):
             cc: tuple[Who, ...] = ()
             people = reviewers + self.crowd[40:]
 
-            def addressed() -> tuple[tuple[Who, ...], tuple[Who, ...]]:
+            def addressed(to: tuple[Who, ...] = to, cc: tuple[Who, ...] = cc, people: list[Who] = people,
+                          lists: tuple[str, ...] = lists) -> tuple[tuple[Who, ...], tuple[Who, ...]]:
                 """Real-style: recipients drawn per message (drawing once per series would
                 weigh the counts of long series twice against the real distribution)."""
                 if self.shape is None:
@@ -591,7 +592,7 @@ class VfioTraffic(Generator):
         answered = rng.randint(0, 3)
         paras += [_wrap(q) for q in _COVER_DOC[:answered]]
         if v > 1:
-            paras.append("Changes from v%d:\n" % (v - 1) + "\n".join(f"- {s}" for s in rng.sample(_DISCUSS, 3)))
+            paras.append(f"Changes from v{v - 1}:\n" + "\n".join(f"- {s}" for s in rng.sample(_DISCUSS, 3)))
             if prev is not None:
                 paras.append(f"v{v - 1}: https://lore.kernel.org/r/{prev.msgid}")
         short = "\n".join(f"  {s}" for s, _ in plan)

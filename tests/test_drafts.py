@@ -11,8 +11,8 @@ from pathlib import Path
 import notmuch2
 import pytest
 
-from workbench.config import Settings
 from vfio_workbench_demo import demo_messages
+from workbench.config import Settings
 from workbench.errors import DraftError
 from workbench.mail import drafts as D
 from workbench.pipeline import build_workbench

@@ -38,11 +38,11 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from workbench.config import Settings
 from vfio_workbench_demo.maintainers_text import MAINTAINERS
+from vfio_workbench_demo.mailwriter import deliver, index_files
+from workbench.config import Settings
 from workbench.errors import StoreError
 from workbench.mail.loader import load_records
-from vfio_workbench_demo.mailwriter import deliver, index_files
 
 AUTHOR = "Yishai Hadas <yishaih@nvidia.com>"
 

@@ -280,7 +280,7 @@ def mutated_patch(draw) -> str:
             lines[i:i] = [lines[i]] * draw(st.integers(1, 30))
         elif op == "renumber":
             lines[i] = re.sub(r"\d+", lambda _m: str(draw(st.integers(0, 10 ** 9))), lines[i]) if "@@" in lines[i] \
-                else "@@ -%d,%d +%d,%d @@\n" % tuple(draw(st.integers(-5, 10 ** 6)) for _ in range(4))
+                else "@@ -{},{} +{},{} @@\n".format(*(draw(st.integers(-5, 10 ** 6)) for _ in range(4)))
         elif op == "insert":
             lines.insert(i, draw(st.sampled_from(["+", "-", " ", "\\", "diff --git a/x b/y\n", "--- /dev/null\n",
                                                   "+++ b/\n", "rename from \n", "Binary files a and b differ\n",

@@ -33,7 +33,7 @@ _PIP_ENV = {k: v for k, v in os.environ.items() if not k.startswith("VFIO_WORKBE
 _PIP_ENV.setdefault("PIP_CACHE_DIR", str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pip"))
 
 _SKIP_COPY = shutil.ignore_patterns(".venv", ".git", "build", "dist", "*.egg-info", "__pycache__",
-                                    ".pytest_cache", ".hypothesis", "tmp", "out")
+                                    ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache", "tmp", "out")
 
 NAMED_KEYMAPS = sorted(p.stem for p in (REPO / "keymaps").glob("*.toml"))
 

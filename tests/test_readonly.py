@@ -30,7 +30,7 @@ Snapshot = dict[str, tuple[str, int, int]]
 def snapshot(root: Path) -> Snapshot:
     """Every file and directory under ``root``: content hash, size, mtime (ns)."""
     out: Snapshot = {}
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, _dirnames, filenames in os.walk(root):
         d = Path(dirpath)
         st = d.stat()
         out[str(d.relative_to(root)) + "/"] = ("dir", 0, st.st_mtime_ns)

@@ -13,8 +13,8 @@ from pathlib import Path
 import notmuch2
 import pytest
 
-from workbench.config import Settings
 from vfio_workbench_demo.mailwriter import deliver, index_files
+from workbench.config import Settings
 from workbench.model import Person
 from workbench.report import run_report
 

@@ -10,9 +10,9 @@ import pytest
 from rich.text import Text
 from textual.widgets import DataTable, Input, Static
 
+from vfio_workbench_demo.mailwriter import deliver, index_files
 from workbench.analysis import Judged, Workbench
 from workbench.config import DEFAULT_QUERY, Settings
-from vfio_workbench_demo.mailwriter import deliver, index_files
 from workbench.model import Status
 from workbench.pipeline import build_workbench
 from workbench.text import one_line

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from email.utils import parseaddr
 from pathlib import Path
+from typing import NoReturn
 
 from workbench import __version__
 from workbench.config import DEFAULT_QUERY, Settings, load_settings
@@ -31,7 +32,7 @@ DRAFT_KINDS = tuple(k.value for k in DraftKind)
 class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors exit 2 with one line (argparse's own also does)."""
 
-    def error(self, message: str) -> None:  # pragma: no cover - argparse calls sys.exit
+    def error(self, message: str) -> NoReturn:  # pragma: no cover - argparse calls sys.exit
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {echo(message)}\n")  # it quotes the arguments
 
