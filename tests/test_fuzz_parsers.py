@@ -211,7 +211,6 @@ def test_parse_subject_round_trips_parts(version: int, number: int, extra: int, 
     assert (info.rfc, info.resend, info.is_patch, info.is_reply) == (rfc, resend, True, replies > 0), subject
     assert info.prefixes == tuple(words), subject
     assert info.title == " ".join(title), subject
-    assert info.is_cover == (number == 0)
 
 
 # --- trailers ---------------------------------------------------------------------------
