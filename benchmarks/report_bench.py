@@ -357,7 +357,7 @@ def table(results: list[StoreResult], *, repeat: int, startup: Run | None = None
         floor = min((f.wall for f in r.floor), default=float("nan"))
         cold, warm = _best(r.cold), _best(r.warm)
 
-        def cell(run: Run | None, runs: list[Run], width: int) -> tuple[str, str, str]:
+        def cell(run: Run | None, runs: list[Run], width: int, floor: float = floor) -> tuple[str, str, str]:
             if run is None:
                 return "FAILED".rjust(width), "-", "-"
             spread = _spread([x.wall for x in runs if x.status == 0])

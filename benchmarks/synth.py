@@ -50,11 +50,12 @@ if __package__ in (None, ""):  # run as a script: make `workbench` importable
 
 from benchmarks.mail_shape import REAL_CORPUS, corpus_facts, corpus_files, real_shape  # noqa: E402
 from benchmarks.synth_mail import generate, scaled_real, write_maintainers  # noqa: E402
+from vfio_workbench_demo.mailwriter import create_database, index_files, place  # noqa: E402
 from workbench.config import DEFAULT_QUERY  # noqa: E402
-from workbench.mail.maildir import create_database, ensure_maildir, index_files  # noqa: E402
+from workbench.mail.maildir import ensure_maildir  # noqa: E402
 
-GENERATOR_VERSION = 2  # bump when the generated mail changes: old caches are then ignored
-REAL_STYLE_VERSION = 2  # … the real-style mail (its shape also keys the cache, through the corpus)
+GENERATOR_VERSION = 3  # bump when the generated mail changes: old caches are then ignored
+REAL_STYLE_VERSION = 3  # … the real-style mail (its shape also keys the cache, through the corpus)
 SCALED_VERSION = 1  # … the way the real corpus is copied
 INDEX_BATCH = 5000  # messages per notmuch transaction (one atomic() for 100k grows huge)
 SHARED_MAINTAINERS = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "MAINTAINERS"
@@ -227,7 +228,7 @@ def ensure_store(out: Path, spec: StoreSpec | str, *, log: Callable[[str], None]
                  writer: str = "direct") -> SynthStore:
     """The store for ``spec`` under ``out``, built on first use and reused afterwards.
 
-    ``writer="deliver"`` writes each file through ``workbench.mail.maildir.deliver``
+    ``writer="deliver"`` writes each file through ``vfio_workbench_demo.mailwriter.deliver``
     (tmp/, fsync, rename); the default writes straight into cur/ without fsync — the
     store is a reproducible cache, and an fsync per file costs minutes at 100k.
     """
@@ -262,7 +263,7 @@ def _build(root: Path, spec: StoreSpec, log: Callable[[str], None], writer: str)
     t_write = t_index = 0.0
     folders: set[str] = set()
     if writer == "deliver":
-        from workbench.mail.maildir import deliver
+        from vfio_workbench_demo.mailwriter import deliver
     tw = time.perf_counter()
     for folder, data in store_messages(spec, root.parent, log):
         if folder not in folders:
@@ -271,9 +272,7 @@ def _build(root: Path, spec: StoreSpec, log: Callable[[str], None], writer: str)
         if writer == "deliver":
             path = deliver(root / folder, data)
         else:
-            path = root / folder / "cur" / f"{written:07d}.{spec.style.value}{spec.seed}:2,S"
-            with open(path, "wb") as fh:
-                fh.write(data)
+            path = place(root / folder, f"{written:07d}.{spec.style.value}{spec.seed}:2,S", data)
         written += 1
         total_bytes += len(data)
         batch.append(path)
@@ -313,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
                         "or $VFIO_WORKBENCH_BENCH_STORES)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--writer", choices=("direct", "deliver"), default="direct",
-                   help="direct: write into cur/ (fast); deliver: workbench.mail.maildir.deliver (fsync per file)")
+                   help="direct: write into cur/ (fast); deliver: vfio_workbench_demo.mailwriter.deliver (fsync per file)")
     p.add_argument("--json", action="store_true", help="print one JSON line per store instead of text")
     args = p.parse_args(argv)
     for name in args.stores:

@@ -1,7 +1,8 @@
 """What synthetic kernel list mail looks like: people, code, series, replies, headers.
 
 Split from ``synth.py`` (which builds and caches stores) so that the shape of the mail can
-be read on its own. Everything here is driven by seeded ``random.Random`` instances and
+be read on its own; header fields, body encodings and multipart bodies are written by the
+mail-writing library the demo uses too (``vfio_workbench_demo.mailwriter``). Everything here is driven by seeded ``random.Random`` instances and
 never by the clock or hash order, so a seed always gives the same bytes.
 """
 
@@ -9,22 +10,23 @@ from __future__ import annotations
 
 import base64
 import math
-import quopri
 import random
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from email.header import Header
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
+
+from vfio_workbench_demo.mailwriter import address, fold, fold_text, message, multipart, text_part
 
 
 @dataclass(frozen=True, slots=True)
 class Shape:
     """Distributions the real-style generator samples from, each a tuple of values measured
     on real mail (``benchmarks.mail_shape.real_shape``); ``None`` in the generator means the
-    hand-tuned synthetic shape of generator v2, byte for byte as before.
+    hand-tuned synthetic shape of generator v2 (the same draws; since v3 the headers are
+    written by ``vfio_workbench_demo.mailwriter``).
 
     Why empirical samples rather than fitted curves: the real tails (41 recipients, 17 files
     in a patch, 42 replies deep) are what costs, and a sample keeps them without a model.
@@ -55,12 +57,7 @@ class Who:
     email: str
 
     def addr(self) -> str:
-        try:
-            self.name.encode("ascii")
-            name = f'"{self.name}"' if any(c in self.name for c in ",.()") else self.name
-        except UnicodeEncodeError:
-            name = Header(self.name, "utf-8").encode()
-        return f"{name} <{self.email}>"
+        return address(self.name, self.email)
 
     def line(self) -> str:
         return f"{self.name} <{self.email}>"
@@ -250,7 +247,7 @@ class Msg:
     body: str
     lists: tuple[str, ...]
     to: tuple[Who, ...] = ()
-    parent: "Msg | None" = None
+    parent: Msg | None = None
     refs: tuple[str, ...] = ()
     attach_patch: bool = False  # patch as a text/x-patch attachment
     base64_body: bool = False
@@ -521,7 +518,8 @@ class VfioTraffic(Generator):
             cc: tuple[Who, ...] = ()
             people = reviewers + self.crowd[40:]
 
-            def addressed() -> tuple[tuple[Who, ...], tuple[Who, ...]]:
+            def addressed(to: tuple[Who, ...] = to, cc: tuple[Who, ...] = cc, people: list[Who] = people,
+                          lists: tuple[str, ...] = lists) -> tuple[tuple[Who, ...], tuple[Who, ...]]:
                 """Real-style: recipients drawn per message (drawing once per series would
                 weigh the counts of long series twice against the real distribution)."""
                 if self.shape is None:
@@ -594,7 +592,7 @@ class VfioTraffic(Generator):
         answered = rng.randint(0, 3)
         paras += [_wrap(q) for q in _COVER_DOC[:answered]]
         if v > 1:
-            paras.append("Changes from v%d:\n" % (v - 1) + "\n".join(f"- {s}" for s in rng.sample(_DISCUSS, 3)))
+            paras.append(f"Changes from v{v - 1}:\n" + "\n".join(f"- {s}" for s in rng.sample(_DISCUSS, 3)))
             if prev is not None:
                 paras.append(f"v{v - 1}: https://lore.kernel.org/r/{prev.msgid}")
         short = "\n".join(f"  {s}" for s, _ in plan)
@@ -720,20 +718,20 @@ def render(msg: Msg, rng: random.Random, header_bytes: int = 0) -> bytes:
             h.append(f"X-MS-Exchange-CrossTenant-{rng.choice(_XHDR)}{i}: "
                      + base64.b64encode(rng.randbytes(rng.randint(16, 90))).decode())
     if msg.via_list:
-        h.append(f"From: {msg.who.name} via {msg.via_list} <{list_name}>")
+        h.append(f"From: {address(f'{msg.who.name} via {msg.via_list}', list_name)}")
         h.append(f"Reply-To: {msg.who.addr()}")
         h.append(f"X-Original-From: {msg.who.addr()}")
     else:
         h.append(f"From: {msg.who.addr()}")
     h.append(f"Date: {date}")
-    h.append(f"Subject: {_fold_subject(msg.subject)}")
+    h.append(fold_text("Subject", msg.subject))
     h.append(f"Message-ID: <{msg.msgid}>")
     if msg.parent is not None:
         h.append(f"In-Reply-To: <{msg.parent.msgid}>")
-        h.append("References: " + "\n ".join(f"<{r}>" for r in msg.refs[-40:]))
+        h.append(fold("References", [f"<{r}>" for r in msg.refs[-40:]], sep=""))
     tos = [w.addr() for w in msg.to] or [f"<{list_name}>"]
-    h.append("To: " + ",\n    ".join(tos))
-    h.append("Cc: " + ",\n    ".join(tuple(w.addr() for w in msg.cc) + msg.lists + ("linux-kernel@vger.kernel.org",)))
+    h.append(fold("To", tos))
+    h.append(fold("Cc", [*(w.addr() for w in msg.cc), *msg.lists, "linux-kernel@vger.kernel.org"]))
     h.append(f"X-Mailing-List: {list_name}")
     h.append(f"List-Id: <{list_name.replace('@', '.')}>")
     h.append(f"List-Subscribe: <mailto:{list_name.split('@')[0]}+subscribe@vger.kernel.org>")
@@ -750,22 +748,12 @@ def render(msg: Msg, rng: random.Random, header_bytes: int = 0) -> bytes:
         text, patch = body[:cut + 1], body[cut + 1:]
         boundary = f"=-={rng.getrandbits(64):016x}"
         h.append(f'Content-Type: multipart/mixed; boundary="{boundary}"')
-        payload = (f"--{boundary}\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n{text}\n"
-                   f"--{boundary}\nContent-Type: text/x-patch; charset=utf-8; name=\"0001.patch\"\n"
-                   f"Content-Disposition: attachment; filename=\"0001.patch\"\nContent-Transfer-Encoding: 8bit\n\n"
-                   f"{patch}\n--{boundary}--\n")
-        return ("\n".join(h) + "\n\n" + payload).encode("utf-8")
-    h.append("Content-Type: text/plain; charset=utf-8")
-    if msg.qp_body:
-        h.append("Content-Transfer-Encoding: quoted-printable")
-        raw = quopri.encodestring(body.encode("utf-8")).decode("ascii")
-        return ("\n".join(h) + "\n\n" + raw).encode("ascii")
-    if msg.base64_body:
-        h.append("Content-Transfer-Encoding: base64")
-        raw = base64.encodebytes(body.encode("utf-8")).decode("ascii")
-        return ("\n".join(h) + "\n\n" + raw).encode("ascii")
-    h.append("Content-Transfer-Encoding: 8bit")
-    return ("\n".join(h) + "\n\n" + body).encode("utf-8")
+        patch_headers = ['Content-Type: text/x-patch; charset=utf-8; name="0001.patch"',
+                         'Content-Disposition: attachment; filename="0001.patch"', "Content-Transfer-Encoding: 8bit"]
+        return message(h, multipart(boundary, [text_part(text, "8bit", "utf-8"), (patch_headers, patch)]))
+    encoding = "quoted-printable" if msg.qp_body else "base64" if msg.base64_body else "8bit"
+    part_headers, payload = text_part(body, encoding, "utf-8")
+    return message(h + part_headers, payload)
 
 
 def _pad_headers(h: list[str], target: int, rng: random.Random, msg: Msg) -> None:
@@ -796,19 +784,6 @@ def _pad_headers(h: list[str], target: int, rng: random.Random, msg: Msg) -> Non
 
 _XHDR = ("Network-Message-Id", "OriginalArrivalTime", "FromEntityHeader", "Id", "MailboxType", "UserPrincipalName",
          "AuthSource", "AuthAs", "Antispam-MessageData", "Forefront-Antispam-Report")
-
-
-def _fold_subject(subject: str) -> str:
-    try:
-        subject.encode("ascii")
-    except UnicodeEncodeError:
-        return Header(subject, "utf-8").encode()
-    if len(subject) > 70:
-        cut = subject.rfind(" ", 0, 70)
-        if cut > 10:
-            return subject[:cut] + "\n " + subject[cut + 1:]
-    return subject
-
 
 
 # --------------------------------------------------------------------------- the whole store

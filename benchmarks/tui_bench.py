@@ -38,9 +38,9 @@ from pathlib import Path
 
 from textual.widgets import DataTable
 
+from vfio_workbench_demo.mailwriter import build_store
 from workbench.analysis import Judged
 from workbench.config import Settings
-from workbench.mail.maildir import build_store
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.launch import settle
 from workbench.tui.memory import release_heap
@@ -176,7 +176,7 @@ async def open_and_scroll(settings: Settings, min_lines: int) -> dict[str, float
             times = []
             for _ in range(count):
                 before = view.scroll_offset.y
-                times.append(await clock.key(app, key, lambda: view.scroll_offset.y != before))
+                times.append(await clock.key(app, key, lambda before=before: view.scroll_offset.y != before))
                 await pilot.pause()
             times.sort()
             out[f"scroll {key}: median"] = statistics.median(times)
@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="vfio-workbench-tui-bench-") as tmp:
         tmpdir = Path(tmp)
         if args.demo:
-            from workbench.demo import ensure_demo_store
+            from vfio_workbench_demo import ensure_demo_store
 
             demo = ensure_demo_store(tmpdir / "demo")
             db, maintainers, mailmap, me = demo.root, demo.maintainers, demo.mailmap, demo.me

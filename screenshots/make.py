@@ -17,8 +17,8 @@ from pathlib import Path
 
 from textual.widgets import DataTable
 
+from vfio_workbench_demo import ensure_demo_store
 from workbench.config import Settings
-from workbench.demo import ensure_demo_store
 from workbench.pipeline import Judged
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.launch import settle

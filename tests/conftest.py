@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.mail.maildir import build_store
+from vfio_workbench_demo.mailwriter import build_store
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(__import__("os").environ.get("VFIO_WORKBENCH_SHARED", REPO.parent / "shared"))
@@ -91,8 +91,8 @@ def lore_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_store(tmp_path_factory: pytest.TempPathFactory):
-    """The bundled demo store (workbench.demo), built once per test session; read only."""
-    from workbench.demo import ensure_demo_store
+    """The bundled demo store (vfio_workbench_demo), built once per test session; read only."""
+    from vfio_workbench_demo import ensure_demo_store
 
     return ensure_demo_store(tmp_path_factory.mktemp("demo-cache"))
 

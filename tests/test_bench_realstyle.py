@@ -95,7 +95,7 @@ def test_real_style_generator_matches_the_corpus_it_was_calibrated_on(real) -> N
 
 def test_copies_keep_threads_and_never_collide(real) -> None:
     files, facts = real
-    by_id = {f.msgid: (p, f) for p, f in zip(files, facts)}
+    by_id = {f.msgid: (p, f) for p, f in zip(files, facts, strict=True)}
     child = next(f for f in facts if f.parent in by_id and f.is_reply)
     parent_path, _ = by_id[child.parent]
     child_path = files[facts.index(child)]

@@ -15,10 +15,10 @@ from pathlib import Path
 import notmuch2
 import pytest
 
+from vfio_workbench_demo.mailwriter import deliver, index_files
 from workbench.config import Settings
 from workbench.mail.cache import Decoder, MailCache, cache_file, encode_record
 from workbench.mail.loader import cache_key, load_records
-from workbench.mail.maildir import deliver, index_files
 from workbench.mail.notmuch_config import open_readonly
 from workbench.model import FileChange, MailRecord, Person, RawTrailer, Signal, SignalKind
 

@@ -29,7 +29,7 @@ THREADS = ("[PATCH v3 0/6] vfio/hisilicon: add acc live migration driver",
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from workbench.mail.maildir import build_store
+    from vfio_workbench_demo.mailwriter import build_store
 
     files = lore_thread(subjects=THREADS)
     assert len(files) > 40

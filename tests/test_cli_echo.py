@@ -31,7 +31,7 @@ def clean(text: str) -> bool:
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from workbench.mail.maildir import build_store
+    from vfio_workbench_demo.mailwriter import build_store
 
     files = lore_thread(subjects=["[PATCH v3 0/6] vfio/hisilicon: add acc live migration driver"])
     return build_store(tmp_path_factory.mktemp("echo") / "mail", [f.read_bytes() for f in files])
@@ -116,7 +116,7 @@ def test_skipped_file_named_with_escapes(make_store: StoreFactory, tmp_path: Pat
                                          capsys: pytest.CaptureFixture[str]) -> None:
     """A message file named with an escape sequence that vanished after indexing: the
     "skipped" line on stderr names it, cleaned."""
-    from workbench.mail.maildir import index_files
+    from vfio_workbench_demo.mailwriter import index_files
 
     corpus = shared_path("corpus", "lore-vfio", "variant")
     first, second = sorted(corpus.glob("*.eml"))[:2]

@@ -16,10 +16,10 @@ import notmuch2
 import pytest
 import unidiff
 
-from workbench.demo import DemoStore, GENERATOR_VERSION, demo_messages, ensure_demo_store
-from workbench.demo.expectations import EXPECTATIONS
-from workbench.demo.patches import diffstat, edit, hunk, new_file, render_diff
-from workbench.demo.series_specs import build_corpus
+from vfio_workbench_demo import DemoStore, GENERATOR_VERSION, demo_messages, ensure_demo_store
+from demo_expectations import EXPECTATIONS
+from vfio_workbench_demo.patches import diffstat, edit, hunk, new_file, render_diff
+from vfio_workbench_demo.series_specs import build_corpus
 
 REALISTIC_DOMAINS = ("nvidia.com", "linaro.org", "gmail.com", "arndb.de", "infradead.org", "huawei.com", "hisilicon.com", "intel.com", "amd.com", "redhat.com",
                      "kernel.org", "outlook.com", "apana.org.au", "shazbot.org", "linux.intel.com")

@@ -1,14 +1,14 @@
 """The demo proves each case: the real pipeline (notmuch → records → series → checks) on
 the built demo store must give every series the verdicts it was written to produce
-(``workbench.demo.expectations``), with the trailers it was written to carry and without
+(``demo_expectations``), with the trailers it was written to carry and without
 the ones it was written to tempt a parser with."""
 
 from __future__ import annotations
 
 import pytest
 
-from workbench.demo.expectations import EXPECTATIONS, SeriesExpect, TrailerExpect
-from workbench.demo.series_specs import build_corpus
+from demo_expectations import EXPECTATIONS, SeriesExpect, TrailerExpect
+from vfio_workbench_demo.series_specs import build_corpus
 from workbench.model import CHECK_IDS
 
 KEYS = [e.key for e in EXPECTATIONS]

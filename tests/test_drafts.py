@@ -11,8 +11,8 @@ from pathlib import Path
 import notmuch2
 import pytest
 
+from vfio_workbench_demo import demo_messages
 from workbench.config import Settings
-from workbench.demo import demo_messages
 from workbench.errors import DraftError
 from workbench.mail import drafts as D
 from workbench.pipeline import build_workbench
@@ -35,7 +35,7 @@ def thread_of(root: Path, msgid: str) -> tuple[str, set[str]]:
 @pytest.fixture(scope="module")
 def demo_copy(tmp_path_factory, demo_store):
     """A writable store of the demo mail (the shared demo store is read-only)."""
-    from workbench.mail.maildir import build_store
+    from vfio_workbench_demo.mailwriter import build_store
 
     root = build_store(tmp_path_factory.mktemp("demo-writable") / "mail", demo_messages())
     return Settings(db_path=root, maintainers=demo_store.maintainers, mailmap=demo_store.mailmap,
@@ -64,7 +64,7 @@ def test_saved_draft_threads_with_the_series(demo_copy, kind, series, section):
 
 def test_interrupted_save_leaves_nothing(tmp_path, monkeypatch):
     root = tmp_path / "mail"
-    from workbench.mail.maildir import create_database
+    from vfio_workbench_demo.mailwriter import create_database
 
     create_database(root)
 
@@ -98,7 +98,7 @@ def test_save_killed_between_write_and_rename_leaves_no_draft(tmp_path):
     tmp/, where maildir readers never look, but nothing reaches cur/ or new/ and notmuch
     does not know the message."""
     from conftest import REPO
-    from workbench.mail.maildir import create_database
+    from vfio_workbench_demo.mailwriter import create_database
 
     root = tmp_path / "mail"
     create_database(root)
@@ -126,7 +126,7 @@ db.close()
 
 def test_locked_database_keeps_the_file(tmp_path):
     root = tmp_path / "mail"
-    from workbench.mail.maildir import create_database
+    from vfio_workbench_demo.mailwriter import create_database
 
     create_database(root)
     holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(root), "20"], stdout=subprocess.PIPE, text=True)

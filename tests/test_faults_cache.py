@@ -27,12 +27,12 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, shared_path
-from workbench.mail.maildir import deliver, index_files
+from vfio_workbench_demo.mailwriter import deliver, index_files
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from workbench.mail.maildir import build_store
+    from vfio_workbench_demo.mailwriter import build_store
 
     files = sorted(shared_path("corpus", "lore-vfio", "variant").glob("*.eml"))[:400]
     return build_store(tmp_path_factory.mktemp("cachecrash") / "mail", [f.read_bytes() for f in files])
@@ -135,7 +135,7 @@ def test_kill_inside_the_cache_transaction(store: Path, data: Path, tmp_path: Pa
 def test_kill_during_incremental_update(tmp_path: Path, data: Path) -> None:
     """Warm cache, then new mail arrives; the run that updates the cache is killed inside
     its transaction. The next run must show the new mail (not the stale cached set)."""
-    from workbench.mail.maildir import build_store
+    from vfio_workbench_demo.mailwriter import build_store
 
     files = sorted(shared_path("corpus", "lore-vfio", "variant").glob("*.eml"))
     root = build_store(tmp_path / "mail", [f.read_bytes() for f in files[:150]])

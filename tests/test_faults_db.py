@@ -38,11 +38,11 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
+from vfio_workbench_demo.maintainers_text import MAINTAINERS
+from vfio_workbench_demo.mailwriter import deliver, index_files
 from workbench.config import Settings
-from workbench.demo.maintainers_text import MAINTAINERS
 from workbench.errors import StoreError
 from workbench.mail.loader import load_records
-from workbench.mail.maildir import deliver, index_files
 
 AUTHOR = "Yishai Hadas <yishaih@nvidia.com>"
 
@@ -292,7 +292,7 @@ WRITER_LOOP = textwrap.dedent("""
     import sys, time, notmuch2
     from pathlib import Path
     sys.path.insert(0, sys.argv[3])
-    from workbench.mail.maildir import deliver
+    from vfio_workbench_demo.mailwriter import deliver
     root = Path(sys.argv[1]); n = int(sys.argv[2])
     for i in range(n):
         path = deliver(root / "INBOX", (
@@ -500,7 +500,7 @@ def test_tui_on_a_store_with_deleted_files_loads_and_says_so(make_store, tmp_pat
 def test_database_modified_while_loading_stress(tmp_path: Path, maintainers: Path) -> None:
     """The same fault at a size where Xapian really frees the blocks a reader is on:
     3,000 messages, 2,000 commits. Every load must succeed or fail with a StoreError."""
-    from workbench.mail.maildir import build_store
+    from vfio_workbench_demo.mailwriter import build_store
 
     base = [patch_mail("a@x", "vfio/mlx5: one")] + [patch_mail(f"old{i}@x", "vfio/mlx5: one", irt="a@x")
                                                      for i in range(3000)]

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from vfio_workbench_demo.maintainers_text import MAINTAINERS
 from workbench.analysis import Context
 from workbench.config import Settings
-from workbench.demo.maintainers_text import MAINTAINERS
 from workbench.kernel.mailmap import Mailmap
 from workbench.kernel.maintainers import Maintainers
 from workbench.mail.parse import SUBJECT_CAP, parse_message

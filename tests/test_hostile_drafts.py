@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from workbench.demo.maintainers_text import MAINTAINERS
+from vfio_workbench_demo.maintainers_text import MAINTAINERS
 
 
 def _drafting_available() -> None:

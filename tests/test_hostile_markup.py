@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
+from vfio_workbench_demo.maintainers_text import MAINTAINERS
 from workbench.config import Settings
-from workbench.demo.maintainers_text import MAINTAINERS
 from workbench.pipeline import build_workbench
 from workbench.text import one_line, sanitize
 
@@ -259,7 +259,7 @@ def _segments_on_screen(screen) -> list[tuple[str, str, list]]:
 def _live_styles(lines: list[tuple[str, str, list]]) -> list[str]:
     """Segments whose style is an action or a hyperlink that came from mail text."""
     bad = []
-    for widget, line, segments in lines:
+    for widget, _line, segments in lines:
         for seg in segments:
             style = seg.style
             if style is None:
@@ -301,7 +301,7 @@ def test_tui_rendered_segments_carry_no_injected_action_link_or_escape(evil: Set
     asyncio.run(main())
     assert {"list", "SeriesScreen", "HunkScreen", "ThreadScreen"} <= set(screens), set(screens)
     for name, lines in screens.items():
-        for widget, line, segments in lines:
+        for widget, _line, segments in lines:
             for seg in segments:
                 assert_inert(seg.text, f"{name}/{widget} segment")
         assert not _live_styles(lines), (name, _live_styles(lines))

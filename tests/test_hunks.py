@@ -68,8 +68,8 @@ def test_unidiff_and_fallback_agree() -> None:
     """The fallback is only used when unidiff refuses; on a diff both read, they must agree."""
     uni, own = _from_unidiff(DIFF), _fallback(DIFF)
     assert shape(uni) == shape(own) == EXPECTED
-    for a, b in zip(uni, own):
-        for ha, hb in zip(a.hunks, b.hunks):
+    for a, b in zip(uni, own, strict=True):
+        for ha, hb in zip(a.hunks, b.hunks, strict=True):
             assert (ha.header, ha.source_start, ha.target_start) == (hb.header, hb.source_start, hb.target_start)
             assert [(x.kind, x.text, x.old_no, x.new_no) for x in ha.lines] == \
                    [(x.kind, x.text, x.old_no, x.new_no) for x in hb.lines]

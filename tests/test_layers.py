@@ -37,6 +37,7 @@ def test_contracts_are_kept() -> None:
     ("model.py", "import textual\n", "imports textual"),
     ("policy/_planted.py", "import notmuch2\n", "one door"),
     ("patchmail/_planted.py", "from workbench.series import grouping\n", "Layers"),
+    ("report/_planted.py", "from vfio_workbench_demo import demo_messages\n", "demo corpus"),
 ])
 def test_a_planted_violation_is_caught(tmp_path: Path, module: str, line: str, contract: str) -> None:
     shutil.copytree(ROOT / "workbench", tmp_path / "workbench", ignore=shutil.ignore_patterns("__pycache__"))

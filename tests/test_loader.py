@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import os
 from dataclasses import replace
+from itertools import pairwise
 from pathlib import Path
 
+from vfio_workbench_demo.mailwriter import deliver, index_files
 from workbench.config import Settings
 from workbench.mail import loader
 from workbench.mail.loader import load_records, parse_entries
-from workbench.mail.maildir import deliver, index_files
 from workbench.mail.parse import parse_message
 from workbench.mail.store import snapshot
 
@@ -88,7 +89,7 @@ def test_progress_is_reported(make_store, lore: Path, tmp_path: Path):
                  lambda done, total: calls.append((done, total)))
     assert calls[0] == (0, 150) and calls[-1] == (150, 150)
     assert 2 < len(calls) < 150  # often, but not per message
-    assert all(a[0] <= b[0] for a, b in zip(calls, calls[1:]))
+    assert all(a[0] <= b[0] for a, b in pairwise(calls))
 
 
 def test_process_pool_gives_the_same_records(lore: Path, monkeypatch):

@@ -24,7 +24,7 @@ from workbench.kernel.maintainers import Maintainers
 GLOB = re.compile(r"[*?\[]")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def reference_regex(pattern: str, cross: bool) -> re.Pattern[str]:
     out, i = [], 0
     while i < len(pattern):

@@ -25,7 +25,7 @@ PRECIOUS = b"precious: must never be overwritten\n"
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from workbench.mail.maildir import build_store
+    from vfio_workbench_demo.mailwriter import build_store
 
     files = lore_thread(subjects=["[PATCH v3 0/6] vfio/hisilicon: add acc live migration driver"])
     return build_store(tmp_path_factory.mktemp("links") / "mail", [f.read_bytes() for f in files])

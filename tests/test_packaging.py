@@ -33,7 +33,7 @@ _PIP_ENV = {k: v for k, v in os.environ.items() if not k.startswith("VFIO_WORKBE
 _PIP_ENV.setdefault("PIP_CACHE_DIR", str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pip"))
 
 _SKIP_COPY = shutil.ignore_patterns(".venv", ".git", "build", "dist", "*.egg-info", "__pycache__",
-                                    ".pytest_cache", ".hypothesis", "tmp", "out")
+                                    ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache", "tmp", "out")
 
 NAMED_KEYMAPS = sorted(p.stem for p in (REPO / "keymaps").glob("*.toml"))
 
@@ -100,6 +100,10 @@ def test_wheel_has_the_keymaps_inside_the_package(built: Built) -> None:
     assert "workbench/tui/app.tcss" in names
     assert any(n.startswith("workbench/replies/templates/") and n.endswith(".txt") for n in names)
     assert not any(n.startswith("keymaps/") for n in names), "keymaps/ must not become a top-level package"
+    # the demo corpus: a package of its own beside workbench, none of it inside
+    assert {"vfio_workbench_demo/__init__.py", "vfio_workbench_demo/mailwriter.py",
+            "vfio_workbench_demo/code/mlx5.py"} <= names
+    assert not any(n.startswith("workbench/demo/") for n in names)
 
 
 def test_installed_package_is_the_wheel_not_the_checkout(built: Built) -> None:

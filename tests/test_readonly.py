@@ -30,7 +30,7 @@ Snapshot = dict[str, tuple[str, int, int]]
 def snapshot(root: Path) -> Snapshot:
     """Every file and directory under ``root``: content hash, size, mtime (ns)."""
     out: Snapshot = {}
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, _dirnames, filenames in os.walk(root):
         d = Path(dirpath)
         st = d.stat()
         out[str(d.relative_to(root)) + "/"] = ("dir", 0, st.st_mtime_ns)
@@ -65,7 +65,7 @@ def diff(before: Snapshot, after: Snapshot) -> list[str]:
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """400 real list mails (more than the loader's process-pool threshold, so the
     parallel path is exercised too) in a real notmuch store of this module's own."""
-    from workbench.mail.maildir import build_store
+    from vfio_workbench_demo.mailwriter import build_store
 
     corpus = shared_path("corpus", "lore-vfio", "variant")
     files = sorted(corpus.glob("*.eml"))[:400]

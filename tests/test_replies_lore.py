@@ -17,10 +17,10 @@ import notmuch2
 import pytest
 
 from conftest import shared_path
+from vfio_workbench_demo.mailwriter import build_store
 from workbench.config import Settings
 from workbench.errors import DraftError
 from workbench.mail.drafts import save_draft
-from workbench.mail.maildir import build_store
 from workbench.model import Person, Status
 from workbench.pipeline import build_workbench
 from workbench.replies.compose import compose

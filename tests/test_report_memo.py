@@ -13,8 +13,8 @@ from pathlib import Path
 import notmuch2
 import pytest
 
+from vfio_workbench_demo.mailwriter import deliver, index_files
 from workbench.config import Settings
-from workbench.mail.maildir import deliver, index_files
 from workbench.model import Person
 from workbench.report import run_report
 
@@ -148,3 +148,15 @@ def test_no_cache_means_no_kept_report(setup, capsys) -> None:
     _root, settings = setup
     report(replace(settings, use_cache=False), capsys)
     assert not (Path(settings.cache_dir) / "reports").exists()
+
+
+def test_the_demo_corpus_is_outside_the_fingerprint() -> None:
+    """Editing demo prose must not discard kept reports: the fingerprint hashes the
+    ``workbench`` package, and the demo corpus is a package of its own."""
+    import vfio_workbench_demo
+    from workbench.report import memo
+
+    root = Path(memo.__file__).resolve().parent.parent
+    assert root.name == "workbench"
+    assert not Path(vfio_workbench_demo.__file__).resolve().is_relative_to(root)
+    assert not any(root.rglob("series_specs.py"))

@@ -10,15 +10,15 @@ import pytest
 from rich.text import Text
 from textual.widgets import DataTable, Input, Static
 
+from vfio_workbench_demo.mailwriter import deliver, index_files
 from workbench.analysis import Judged, Workbench
 from workbench.config import DEFAULT_QUERY, Settings
-from workbench.mail.maildir import deliver, index_files
 from workbench.model import Status
 from workbench.pipeline import build_workbench
 from workbench.text import one_line
 from workbench.triage import mine_to_act_on
 from workbench.tui import listing
-from workbench.tui.app import WorkbenchApp, help_rows
+from workbench.tui.app import WorkbenchApp
 from workbench.tui.launch import settle
 from workbench.tui.screens.help import HelpScreen
 from workbench.tui.screens.hunks import HunkScreen
@@ -27,6 +27,7 @@ from workbench.tui.screens.series_view import SeriesScreen
 from workbench.tui.screens.thread import ThreadScreen
 from workbench.tui.screens.versions import VersionsScreen
 from workbench.tui.widgets.line_view import LineView
+from tui_support import help_rows, is_prepared
 
 SIZE = (160, 48)
 
@@ -368,7 +369,7 @@ def test_command_palette_offers_and_runs_screen_actions(demo_settings: Settings,
 
 
 def _demo_split() -> tuple[list[bytes], list[bytes]]:
-    from workbench.demo import demo_messages
+    from vfio_workbench_demo import demo_messages
 
     mails = demo_messages()
     first = [m for m in mails if b"nvgrace" not in m.lower()]
@@ -496,11 +497,11 @@ def test_hunk_view_renders_only_what_is_seen_and_read_ahead(demo_settings: Setti
         assert len(view.source) > 5000
         assert height <= view.renders <= 3 * height + 1
         before = view.renders
-        assert all(view.is_prepared(i) for i in range(height, 2 * height))  # the next page, ready
+        assert all(is_prepared(view, i) for i in range(height, 2 * height))  # the next page, ready
         await pilot.press("pagedown")
         await settle(pilot)
         assert view.renders <= before + height + 1  # then only the page after it was prepared
-        assert all(view.is_prepared(i) for i in range(2 * height - 1, 3 * height - 1))
+        assert all(is_prepared(view, i) for i in range(2 * height - 1, 3 * height - 1))
 
     run(app, script)
 
@@ -525,7 +526,7 @@ def test_reload_updates_the_open_series_and_says_what_changed(make_store, demo_s
                                                              tmp_path: Path) -> None:
     from email import message_from_bytes
 
-    from workbench.demo import demo_messages
+    from vfio_workbench_demo import demo_messages
 
     judged, ack = _acked_by_one_reply(build_workbench(demo_settings))
     mails = demo_messages()

@@ -19,13 +19,14 @@ from workbench.analysis import Judged, Workbench
 from workbench.config import Settings
 from workbench.pipeline import build_workbench
 from workbench.replies import kinds as K
-from workbench.tui.app import WorkbenchApp, help_rows
+from workbench.tui.app import WorkbenchApp
 from workbench.tui.drafting import TOAST_TEXT
 from workbench.tui.launch import settle
 from workbench.tui.screens.choice import ChoiceScreen, ConfirmScreen
 from workbench.tui.screens.draft import DraftScreen
 from workbench.tui.screens.series_view import SeriesScreen
 from workbench.tui.screens.thread import ThreadScreen
+from tui_support import help_rows
 
 SIZE = (160, 48)
 

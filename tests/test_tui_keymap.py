@@ -123,3 +123,21 @@ def test_extends_loop_is_reported(tmp_path: Path) -> None:
     b.write_text(f'extends = "{a}"\n')
     with pytest.raises(ConfigError, match="loops"):
         K.load_keymap(str(a))
+
+
+def test_single_characters_get_the_names_textual_gives_their_keys() -> None:
+    """Own code for Textual's private ``_character_to_key``: a key typed as one character
+    in a keymap file is compared under the name Textual's key events carry."""
+    import string
+
+    from textual.keys import KEY_NAME_REPLACEMENTS, key_to_character
+
+    assert K.normalize_keys("?,/,+,-,_,@,\\,a,G,1,ctrl+p") == [
+        "question_mark", "slash", "plus", "minus", "underscore", "at", "backslash", "a", "G", "1", "ctrl+p"]
+    replaced = set(KEY_NAME_REPLACEMENTS.values())
+    for ch in string.ascii_letters + string.digits + string.punctuation:
+        if ch == ",":  # the separator between keys
+            continue
+        (name,) = K.normalize_keys(ch)
+        if name not in replaced:  # Textual maps the others back through its own table
+            assert key_to_character(name) == ch, (ch, name)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Static
 
+from vfio_workbench_demo.mailwriter import deliver, index_files
 from workbench.config import Settings
-from workbench.mail.maildir import deliver, index_files
 from workbench.pipeline import build_workbench
 from workbench.tui import listing, preview
 from workbench.tui.app import WorkbenchApp

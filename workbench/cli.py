@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from email.utils import parseaddr
 from pathlib import Path
+from typing import NoReturn
 
 from workbench import __version__
 from workbench.config import DEFAULT_QUERY, Settings, load_settings
@@ -31,7 +32,7 @@ DRAFT_KINDS = tuple(k.value for k in DraftKind)
 class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors exit 2 with one line (argparse's own also does)."""
 
-    def error(self, message: str) -> None:  # pragma: no cover - argparse calls sys.exit
+    def error(self, message: str) -> NoReturn:  # pragma: no cover - argparse calls sys.exit
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {echo(message)}\n")  # it quotes the arguments
 
@@ -124,8 +125,14 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 
 
 def _demo_settings(settings: Settings, *, rebuild: bool) -> Settings:
-    """Point the settings at the demo store; the user's own MAINTAINERS still wins."""
-    from workbench.demo import ensure_demo_store
+    """Point the settings at the demo store; the user's own MAINTAINERS still wins.
+
+    The demo corpus is a package of its own (``vfio_workbench_demo``, installed beside
+    ``workbench``) so that it stays out of the product's fingerprint."""
+    try:
+        from vfio_workbench_demo import ensure_demo_store
+    except ImportError as err:
+        raise ConfigError(f"--demo needs the vfio_workbench_demo package, installed with vfio-workbench ({err})") from None
 
     demo = ensure_demo_store(settings.cache_dir, rebuild=rebuild)
     return settings.with_overrides(

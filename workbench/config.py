@@ -91,7 +91,7 @@ class Settings:
             return self.linux_tree / ".mailmap"
         return None
 
-    def with_overrides(self, **changes: Any) -> "Settings":
+    def with_overrides(self, **changes: Any) -> Settings:
         """A copy with every non-None value of ``changes`` applied."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 

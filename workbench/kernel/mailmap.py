@@ -49,7 +49,7 @@ class Mailmap:
         self._canonical: dict[tuple[str, str], Person] = {}
 
     @classmethod
-    def load(cls, path: Path) -> "Mailmap":
+    def load(cls, path: Path) -> Mailmap:
         path = Path(path).expanduser()
         hint = "pass --mailmap PATH (the kernel's .mailmap) or --linux-tree PATH"
         if path.is_dir() and (path / ".mailmap").is_file():
@@ -65,11 +65,11 @@ class Mailmap:
         return cls.parse(text, str(path))
 
     @classmethod
-    def empty(cls) -> "Mailmap":
+    def empty(cls) -> Mailmap:
         return cls("(none)")
 
     @classmethod
-    def parse(cls, text: str, origin: str = "<text>") -> "Mailmap":
+    def parse(cls, text: str, origin: str = "<text>") -> Mailmap:
         made = cls(origin)
         for lineno, line in enumerate(text.splitlines(), 1):
             stripped = line.strip()
@@ -80,7 +80,7 @@ class Mailmap:
         return made
 
     def _add(self, line: str) -> bool:
-        pairs = []
+        pairs: list[tuple[str, str]] = []  # (name, email) as written
         pos = 0
         while (m := _PAIR.match(line, pos)) and len(pairs) < 2:
             pairs.append((" ".join(m.group(1).split()), m.group(2).strip().lower()))

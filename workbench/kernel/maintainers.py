@@ -45,7 +45,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
+from typing import Literal
 
 from workbench.errors import MaintainersError
 from workbench.model import Person
@@ -100,7 +102,9 @@ def _class_end(text: str, start: int) -> int:
 
 def _longest_literal(text: str) -> str:
     """The longest run of literal characters of a glob (classes read as ``_Segment`` does)."""
-    runs, run, i = [], [], 0
+    runs: list[str] = []
+    run: list[str] = []
+    i = 0
     while i < len(text):
         ch = text[i]
         end = _class_end(text, i) if ch == "[" else -1
@@ -124,7 +128,7 @@ class _Segment:
     widths: tuple[int, ...]
 
     @classmethod
-    def compile(cls, text: str) -> "_Segment":
+    def compile(cls, text: str) -> _Segment:
         pieces: list[list[str]] = [[]]
         i = 0
         while i < len(text):
@@ -170,7 +174,7 @@ class _Segment:
         if first.match(part) is None:
             return False
         pos = widths[0]
-        for rx, width in zip(pieces[1:-1], widths[1:-1]):
+        for rx, width in zip(pieces[1:-1], widths[1:-1], strict=True):
             found = rx.search(part, pos)
             if found is None:
                 return False
@@ -197,7 +201,7 @@ class _FilePattern:
     _segments: tuple[_Segment, ...] | None = None
 
     @classmethod
-    def compile(cls, text: str) -> "_FilePattern | None":
+    def compile(cls, text: str) -> _FilePattern | None:
         value = text.strip()
         if not value:
             return None
@@ -262,7 +266,10 @@ def _regex(value: str, flags: int = 0) -> re.Pattern[str] | None:
     return None
 
 
-_UNSET = object()
+class _Unset(Enum):
+    """Not looked up yet (``None`` is an answer: no section names the document)."""
+
+    UNSET = 0
 
 
 def _dir_prefixes(path: str, depth: int) -> list[str]:
@@ -317,13 +324,13 @@ class Maintainers:
         self._cache_chars = 0
         self._keyword_cache: dict[str, list[Match]] = {}
         self._keyword_chars = 0
-        self._acceptance: Section | None | object = _UNSET
+        self._acceptance: Section | None | Literal[_Unset.UNSET] = _Unset.UNSET
         self._lists: frozenset[str] | None = None
 
     # --- loading ---------------------------------------------------------------------
 
     @classmethod
-    def load(cls, path: Path) -> "Maintainers":
+    def load(cls, path: Path) -> Maintainers:
         """Read a MAINTAINERS file (or a kernel tree's, when given its directory)."""
         path = Path(path).expanduser()
         hint = "pass --maintainers PATH (a MAINTAINERS file) or --linux-tree PATH (a kernel checkout)"
@@ -343,7 +350,7 @@ class Maintainers:
         return made
 
     @classmethod
-    def parse(cls, text: str, origin: str = "<text>") -> "Maintainers":
+    def parse(cls, text: str, origin: str = "<text>") -> Maintainers:
         """Sections from MAINTAINERS text, as get_maintainer.pl reads them: a section is a
         run of ``X:`` tag lines, named by the non-tag line just before it. The preamble's
         indented examples are not tag lines, so it contributes no section."""
@@ -381,10 +388,11 @@ class Maintainers:
         """The section whose P: names the acceptance document (today "VFIO PCI DEVICE
         SPECIFIC DRIVERS"); found by the document, so a renamed section still works.
         Looked up once: every series asks."""
-        if self._acceptance is _UNSET:
-            self._acceptance = next((s for s in self._sections
-                                     if s.profile and ACCEPTANCE_DOC in s.profile), None)
-        return self._acceptance
+        if self._acceptance is not _Unset.UNSET:
+            return self._acceptance
+        found: Section | None = next((s for s in self._sections if s.profile and ACCEPTANCE_DOC in s.profile), None)
+        self._acceptance = found
+        return found
 
     def list_addresses(self) -> frozenset[str]:
         """Every ``L:`` address: a From with one of these is a list relaying someone
@@ -496,6 +504,6 @@ def _section(name: str, tags: list[tuple[str, str]], line: int) -> Section:
         excludes=tuple(by.get("X", ())),
         regexes=tuple(by.get("N", ())),
         keywords=tuple(by.get("K", ())),
-        profile=(by.get("P") or [None])[0],
+        profile=next(iter(by.get("P", ())), None),
         line=line,
     )

@@ -162,11 +162,6 @@ def _joined(texts: list[str]) -> str:
     return "\n".join(t if t.endswith("\n") else t + "\n" for t in texts if t)
 
 
-def multipart_body(data: bytes, problems: list[str]) -> str:
-    """The text of a MIME multipart message (whole raw message in ``data``)."""
-    return multipart_parts(data, problems).whole
-
-
 def multipart_parts(data: bytes, problems: list[str]) -> BodyText:
     """``BodyText`` of a MIME multipart message (whole raw message in ``data``)."""
     try:

@@ -164,10 +164,13 @@ class Decoder:
         got = self.lists.get(joined)
         if got is None:
             person = self.person
-            pairs = [tuple(p.split(_US, 1)) for p in joined.split(_RS)]
-            if any(len(pair) != 2 for pair in pairs):
-                raise BadRecord("an address list entry without its separator")
-            got = self.lists[joined] = tuple(person(pair) for pair in pairs)  # type: ignore[arg-type]
+            pairs: list[tuple[str, str]] = []
+            for entry in joined.split(_RS):
+                name, sep, email = entry.partition(_US)
+                if not sep:
+                    raise BadRecord("an address list entry without its separator")
+                pairs.append((name, email))
+            got = self.lists[joined] = tuple(person(pair) for pair in pairs)
         return got
 
     def decode(self, blob: bytes) -> MailRecord | LoadProblem:
@@ -309,7 +312,7 @@ class MailCache:
         self.conn: sqlite3.Connection | None = None
 
     @classmethod
-    def open(cls, cache_dir: Path, db_path: str, query: str) -> "MailCache":
+    def open(cls, cache_dir: Path, db_path: str, query: str) -> MailCache:
         """The cache for (db_path, query); a corrupt or foreign file is replaced by an
         empty one. Raises OSError/sqlite3.Error only when no cache can be made at all."""
         path = cache_file(cache_dir, db_path, query)
@@ -372,7 +375,7 @@ class MailCache:
                 pass
             self.conn = None
 
-    def __enter__(self) -> "MailCache":
+    def __enter__(self) -> MailCache:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -412,7 +415,10 @@ class MailCache:
                 for (blob,) in rows:
                     item = decoder.decode(blob)
                     n += 1
-                    (problems if isinstance(item, LoadProblem) else records).append(item)
+                    if isinstance(item, LoadProblem):
+                        problems.append(item)
+                    else:
+                        records.append(item)
         except BadRecord as err:
             raise CacheCorrupt(f"undecodable record: {err}") from None
         if n != expected:

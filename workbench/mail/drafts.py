@@ -104,8 +104,9 @@ def write_draft_file(folder: Path, data: bytes) -> Path:
                 fh.flush()
                 os.fsync(fh.fileno())
             break
+        assert created is not None  # the loop either created the file or raised
         final = folder / "cur" / f"{name}:2,DS"
-        os.rename(created, final)  # type: ignore[arg-type]
+        os.rename(created, final)
     except OSError as err:
         if created is not None:
             try:
@@ -237,12 +238,12 @@ def index_draft(root: Path, path: Path, config: str, tags=DRAFT_TAGS,
             return False, None, (f"the notmuch database is locked by another writer (a running "
                                  f"'notmuch new'?) and stayed locked for {lock_timeout:g}s")
         try:
-            out, err = proc.communicate(timeout=INDEX_TIMEOUT)
+            out, raw_err = proc.communicate(timeout=INDEX_TIMEOUT)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
             return False, None, "indexing the draft did not finish"
-        err = err.decode("utf-8", "replace")
+        stderr = raw_err.decode("utf-8", "replace")
         lines = [first] + out.decode("utf-8", "replace").splitlines()
         result: dict = {}
         for line in lines:
@@ -255,7 +256,7 @@ def index_draft(root: Path, path: Path, config: str, tags=DRAFT_TAGS,
         if result.get("locked"):
             return False, None, (f"the notmuch database is locked by another writer (a running "
                                  f"'notmuch new'?) and stayed locked for {lock_timeout:g}s")
-        problem = result.get("error") or (err.strip().splitlines() or ["the indexer failed"])[-1]
+        problem = result.get("error") or (stderr.strip().splitlines() or ["the indexer failed"])[-1]
         return False, None, f"notmuch could not index the draft ({problem})"
     finally:
         if proc.poll() is None:

@@ -204,7 +204,10 @@ def _build(items: Iterable[bytes], decoder: Decoder) -> tuple[list[MailRecord], 
     with no_gc():
         for blob in items:
             item = decoder.decode(blob)
-            (problems if isinstance(item, LoadProblem) else records).append(item)
+            if isinstance(item, LoadProblem):
+                problems.append(item)
+            else:
+                records.append(item)
     return records, problems
 
 

@@ -138,12 +138,6 @@ def open_readonly(settings: Settings) -> Iterator[notmuch2.Database]:
         db.close()
 
 
-def database_path(settings: Settings) -> str:
-    """The resolved database path (the maildir root notmuch reports)."""
-    with open_readonly(settings) as db:
-        return str(db.path)
-
-
 def config_value(db: notmuch2.Database, key: str) -> str | None:
     try:
         value = db.config[key]

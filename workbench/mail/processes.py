@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
-from multiprocessing.context import BaseContext
+from multiprocessing.context import ForkContext, ForkServerContext
 
 
-def process_context() -> BaseContext:
+def process_context() -> ForkContext | ForkServerContext:
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     ctx = multiprocessing.get_context("forkserver")

@@ -187,31 +187,3 @@ def snapshot(settings: Settings, query: str) -> Listing:
         return Listing(db_path=str(db.path), revision=rev, entries=entries, problems=problems)
 
     return with_database(settings, read, query)
-
-
-@dataclass(frozen=True, slots=True)
-class Probe:
-    """The cheap facts that tell whether a cached answer for ``query`` still holds."""
-
-    db_path: str
-    revision: Revision
-    count: int | None = None  # messages matching the query (when asked)
-    changed: int | None = None  # of those, changed since the ``since`` revision
-
-
-def probe(settings: Settings, query: str, since: Revision | None = None) -> Probe:
-    """Revision, and when ``since`` is the same database: how many messages match now and
-    how many of them changed after ``since`` (``lastmod:N..``). Xapian answers both
-    without a single message being read in Python."""
-
-    def read(db: notmuch2.Database) -> Probe:
-        rev = revision(db)
-        path = str(db.path)
-        if since is None or since.uuid != rev.uuid or since.rev == rev.rev or since.rev > rev.rev:
-            return Probe(path, rev)
-        exclude = exclude_tags(db)
-        count = count_messages(db, query, exclude)
-        changed = count_messages(db, f"({query}) and lastmod:{since.rev + 1}..{rev.rev}", exclude)
-        return Probe(path, rev, count, changed)
-
-    return with_database(settings, read, query)

@@ -19,6 +19,7 @@ from typing import Literal
 import unidiff
 
 LineKind = Literal["+", "-", " ", "\\"]
+_KINDS: dict[str, LineKind] = {"+": "+", "-": "-", " ": " ", "\\": "\\"}
 
 DEV_NULL = "/dev/null"
 
@@ -138,14 +139,14 @@ def _from_unidiff(text: str) -> list[FileDiff]:
                                  h.section_header or "")
             lines = []
             for ln in h:
-                kind = ln.line_type if ln.line_type in ("+", "-", " ", "\\") else " "
+                kind = _KINDS.get(ln.line_type, " ")
                 value = ln.value.rstrip("\r\n")
                 if kind == "\\":
                     lines.append(DiffLine("\\", value.strip(), None, None))
                 elif kind == " " and ln.source_line_no is None and ln.target_line_no is None:
                     continue  # unidiff keeps a blank line after a full hunk as numberless context
                 else:
-                    lines.append(DiffLine(kind, value, ln.source_line_no, ln.target_line_no))  # type: ignore[arg-type]
+                    lines.append(DiffLine(kind, value, ln.source_line_no, ln.target_line_no))
             hunks.append(Hunk(header=header, source_start=h.source_start, target_start=h.target_start,
                               source_length=h.source_length, target_length=h.target_length,
                               section=h.section_header or "", lines=lines))

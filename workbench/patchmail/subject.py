@@ -32,10 +32,6 @@ class SubjectInfo:
     prefixes: tuple[str, ...]  # other words in the brackets: "mlx5-next", "vfio"
     versioned: bool = False  # the version was written ("v1"), not assumed
 
-    @property
-    def is_cover(self) -> bool:
-        return self.is_patch and self.number == 0
-
 
 # Reply/forward markers in the languages seen on kernel lists: English, German (AW, WG),
 # Scandinavian (SV, VS), Dutch (Antw), Italian (R, RIF, I), Polish (Odp), Portuguese (RES,

@@ -16,7 +16,8 @@ CHECK_ID = CheckId.COMPLETE
 def _ranges(values: list[int]) -> str:
     """``2-4, 7`` for [2, 3, 4, 7]."""
     out: list[str] = []
-    start = prev = None
+    start: int | None = None
+    prev = 0
     for n in values:
         if start is None:
             start = prev = n

@@ -142,7 +142,7 @@ class Findings:
         """Everything but the counted, for the evidence."""
         return self.attention + self.suspect + self.nacks
 
-    def extend(self, other: "Findings") -> None:
+    def extend(self, other: Findings) -> None:
         self.counted += other.counted
         self.attention += other.attention
         self.suspect += other.suspect

@@ -255,6 +255,7 @@ def compose(kind: K.DraftKind | str, judged: Judged, ctx: Context, *, section: s
     rcpt = Recipients(ctx.mailmap, me)
     values: dict[str, str] = {}
     target_id, target_path = _lead(series)
+    part: CheckPart | None  # the part of a check the draft asks about (parent-ack, review)
 
     if kind is K.DraftKind.PARENT_ACK:
         part = _parent_part(judged, section)

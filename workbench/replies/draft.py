@@ -96,7 +96,7 @@ class Draft:
                  f"Subject: {self.subject}", ""]
         return "\n".join(lines) + "\n" + self.body
 
-    def with_edit(self, text: str) -> "Draft":
+    def with_edit(self, text: str) -> Draft:
         """This draft with the user's edits of ``edit_text()``; raises DraftError when the
         header block does not parse (the user is told which line)."""
         head, sep, body = text.replace("\r\n", "\n").partition("\n\n")

@@ -44,7 +44,8 @@ def wrap(text: str, width: int = WIDTH) -> str:
             j += 1
         para = lines[i:j]
         if any(len(line) > width for line in para):
-            rest = " " * len(_INDENT.match(para[0]).group(1))
+            lead = _INDENT.match(para[0])  # matches always: every part of it is optional
+            rest = " " * (lead.end() if lead else 0)
             out.extend(textwrap.wrap(" ".join(p.strip() for p in para), width=width,
                                      subsequent_indent=rest, break_long_words=False,
                                      break_on_hyphens=False))
@@ -74,7 +75,7 @@ def quote(body: str, max_lines: int | None = None) -> str:
     lines = text.split("\n")
     cut = False
     if max_lines is not None:
-        kept = []
+        kept: list[str] = []
         for line in lines:
             if len(kept) >= max_lines:
                 cut = True

@@ -29,15 +29,6 @@ class DraftKind(StrEnum):
 
 KINDS: tuple[DraftKind, ...] = tuple(DraftKind)
 
-DESCRIPTIONS: dict[DraftKind, str] = {
-    DraftKind.PARENT_ACK: "ask a parent driver's maintainers for an Acked-by/Reviewed-by",
-    DraftKind.REVIEW: "ask the listed vfio-pci variant-driver reviewers for a review",
-    DraftKind.DOCS: "ask the author to document the device-specific extensions",
-    DraftKind.INCOMPLETE: "tell the author which patches never arrived",
-    DraftKind.THANKS: "\"applied, thanks\" to the author",
-    DraftKind.REPLY: "a plain reply, quoting the message, optionally with my trailer",
-}
-
 
 @dataclass(frozen=True, slots=True)
 class DraftOffer:

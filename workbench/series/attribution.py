@@ -26,7 +26,7 @@ from collections.abc import Callable, Collection, Iterable
 from datetime import datetime, timezone
 
 from workbench.kernel.mailmap import Mailmap
-from workbench.model import MailRecord, Origin, Series, Trailer
+from workbench.model import MailRecord, Origin, Patch, Series, Trailer
 from workbench.series.senders import sending_address
 from workbench.patchmail.subject import normalize_title, parse_subject
 from workbench.series.threads import ThreadIndex
@@ -132,6 +132,8 @@ def attach_replies(
     """Fill ``replies``, ``trailers`` and ``cover_trailers`` of the series in ``by_entry``;
     ``lists`` are MAINTAINERS' ``L:`` addresses (``series.senders``)."""
     done: set[int] = set()
+    series: Series | None  # each series once here; below, the one a reply belongs to, if any
+    patch: Patch | None
     for series in by_entry.values():
         if id(series) in done:
             continue

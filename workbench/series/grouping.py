@@ -78,7 +78,7 @@ class Building:
     extras: list[Entry] = field(default_factory=list)
     version: int | None = None  # stated version, None while nobody stated one
     anchor: str | None = None  # the message this posting hangs from when none of it is a patch
-    split_from: "Building | None" = None  # started because its number was taken there
+    split_from: Building | None = None  # started because its number was taken there
     last: datetime = _EPOCH
     people: set[str] = field(default_factory=set)  # identity keys of authors and senders
 
@@ -367,11 +367,11 @@ def group_series(records: Iterable[MailRecord], mailmap: Mailmap, lists: Collect
     buildings = placer.place_all()
     built = [_to_series(b) for b in buildings]
     by_entry: dict[str, Series] = {}
-    for building, series in zip(buildings, built):
+    for building, series in zip(buildings, built, strict=True):
         for entry in building.members():
             by_entry[entry.record.msgid] = series
     anchors: dict[str, list[Series]] = {}
-    for building, series in zip(buildings, built):
+    for building, series in zip(buildings, built, strict=True):
         if building.anchor and building.anchor not in index and building.cover is None:
             anchors.setdefault(building.anchor, []).append(series)
     attach_replies(index, entries.keys(), placer.nearest_entry, by_entry, anchors, mailmap, lists)

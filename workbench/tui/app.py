@@ -13,7 +13,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -51,6 +51,7 @@ from workbench.tui.screens.versions import VersionsScreen
 from workbench.tui.widgets.line_view import LineView
 
 Loader = Callable[[Settings, Progress], Workbench]
+_S = TypeVar("_S", bound=Screen)
 
 _DIFF_CACHE = 8
 
@@ -99,7 +100,7 @@ class WorkbenchApp(App[int]):
 
     def start_load(self) -> None:
         self.loaded.clear()
-        self.list_screen.set_loading(0, 0)
+        self.list_screen.show_load_progress(0, 0)
         self._load()
 
     @work(thread=True, exclusive=True, group="load")
@@ -107,7 +108,7 @@ class WorkbenchApp(App[int]):
         started = time.perf_counter()
 
         def progress(done: int, total: int) -> None:
-            self.call_from_thread(self.list_screen.set_loading, done, total)
+            self.call_from_thread(self.list_screen.show_load_progress, done, total)
 
         first = self.workbench is None
         if first and (rows := preview.kept_rows(self.settings)) is not None:
@@ -199,27 +200,30 @@ class WorkbenchApp(App[int]):
     # instead of pushing a second copy: series → versions → an older version → versions →
     # back to the first series would otherwise leave five screens to esc through.
 
-    def _return_to(self, wanted: Callable[[Screen], bool]) -> Screen | None:
+    def _return_to(self, kind: type[_S], wanted: Callable[[_S], bool]) -> _S | None:
+        """The topmost screen of ``kind`` that is ``wanted``, brought back by closing the
+        screens above it (None, closing nothing, when there is none or a draft is above)."""
         stack = list(self.screen_stack)
         for index in range(len(stack) - 1, -1, -1):
-            if not wanted(stack[index]):
+            found = stack[index]
+            if not isinstance(found, kind) or not wanted(found):
                 continue
             above = stack[index + 1:]
             if any(isinstance(s, DraftScreen) for s in above):
                 return None  # never close a draft on the way
             for _ in above:
                 self.pop_screen()
-            return stack[index]
+            return found
         return None
 
     def open_series(self, judged: Judged) -> None:
         same = judged.series.id
-        if self._return_to(lambda s: isinstance(s, SeriesScreen) and s.judged.series.id == same) is None:
+        if self._return_to(SeriesScreen, lambda s: s.judged.series.id == same) is None:
             self.push_screen(SeriesScreen(judged))
 
     def open_hunks(self, judged: Judged, patch: int | None = None) -> None:
         same = judged.series.id
-        screen = self._return_to(lambda s: isinstance(s, HunkScreen) and s.judged.series.id == same)
+        screen = self._return_to(HunkScreen, lambda s: s.judged.series.id == same)
         if screen is None:
             self.push_screen(HunkScreen(judged, patch))
         elif patch is not None:
@@ -227,13 +231,12 @@ class WorkbenchApp(App[int]):
 
     def open_thread(self, judged: Judged) -> None:
         same = judged.series.id
-        if self._return_to(lambda s: isinstance(s, ThreadScreen) and s.judged.series.id == same) is None:
+        if self._return_to(ThreadScreen, lambda s: s.judged.series.id == same) is None:
             self.push_screen(ThreadScreen(judged, self.workbench))
 
     def open_versions(self, judged: Judged) -> None:
         same = judged.series.id
-        screen = self._return_to(lambda s: isinstance(s, VersionsScreen)
-                                 and any(v.series.id == same for v in s.versions))
+        screen = self._return_to(VersionsScreen, lambda s: any(v.series.id == same for v in s.versions))
         if screen is None:
             self.push_screen(VersionsScreen(judged))
         else:
@@ -286,7 +289,7 @@ class WorkbenchApp(App[int]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every binding active on ``screen`` as a named command, then Textual's own."""
         seen: set[str] = set()
-        for key, active in screen.active_bindings.items():
+        for active in screen.active_bindings.values():
             binding = active.binding
             name = binding.description or binding.action
             if binding.action == "command_palette" or name in seen:
@@ -325,8 +328,8 @@ def _node_title(node: object, screen: Screen) -> str:
         return _screen_name(screen)
     if isinstance(node, App):
         return "everywhere"
-    return {LineView: "scrolling", DataTable: "table", Input: "text field",
-            TextArea: "text"}.get(type(node), type(node).__name__)
+    titles: dict[type, str] = {LineView: "scrolling", DataTable: "table", Input: "text field", TextArea: "text"}
+    return titles.get(type(node), type(node).__name__)
 
 
 def help_sections(app: App, screen: Screen) -> list[tuple[str, list[HelpRow]]]:
@@ -335,7 +338,7 @@ def help_sections(app: App, screen: Screen) -> list[tuple[str, list[HelpRow]]]:
     order they are declared (0 1 2 3 4 5, not sorted by id: 0 3 4 5 1 2), whatever keys a
     keymap gave them; keys bound to one binding are shown together."""
     groups: dict[int, tuple[object, dict[str, tuple[list[str], str, int]]]] = {}
-    for key, active in screen.active_bindings.items():
+    for active in screen.active_bindings.values():
         binding, node = active.binding, active.node
         ident = binding.id or binding.action
         _node, rows = groups.setdefault(id(node), (node, {}))
@@ -351,15 +354,10 @@ def help_sections(app: App, screen: Screen) -> list[tuple[str, list[HelpRow]]]:
         return 0 if node is screen else 2 if isinstance(node, App) else 1
 
     out: list[tuple[str, list[HelpRow]]] = []
-    for node, rows in sorted(groups.values(), key=lambda g: place(g[0])):
+    for owner, rows in sorted(groups.values(), key=lambda g: place(g[0])):
         ordered = sorted(rows.items(), key=lambda kv: kv[1][2])
-        out.append((_node_title(node, screen), [(" ".join(keys), desc, ident) for ident, (keys, desc, _r) in ordered]))
+        out.append((_node_title(owner, screen), [(" ".join(keys), desc, ident) for ident, (keys, desc, _r) in ordered]))
     return out
-
-
-def help_rows(app: App, screen: Screen) -> list[HelpRow]:
-    """Every binding active on ``screen``, in the order help shows them."""
-    return [row for _title, rows in help_sections(app, screen) for row in rows]
 
 
 def bindings_of(*classes: type) -> tuple[Binding, ...]:

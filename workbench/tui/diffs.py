@@ -110,10 +110,6 @@ def load_patch_diff(patch: Patch) -> PatchDiff:
     return pd
 
 
-def load_patch_diffs(judged: Judged) -> list[PatchDiff]:
-    return [load_patch_diff(patch) for patch in judged.series.patches]
-
-
 @lru_cache(maxsize=64)
 def _lexer(path: str) -> Lexer:
     try:

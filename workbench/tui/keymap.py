@@ -19,12 +19,13 @@ A user file therefore overrides single bindings of the keymap it extends.
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from textual.binding import Binding
-from textual.keys import _character_to_key
+from textual.keys import ASCII_KEY_NAMES, KEY_NAME_REPLACEMENTS
 
 import workbench
 from workbench.errors import ConfigError
@@ -76,8 +77,21 @@ def normalize_keys(keys: str) -> list[str]:
         key = key.strip()
         if not key:
             continue
-        out.append(_character_to_key(key) if len(key) == 1 else key)
+        out.append(_key_name(key) if len(key) == 1 else key)
     return out
+
+
+def _key_name(character: str) -> str:
+    """The name Textual gives the key that types ``character``: letters and digits as
+    they are, others by their Unicode name ("?" → "question_mark", "/" → "slash")."""
+    if character.isalnum():
+        key = character
+    else:
+        try:
+            key = unicodedata.name(character).lower().replace("-", "_").replace(" ", "_")
+        except ValueError:  # a control character has no name
+            key = ASCII_KEY_NAMES.get(character, character)
+    return KEY_NAME_REPLACEMENTS.get(key, key)
 
 
 def _resolve(name_or_path: str) -> Path:
@@ -178,7 +192,3 @@ def effective_keys(keymap: Mapping[str, str], bindings: Iterable[Binding]) -> li
         keys = keymap.get(b.id, b.key)
         out.extend((key, b.id) for key in normalize_keys(keys))
     return out
-
-
-def keys_for(keymap: Mapping[str, str], binding: Binding) -> list[str]:
-    return normalize_keys(keymap.get(binding.id, binding.key) if binding.id else binding.key)

@@ -98,7 +98,7 @@ class ListRow:
         return data
 
     @classmethod
-    def from_json(cls, data: dict) -> "ListRow":
+    def from_json(cls, data: dict) -> ListRow:
         values = dict(data)
         values["drivers"] = tuple(values["drivers"])
         values["modules"] = tuple(values.get("modules", ()))

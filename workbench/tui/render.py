@@ -12,9 +12,9 @@ from datetime import datetime
 
 from rich.text import Text
 
-from workbench.model import CheckPart, CheckResult, Evidence, Person, Status
+from workbench.model import CheckId, CheckPart, CheckResult, Evidence, Person, Status
 from workbench.report.marks import CHECK_LETTER, STATUS_MARK
-from workbench.text import one_line, sanitize
+from workbench.text import one_line
 
 ACCENT = "#a99cf0"
 """Drivers and parent-driver sections: an accent, not the theme's magenta, which Textual's
@@ -45,7 +45,7 @@ def mark(status: Status) -> Text:
     return Text(STATUS_MARK[status], style=STATUS_STYLE[status])
 
 
-def marks(checks: list[CheckResult], ids: tuple[str, ...]) -> Text:
+def marks(checks: list[CheckResult], ids: tuple[CheckId, ...]) -> Text:
     """One coloured mark per check id, in ``ids`` order (· when a check did not run)."""
     by_id = {c.id: c for c in checks}
     out = Text()
@@ -129,7 +129,3 @@ def acceptance(checks: list[CheckResult]) -> Text:
     for result in checks:
         lines.extend(check_lines(result))
     return Text("\n").join(lines)
-
-
-def body_lines(text: str) -> list[str]:
-    return sanitize(text).split("\n")

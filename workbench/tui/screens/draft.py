@@ -79,8 +79,8 @@ class DraftScreen(Screen):
         self.saved: SavedDraft | None = None
 
     @property
-    def wb_app(self) -> "WorkbenchApp":
-        return self.app  # type: ignore[return-value]
+    def wb_app(self) -> WorkbenchApp:
+        return self.app  # type: ignore[return-value]  # Screen.app is typed App; it is always ours
 
     # -- layout -----------------------------------------------------------------------
 
@@ -128,7 +128,7 @@ class DraftScreen(Screen):
         return "/".join(self.app.get_key_display(replace(binding, key=k)) for k in keys.split(","))
 
     def _fill(self, fields: DraftFields) -> None:
-        for (label, ident), value in zip(_FIELDS, (fields.sender, fields.to, fields.cc, fields.subject)):
+        for (_label, ident), value in zip(_FIELDS, (fields.sender, fields.to, fields.cc, fields.subject), strict=True):
             self.query_one(f"#{ident}", Input).value = value
         self.query_one("#draft-body", TextArea).load_text(fields.body)
 
@@ -148,8 +148,8 @@ class DraftScreen(Screen):
     # -- state ------------------------------------------------------------------------
 
     def fields(self) -> DraftFields:
-        values = [self.query_one(f"#{ident}", Input).value for _label, ident in _FIELDS]
-        return DraftFields(*values, body=self.query_one("#draft-body", TextArea).text)
+        sender, to, cc, subject = (self.query_one(f"#{ident}", Input).value for _label, ident in _FIELDS)
+        return DraftFields(sender, to, cc, subject, body=self.query_one("#draft-body", TextArea).text)
 
     def current_text(self) -> str:
         return self.unparsed if self.unparsed is not None else self.fields().text()

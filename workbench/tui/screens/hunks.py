@@ -43,8 +43,8 @@ class HunkScreen(Screen):
         self.source: DiffSource | None = None
 
     @property
-    def wb_app(self) -> "WorkbenchApp":
-        return self.app  # type: ignore[return-value]
+    def wb_app(self) -> WorkbenchApp:
+        return self.app  # type: ignore[return-value]  # Screen.app is typed App; it is always ours
 
     def on_unmount(self) -> None:
         # collect once the screen below has repainted: a closed big diff is freed then

@@ -23,9 +23,6 @@ if TYPE_CHECKING:
 _SORT = Binding.Group("sort / reverse")
 _QUICK = Binding.Group("all·parent·review·docs·incomplete·mine", compact=True)
 
-_QUICK_KEYS = [Quick.ALL, Quick.PARENT, Quick.REVIEW, Quick.DOCS, Quick.INCOMPLETE, Quick.MINE]
-
-
 def _tail(path: str, parts: int = 2) -> str:
     """The last components of a path: enough to tell which file, stable across machines."""
     bits = [b for b in path.replace("\\", "/").split("/") if b]
@@ -72,8 +69,8 @@ class SeriesListScreen(Screen):
         self.columns: tuple[listing.Column, ...] = ()
 
     @property
-    def wb_app(self) -> "WorkbenchApp":
-        return self.app  # type: ignore[return-value]
+    def wb_app(self) -> WorkbenchApp:
+        return self.app  # type: ignore[return-value]  # Screen.app is typed App; it is always ours
 
     def compose(self) -> ComposeResult:
         yield Static(id="list-head")
@@ -94,7 +91,7 @@ class SeriesListScreen(Screen):
         table.focus()
         self._ready = True
         if self._loading is not None:
-            self.set_loading(*self._loading)
+            self.show_load_progress(*self._loading)
             if self._preview:
                 self.refresh_rows()
         else:
@@ -121,7 +118,7 @@ class SeriesListScreen(Screen):
 
     # -- data -----------------------------------------------------------------------
 
-    def set_loading(self, done: int, total: int) -> None:
+    def show_load_progress(self, done: int, total: int) -> None:
         self._loading = (done, total)
         if not self._ready:
             return  # on_mount shows it

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
 
 
-def series_head(judged: Judged, app: "WorkbenchApp") -> Text:
+def series_head(judged: Judged, app: WorkbenchApp) -> Text:
     s = judged.series
     head = Text()
     head.append(f" {listing.version_label(judged, app.workbench) if app.workbench else s.version} ",
@@ -109,8 +109,8 @@ class SeriesScreen(Screen):
         self.hunks_asked: int | None = None  # d/enter while reading: the patch to open at
 
     @property
-    def wb_app(self) -> "WorkbenchApp":
-        return self.app  # type: ignore[return-value]
+    def wb_app(self) -> WorkbenchApp:
+        return self.app  # type: ignore[return-value]  # Screen.app is typed App; it is always ours
 
     def on_unmount(self) -> None:
         # collect once the screen below has repainted: a closed big diff is freed then
@@ -288,9 +288,10 @@ class SeriesScreen(Screen):
             return bool(parameters) and parameters[0] in offered_kinds(self.offers)
         return True
 
-    def action_draft(self, kind: str) -> None:
-        if kind not in offered_kinds(self.offers):
+    def action_draft(self, name: str) -> None:
+        if name not in offered_kinds(self.offers):
             return  # a kind that does not apply (reached through a stale binding)
+        kind = K.DraftKind(name)  # an action's argument arrives as the kind's text
         if kind == K.DraftKind.PARENT_ACK:
             sections = parent_sections(self.offers)
             if len(sections) == 1:
@@ -316,7 +317,7 @@ class SeriesScreen(Screen):
         ask_reply(self.wb_app, self.judged, msgid, what)
 
 
-def ask_reply(app: "WorkbenchApp", judged: Judged, msgid: str | None, what: str) -> None:
+def ask_reply(app: WorkbenchApp, judged: Judged, msgid: str | None, what: str) -> None:
     """A reply to one message of the series, with or without my own trailer."""
 
     def chosen(index: int | None) -> None:

@@ -48,9 +48,10 @@ class ThreadScreen(Screen):
     def reloaded(self, judged: Judged) -> None:
         """The store was loaded again: the thread as it is now (a new reply shows up),
         staying on the message the user was on when it is still there."""
-        msgid = self.current_message().msgid if self.current_message() else None
+        current = self.current_message()
+        msgid = current.msgid if current else None
         self.judged = judged
-        self.messages = thread_messages(judged, self.app.workbench)  # type: ignore[attr-defined]
+        self.messages = thread_messages(judged, self.app.workbench)  # type: ignore[attr-defined]  # App is ours
         self.lines, self.starts = thread_lines(self.messages)
         ids = [m.msgid for m in self.messages]
         self._select(ids.index(msgid) if msgid in ids else 0, scroll=False)
@@ -92,7 +93,7 @@ class ThreadScreen(Screen):
         if message is None:
             self.notify("no message to reply to", timeout=2)
             return
-        ask_reply(self.app, self.judged, message.msgid, message.subject)  # type: ignore[arg-type]
+        ask_reply(self.app, self.judged, message.msgid, message.subject)  # type: ignore[arg-type]  # App is ours
 
     def action_jump(self, step: int) -> None:
         if not self.starts:

@@ -35,8 +35,8 @@ class VersionsScreen(Screen):
         self.versions: list[Judged] = []
 
     @property
-    def wb_app(self) -> "WorkbenchApp":
-        return self.app  # type: ignore[return-value]
+    def wb_app(self) -> WorkbenchApp:
+        return self.app  # type: ignore[return-value]  # Screen.app is typed App; it is always ours
 
     def compose(self) -> ComposeResult:
         yield Static(id="versions-head")

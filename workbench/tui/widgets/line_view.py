@@ -157,9 +157,6 @@ class LineView(ScrollView, can_focus=True, inherit_bindings=False):
         self.prepare(top + height)
         self.prepare(max(0, top - height), min(height, top))
 
-    def is_prepared(self, index: int) -> bool:
-        return index in self._cache
-
     def prepare(self, start: int, count: int | None = None) -> None:
         """Render the page starting at line ``start`` into the cache (a view that knows
         where the user will jump next, like the hunk view's next hunk, asks for it)."""

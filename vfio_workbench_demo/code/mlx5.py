@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.demo.patches import FileEdit, Hunk, edit, hunk
+from vfio_workbench_demo.patches import FileEdit, Hunk, edit, hunk
 
 
 def ifc_bits() -> FileEdit:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.demo.patches import FileEdit, edit, hunk
+from vfio_workbench_demo.patches import FileEdit, edit, hunk
 
 
 def admin_parts_size() -> list[FileEdit]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.demo.patches import FileEdit, edit, hunk, new_file
+from vfio_workbench_demo.patches import FileEdit, edit, hunk, new_file
 
 
 def core_adminq() -> list[FileEdit]:

@@ -185,6 +185,3 @@ EXPECTATIONS: tuple[SeriesExpect, ...] = (
         checks={"complete": PASS}),
 )
 
-
-def by_key() -> dict[str, SeriesExpect]:
-    return {e.key: e for e in EXPECTATIONS}

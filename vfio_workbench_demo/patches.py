@@ -157,7 +157,7 @@ def diffstat(files: list[FileEdit]) -> str:
     width = max(8, 72 - name_w - count_w)
     biggest = max(changes) or 1
     lines = []
-    for f, total in zip(files, changes):
+    for f, total in zip(files, changes, strict=True):
         if biggest > width:
             plus = (f.added * width + biggest - 1) // biggest if f.added else 0
             minus = (f.removed * width + biggest - 1) // biggest if f.removed else 0

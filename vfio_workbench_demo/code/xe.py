@@ -6,7 +6,7 @@ it. It is generated, like the real register headers it imitates.
 
 from __future__ import annotations
 
-from workbench.demo.patches import FileEdit, edit, hunk, new_file
+from vfio_workbench_demo.patches import FileEdit, edit, hunk, new_file
 
 _BLOCKS = ("GT", "GUC", "CCS", "BCS", "VCS", "VECS", "RCS", "SAMPLER", "LNCF", "MCR", "GAM", "SFC")
 _NAMES = ("CTL", "STATUS", "MODE", "BASE_LO", "BASE_HI", "HEAD", "TAIL", "START", "INT_MASK",

@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from workbench.demo.patches import FileEdit, diffstat, render_diff
-from workbench.demo.render import ListRewrite, Mail
+from vfio_workbench_demo.patches import FileEdit, diffstat, render_diff
+from vfio_workbench_demo.render import ListRewrite, Mail
 from workbench.model import Person
 
 
@@ -64,6 +64,11 @@ class Posted:
         if mail is None:
             raise ValueError(f"{self.spec.key}: patch {number} never arrived")
         return mail
+
+    def cover_letter(self) -> Mail:
+        if self.cover is None:
+            raise ValueError(f"{self.spec.key}: posted without a cover letter")
+        return self.cover
 
     @property
     def first(self) -> Mail:
@@ -179,6 +184,7 @@ class Corpus:
                 to=spec.to, cc=spec.cc, in_reply_to=root_parent, references=root_refs,
                 client=spec.client, via=spec.via))
         patches: list[Mail | None] = []
+        parent: str | None
         for i, p in enumerate(spec.patches, start=1):
             date = spec.date + timedelta(seconds=i)
             mid = msgid()  # a lost patch still used up its number
@@ -282,9 +288,10 @@ def expand_quotes(text: str, parent: Mail) -> str:
         start = 0
         if m.group(2):
             rx = re.compile(m.group(2))
-            start = next((i for i, s in enumerate(source) if rx.search(s)), None)
-            if start is None:
+            found = next((i for i, s in enumerate(source) if rx.search(s)), None)
+            if found is None:
                 raise ValueError(f"@quote pattern {m.group(2)!r} not found in {parent.msgid}")
+            start = found
         out.extend(_quoted(s) for s in source[start:start + count])
     return "\n".join(out) + "\n"
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from workbench.demo import people as P
-from workbench.demo.code import core, fixes, hisi, mlx5, nvgrace, pds, qat, virtio, xe
-from workbench.demo.compose import Corpus, PatchSpec, SeriesSpec, at, tz
-from workbench.demo.render import VIRTUALIZATION
+from vfio_workbench_demo import people as P
+from vfio_workbench_demo.code import core, fixes, hisi, mlx5, nvgrace, pds, qat, virtio, xe
+from vfio_workbench_demo.compose import Corpus, PatchSpec, SeriesSpec, at, tz
+from vfio_workbench_demo.render import VIRTUALIZATION
 
 H = timedelta(hours=1)
 D = timedelta(days=1)
@@ -197,7 +197,7 @@ Alex""", client="claws", tz=tz(-6))
     v3 = c.post(SeriesSpec("mlx5-v3", P.YISHAI, _MLX5_TITLE, at(2025, 5, 13, 10, 22, 41, 3),
                            _mlx5_patches(3), to, cc, version=3, version_mark="V", words=("vfio",),
                            cover=_MLX5_COVER_V3, pid=1902))
-    c.reply(v3.cover, P.JASON, 20 * H, """\
+    c.reply(v3.cover_letter(), P.JASON, 20 * H, """\
 @quote head 3
 
 Reviewed-by: Jason Gunthorpe <jgg@nvidia.com>
@@ -226,7 +226,7 @@ Yishai""", client="thunderbird", tz=tz(3))
 Thanks for the explanation.
 
 Reviewed-by: Kevin Tian <kevin.tian@intel.com>""", client="outlook", tz=tz(8))
-    c.reply(v3.cover, P.ALEX, 6 * D, """\
+    c.reply(v3.cover_letter(), P.ALEX, 6 * D, """\
 @quote head 2
 
 Applied to vfio next branch for v6.17.  Thanks,
@@ -357,7 +357,7 @@ def _pds(c: Corpus) -> None:
 @quote head 6
 
 Reviewed-by: Kevin Tian <kevin.tian@intel.com>""", client="outlook", tz=tz(8))
-    c.reply(v1.cover, P.KEVIN, 2 * D + 4 * H, """\
+    c.reply(v1.cover_letter(), P.KEVIN, 2 * D + 4 * H, """\
 @quote /^The device state of a pds VF/ 4
 
 The series looks fine, but per the acceptance criteria there should be
@@ -367,7 +367,7 @@ especially now that the device consumes it piecewise.""", client="outlook", tz=t
     # v2: documentation added; the author quotes Kevin's v1 tag, which must not count.
     v2 = c.post(SeriesSpec("pds-v2", P.BRETT, _PDS_TITLE, at(2025, 8, 5, 10, 2, 14, -7),
                            _pds_patches(2), to, cc, version=2, cover=_PDS_COVER, pid=3377))
-    c.reply(v2.cover, P.BRETT, 3 * D, """\
+    c.reply(v2.cover_letter(), P.BRETT, 3 * D, """\
 Kevin, on v1 you gave:
 
 > Reviewed-by: Kevin Tian <kevin.tian@intel.com>
@@ -428,7 +428,7 @@ def _virtio(c: Corpus) -> None:
                           at(2025, 9, 2, 16, 42, 11, 3), patches, to, cc, version_mark="V",
                           words=("vfio",), cover=_VIRTIO_COVER, via=VIRTUALIZATION, pid=4410))
     # The parent's ack, given once on the cover letter, through the rewriting list.
-    c.reply(s.cover, P.MST, 1 * D + 5 * H, """\
+    c.reply(s.cover_letter(), P.MST, 1 * D + 5 * H, """\
 @quote head 3
 
 virtio bits:
@@ -491,7 +491,7 @@ def _qat(c: Corpus) -> None:
                           at(2025, 9, 23, 11, 30, 4, 1), patches, to, cc,
                           cover=_QAT_COVER, pid=5123))
     # A subsystem maintainer (CRYPTO API) acks on the cover letter.
-    c.reply(s.cover, P.HERBERT, 2 * D, """\
+    c.reply(s.cover_letter(), P.HERBERT, 2 * D, """\
 @quote /^Patches 1 and 2/ 1
 
 For the crypto parts:
@@ -501,7 +501,7 @@ Acked-by: Herbert Xu <herbert@gondor.apana.org.au>
 Email: Herbert Xu <herbert@gondor.apana.org.au>
 Home Page: http://gondor.apana.org.au/~herbert/
 PGP Key: http://gondor.apana.org.au/~herbert/pubkey.txt""", tz=tz(8))
-    c.reply(s.cover, P.GIOVANNI, 2 * D + 2 * H, """\
+    c.reply(s.cover_letter(), P.GIOVANNI, 2 * D + 2 * H, """\
 @quote head 2
 
 Patch 3/4 did not make it to the list, it seems to have been dropped by our
@@ -581,7 +581,7 @@ Jason""", tz=tz(-3))
     v2 = c.post(SeriesSpec("nvgrace-v2", P.ANKIT, _NVG_TITLE, at(2025, 11, 11, 10, 3, 9, 5.5),
                            patches, to, cc, version=2, cover=_NVG_COVER, pid=6244))
     # A listed reviewer at his new address, on the cover letter.
-    c.reply(v2.cover, P.SHAMEER, 2 * D, """\
+    c.reply(v2.cover_letter(), P.SHAMEER, 2 * D, """\
 @quote head 4
 
 Reviewed-by: Shameer Kolothum <skolothumtho@nvidia.com>
@@ -694,7 +694,7 @@ Acked-by: Thomas Hellström <thomas.hellstrom@linux.intel.com>""",
 
 Reviewed-by: Kevin Tian <kevin.tian@intel.com>""", client="outlook", tz=tz(8))
     # The vfio maintainer, from his other address (mapped by the demo .mailmap).
-    c.reply(v2.cover, P.ALEX_OLD, 5 * D, """\
+    c.reply(v2.cover_letter(), P.ALEX_OLD, 5 * D, """\
 @quote head 4
 
 For the vfio parts, assuming this goes through the drm-xe tree:
@@ -821,7 +821,7 @@ v1 -> v2: split the cleanup out of the fix (Kevin).
 
 Thanks,
 Shameer""", pid=4471))
-    c.reply(shameer.cover, P.KEVIN, 1 * D, """\
+    c.reply(shameer.cover_letter(), P.KEVIN, 1 * D, """\
 @quote head 2
 
 For the series:

@@ -6,7 +6,7 @@ and userspace-data do not apply; they exercise the reviewer and maintainer check
 
 from __future__ import annotations
 
-from workbench.demo.patches import FileEdit, edit, hunk
+from vfio_workbench_demo.patches import FileEdit, edit, hunk
 
 
 def pds_is_err() -> list[FileEdit]:

@@ -1,7 +1,9 @@
 """The bundled demo store: a notmuch database of mail this project writes itself.
 
 ``ensure_demo_store`` builds it once per generator version under the cache directory and
-reuses it afterwards. The build happens in a temporary directory that is renamed into
+reuses it afterwards. The corpus is its own package beside ``workbench`` (installed with
+it, so ``--demo`` works from a wheel) and outside the product's fingerprint: editing demo
+prose must not discard a user's kept reports or cached records. The build happens in a temporary directory that is renamed into
 place only when complete, so an interrupted build is never mistaken for a store. The
 stamp holds a digest of the demo's own source as well as its version, so editing a
 series spec rebuilds the store instead of showing stale mail.
@@ -15,7 +17,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.demo.people import ALEX
+from vfio_workbench_demo.people import ALEX
 from workbench.errors import StoreError
 from workbench.model import Person
 
@@ -50,15 +52,16 @@ def _store(target: Path) -> DemoStore:
 
 def demo_messages() -> list[bytes]:
     """Every demo mail as file bytes, in posting order (also used by the tests)."""
-    from workbench.demo.render import render
-    from workbench.demo.series_specs import build_corpus
+    from vfio_workbench_demo.render import render
+    from vfio_workbench_demo.series_specs import build_corpus
 
     return [render(mail) for mail in build_corpus().mails]
 
 
 def _build(into: Path) -> None:
-    from workbench.demo.maintainers_text import MAILMAP, MAINTAINERS
-    from workbench.mail.maildir import create_database, ensure_maildir, index_files
+    from vfio_workbench_demo.maintainers_text import MAILMAP, MAINTAINERS
+    from vfio_workbench_demo.mailwriter import create_database, index_files, place
+    from workbench.mail.maildir import ensure_maildir
 
     into.mkdir(parents=True)
     (into / "MAINTAINERS").write_text(MAINTAINERS, encoding="utf-8")
@@ -71,9 +74,7 @@ def _build(into: Path) -> None:
     for n, data in enumerate(demo_messages(), start=1):
         # Fixed names (not time-based): two builds give the same tree.
         name = f"{n:04d}.{hashlib.sha1(data).hexdigest()[:10]}.vfio-workbench-demo:2,S"
-        path = folder / "cur" / name
-        path.write_bytes(data)
-        paths.append(path)
+        paths.append(place(folder, name, data))
     index_files(root, paths, tags=("inbox",))
 
 
