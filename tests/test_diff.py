@@ -191,9 +191,9 @@ def test_hostile_long_added_lines_are_cheap() -> None:
     import time
 
     for junk in ["emulat" * 30_000, "emulate_" * 30_000, "config_" * 30_000, "_ioctl (" * 30_000]:
-        start = time.perf_counter()
+        start = time.process_time()
         summarize_diff(f"--- a/x\n+++ b/x\n@@ -0,0 +1,1 @@\n+{junk}\n")
-        assert time.perf_counter() - start < 1.0
+        assert time.process_time() - start < 5.0  # was minutes
 
 
 def test_extension_patterns_on_typical_lines() -> None:

