@@ -12,18 +12,22 @@ to the person it names (directly or through ``.mailmap``). Everything else is li
 
 Trailers given in reply to the cover letter apply to every patch. Collected trailers the
 patch already carries (same name, same person after ``.mailmap``) are not repeated; the
-rest keep the order they were given in, after the patch's own lines (kernel order: the
-patch's chain, then what was collected, then ``Link:``, then the committer's sign-off).
+rest follow the patch's own lines as ``b4 am`` orders them: those given on the patch,
+then those given on the cover letter, each in the order they were given (kernel order:
+the patch's chain, then what was collected, then ``Link:``, then the committer's sign-off).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 from workbench.kernel.mailmap import Mailmap
 from workbench.model import Origin, Patch, Person, Series, Trailer
 from workbench.policy.people import Standing, patch_trailers, standing
 from workbench.series.bots import is_bot
+
+_EPOCH = datetime.min.replace(tzinfo=timezone.utc)
 
 COLLECTED: tuple[str, ...] = ("Acked-by", "Reviewed-by", "Tested-by", "Reported-by", "Suggested-by")
 """Trailers a reply gives that go into the commit. ``Signed-off-by`` and
@@ -85,7 +89,7 @@ def plan(series: Series, mailmap: Mailmap) -> TakePlan:
         own = [t for t in patch.trailers if t.origin is Origin.BODY]
         given = [t for t in patch_trailers(series, patch)
                  if t.origin is not Origin.BODY and (t.name in COLLECTED or t.name == "Nacked-by")]
-        given.sort(key=lambda t: (t.date is None, t.date or 0))
+        given.sort(key=lambda t: (t.origin is Origin.COVER_REPLY, t.date is None, t.date or _EPOCH))
         out = PatchPlan(patch)
         for trailer in given:
             why = _reason(trailer, mailmap)

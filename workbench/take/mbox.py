@@ -27,6 +27,7 @@ _POLICY = _default_policy.clone(linesep="\n", max_line_length=0)
 _COMMIT_END = re.compile(r"^---[ \t]*$")
 _DIFF_START = re.compile(r"^diff --git ")
 _TRAILER_LINE = re.compile(r"^[A-Za-z][A-Za-z0-9-]*:[ \t]*\S")
+_NOTE_LINE = re.compile(r"^\[.*\]\s*$")  # "[ Leon: changed … ]": a committer's note inside the block
 _FROM_LINE = re.compile(rb"^(>*From )", re.M)
 SEPARATOR = b"From git@z Thu Jan  1 00:00:00 1970\n"
 
@@ -54,8 +55,8 @@ def with_trailers(message: list[str], extra: list[str]) -> list[str]:
     while start > 0 and lines[start - 1].strip():
         start -= 1
     block = lines[start:]
-    is_block = bool(block) and all(_TRAILER_LINE.match(line) or line[:1] in " \t" for line in block) \
-        and _TRAILER_LINE.match(block[0])
+    is_block = any(_TRAILER_LINE.match(line) for line in block) and all(
+        _TRAILER_LINE.match(line) or line[:1] in " \t" or _NOTE_LINE.match(line) for line in block)
     have = {line.strip().lower() for line in block} if is_block else set()
     add = [line for line in extra if line.strip().lower() not in have]
     if not add:
