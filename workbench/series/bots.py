@@ -69,6 +69,8 @@ _OLD_STYLE = (
 _SYZ = re.compile(r"syzbot (?:found the following (?:issue|crash)|has tested the proposed patch but the "
                   r"reproducer is still triggering an issue)", re.I)
 _REGRESSION = re.compile(r"kernel test robot noticed a ([-+]?\d+(?:\.\d+)?%) (?:improvement|regression)", re.I)
+_RUNTIME = re.compile(r'kernel test robot noticed "([^"\n]+)" on', re.I)
+_SUGGESTED_TAG = re.compile(r"^\|?\s*Reported-by:\s*(?:kernel test robot|syzbot)", re.I | re.M)
 _CONFIG = re.compile(r"^config:\s*(\S+)", re.M)
 _CLOSES = re.compile(r"^\|?\s*Closes:\s*(https?://\S+)", re.M)
 MAX_SCAN = 20_000
@@ -100,10 +102,17 @@ def read_report(bot: str, text: str) -> BotReport:
     if not kind and _SYZ.search(head):
         kind = "crash"
     if not kind:
+        runtime = _RUNTIME.search(head)
+        if runtime:
+            kind = "runtime failure " + runtime.group(1)[:80]
+    if not kind:
         regression = _REGRESSION.search(head)
         if regression and not regression.group(1).startswith("+"):
             kind = f"regression {regression.group(1)}"
+    if not kind and _SUGGESTED_TAG.search(head):
+        kind = "report"  # a failure of a kind not named above, with its Reported-by: to add
     config = _CONFIG.search(head)
     closes = _CLOSES.search(head)
     return BotReport(bot=bot, kind=kind, config=config.group(1) if config else "",
                      link=closes.group(1) if closes else "")
+

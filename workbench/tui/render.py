@@ -12,7 +12,9 @@ from datetime import datetime
 
 from rich.text import Text
 
+from workbench.analysis import Judged
 from workbench.model import CheckId, CheckPart, CheckResult, Evidence, Person, Status
+from workbench.policy.signals import signal_row
 from workbench.report.marks import CHECK_LETTER, STATUS_MARK
 from workbench.text import one_line
 
@@ -121,6 +123,18 @@ def check_lines(result: CheckResult) -> list[Text]:
     if result.missing and result.status is not Status.PASS:
         lines.append(_missing_line(result.missing, "   "))
     return lines
+
+
+def panel_rows(judged: Judged) -> list[CheckResult]:
+    """The checks, then the CI robots' row when robots reported (beside the checks: see
+    workbench.policy.signals)."""
+    row = signal_row(judged.signals)
+    return [*judged.checks, row] if row is not None else list(judged.checks)
+
+
+def robot_patches(judged: Judged) -> set[int]:
+    """Patches of this posting with a robot report no later version cleared."""
+    return {s.patch for s in judged.robot_attention if s.series_id == judged.series.id and s.patch}
 
 
 def acceptance(checks: list[CheckResult]) -> Text:
