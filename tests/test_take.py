@@ -244,3 +244,20 @@ def test_apply_refuses_an_existing_branch(tmp_path: Path, make_store, git_env, c
                  "--am", "cover.1@example.org", "--apply", "--branch", "taken"])
     assert code == 1
     assert "branch 'taken' already exists" in capsys.readouterr().err
+
+
+def test_a_robots_trailer_is_never_added(tmp_path: Path, make_store, git_env, capsys) -> None:
+    """A CI robot's mail never counts as approval, even a trailer naming its own address."""
+    _repo, mails, _base = build_series(tmp_path)
+    mails.append(_mail("lkp1@intel.com", "kernel test robot <lkp@intel.com>", "Re: [PATCH v2 2/2] vfio/bar: Add bar",
+                       "Hi Jane,\n\nkernel test robot noticed the following build errors:\n\n"
+                       "config: x86_64-allyesconfig (https://example.org/config)\n\n"
+                       "Tested-by: kernel test robot <lkp@intel.com>\n", "p2@example.org",
+                       "Wed, 4 Jun 2025 10:00:00 +0000"))
+    store = make_store(mails)
+    assert main(["--db", str(store), "--linux-tree", str(tmp_path / "linux"), "--am", "cover.1@example.org"]) == 0
+    captured = capsys.readouterr()
+    assert "Tested-by: kernel test robot" not in captured.out
+    assert "not added to 2/2: Tested-by: kernel test robot <lkp@intel.com>" in captured.err
+    assert "sent by a CI bot (lkp@intel.com), whose mail never counts as approval" in captured.err
+    assert "Reviewed-by: Rev Iewer <rev@example.org>" in captured.out  # the human review still is
