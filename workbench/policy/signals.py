@@ -23,9 +23,9 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import replace
 
 from workbench.model import CheckResult, Evidence, RobotSignal, Series, Status
+from workbench.patchmail.subject import normalize_title
 from workbench.series.bots import bot_name, read_report
 from workbench.series.senders import sending_address
-from workbench.patchmail.subject import normalize_title
 from workbench.text import one_line
 
 Reader = Callable[[str], str]
