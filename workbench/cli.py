@@ -79,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
                           "(a new file: an existing one is never overwritten)")
     out.add_argument("--save", action="store_true",
                      help="save the draft (with --apply: the thanks draft) into notmuch's Drafts folder")
-    take = p.add_argument_group("taking a series (never alters the mail store)")
+    take = p.add_argument_group("taking a series (reads the mail store; only --apply --save writes to it: a draft)")
     take.add_argument("--am", metavar="SERIES",
                       help="write an mbox for git am of SERIES (its id, as in --report --format json: the "
                            "cover letter's message-id, else the first patch's) to stdout or --out FILE: "
