@@ -4,7 +4,6 @@ clean apply and a conflict)."""
 
 from __future__ import annotations
 
-import mailbox
 import os
 import subprocess
 from email import message_from_bytes, policy
@@ -168,7 +167,7 @@ def build_series(tmp_path: Path) -> tuple[Path, list[bytes], str]:
     jane_from = "Jane Dev <jane@example.org>"
     mails = [_mail(cover, jane_from, "[PATCH v2 0/2] vfio: foo and bar",
                    f"Two small things.\n\nbase-commit: {base}\n-- \n2.43.0\n")]
-    for n, (body, title) in enumerate(zip(bodies, ["vfio/foo: Return one", "vfio/bar: Add bar"]), 1):
+    for n, (body, title) in enumerate(zip(bodies, ["vfio/foo: Return one", "vfio/bar: Add bar"], strict=True), 1):
         body = body.split("\n-- \n")[0] + "\n-- \n2.43.0\n"
         mails.append(_mail(f"p{n}@example.org", jane_from, f"[PATCH v2 {n}/2] {title}", body, cover,
                            f"Mon, 2 Jun 2025 10:00:0{n} +0000"))

@@ -299,7 +299,7 @@ class RobotSignal:
     cleared_on: datetime | None = None  # when that version was posted
 
     @property
-    def status(self) -> "Status":
+    def status(self) -> Status:
         return Status.PASS if self.cleared_by is not None else Status.ATTENTION
 
     @property

@@ -20,9 +20,9 @@ their trailers).
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
-from workbench.model import CheckResult, Evidence, RobotSignal, Series, Status
+from workbench.model import Evidence, RobotSignal, Series, Status
 from workbench.patchmail.subject import normalize_title
 from workbench.series.bots import bot_name, read_report
 from workbench.series.senders import sending_address
@@ -120,7 +120,20 @@ def describe(sig: RobotSignal) -> str:
     return one_line(text, 300)
 
 
-def signal_row(signals: list[RobotSignal]) -> CheckResult | None:
+@dataclass(frozen=True, slots=True)
+class SignalRow:
+    """The "ci-robots" row shown beside the checks. Shaped like a ``CheckResult`` (its
+    renderers take either) but not one: its id is no ``CheckId``."""
+
+    id: str
+    status: Status
+    summary: str
+    evidence: list[Evidence] = field(default_factory=list)
+    parts: tuple[()] = ()
+    missing: tuple[()] = ()
+
+
+def signal_row(signals: list[RobotSignal]) -> SignalRow | None:
     """The panel's "ci-robots" row: attention while a report stands, pass when every
     report was cleared by a later version; None without reports."""
     if not signals:
@@ -133,4 +146,4 @@ def signal_row(signals: list[RobotSignal]) -> CheckResult | None:
         summary = "CI robot reports on earlier versions, cleared by a later version"
     evidence = [Evidence(text=describe(s), msgid=s.msgid, date=s.date)
                 for s in signals]
-    return CheckResult(id=ROW_ID, status=status, summary=summary, evidence=evidence)
+    return SignalRow(id=ROW_ID, status=status, summary=summary, evidence=evidence)

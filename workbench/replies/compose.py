@@ -120,7 +120,7 @@ def _applied_lines(patches: list[Patch], expected: int, applied: Sequence[tuple[
     differ, the commits are listed as git made them."""
     if len(applied) != len(patches):
         return "\n".join(f"  {one_line(subject)}\n        commit: {sha}" for sha, subject in applied)
-    return "\n".join(f"{_patch_line(p, expected)}\n        commit: {sha}" for p, (sha, _s) in zip(patches, applied))
+    return "\n".join(f"{_patch_line(p, expected)}\n        commit: {sha}" for p, (sha, _s) in zip(patches, applied, strict=True))
 
 
 def _vfio_lists(ctx: Context) -> list[str]:

@@ -8,13 +8,14 @@ as written and cannot act, and control sequences never reach the terminal.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from rich.text import Text
 
 from workbench.analysis import Judged
 from workbench.model import CheckId, CheckPart, CheckResult, Evidence, Person, Status
-from workbench.policy.signals import signal_row
+from workbench.policy.signals import SignalRow, signal_row
 from workbench.report.marks import CHECK_LETTER, STATUS_MARK
 from workbench.text import one_line
 
@@ -111,7 +112,7 @@ def _part_lines(part: CheckPart) -> list[Text]:
     return lines
 
 
-def check_lines(result: CheckResult) -> list[Text]:
+def check_lines(result: CheckResult | SignalRow) -> list[Text]:
     head = Text()
     head.append_text(mark(result.status))
     head.append(f" {result.id:<16}", style="bold")
@@ -125,11 +126,12 @@ def check_lines(result: CheckResult) -> list[Text]:
     return lines
 
 
-def panel_rows(judged: Judged) -> list[CheckResult]:
+def panel_rows(judged: Judged) -> list[CheckResult | SignalRow]:
     """The checks, then the CI robots' row when robots reported (beside the checks: see
     workbench.policy.signals)."""
     row = signal_row(judged.signals)
-    return [*judged.checks, row] if row is not None else list(judged.checks)
+    rows: list[CheckResult | SignalRow] = list(judged.checks)
+    return [*rows, row] if row is not None else rows
 
 
 def robot_patches(judged: Judged) -> set[int]:
@@ -137,7 +139,7 @@ def robot_patches(judged: Judged) -> set[int]:
     return {s.patch for s in judged.robot_attention if s.series_id == judged.series.id and s.patch}
 
 
-def acceptance(checks: list[CheckResult]) -> Text:
+def acceptance(checks: Sequence[CheckResult | SignalRow]) -> Text:
     """The acceptance panel: every check with its evidence and who is still missing."""
     lines: list[Text] = []
     for result in checks:
