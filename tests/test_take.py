@@ -40,7 +40,7 @@ def trailer_block(msg) -> list[str]:
 
 @pytest.fixture(scope="module")
 def hisi_store(tmp_path_factory) -> Path:
-    from workbench.mail.maildir import build_store
+    from vfio_workbench_demo.mailwriter import build_store
 
     files = lore_thread(subjects=[HISI_V8])
     return build_store(tmp_path_factory.mktemp("hisi") / "mail", [f.read_bytes() for f in files])

@@ -89,7 +89,7 @@ def trailer_blocks(path: Path) -> list[list[str]]:
 def compare(name: str, tmp_path: Path, capsys) -> tuple[list[list[str]], list[list[str]], str]:
     subject, msgid = SERIES[name]
     files = lore_thread(subjects=[subject])
-    from workbench.mail.maildir import build_store
+    from vfio_workbench_demo.mailwriter import build_store
 
     store = build_store(tmp_path / "mail", [f.read_bytes() for f in files])
     ours = tmp_path / "ours.mbox"
