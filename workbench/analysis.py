@@ -20,6 +20,7 @@ from workbench.model import (
     LoadProblem,
     MailRecord,
     Person,
+    RobotSignal,
     Series,
     Status,
 )
@@ -53,6 +54,7 @@ class Judged:
     checks: list[CheckResult]
     drivers: list[str]
     applied: Evidence | None = None  # the vfio maintainer's "Applied to …" reply
+    signals: list[RobotSignal] = field(default_factory=list)  # CI robots' reports (not a check)
 
     @property
     def in_scope(self) -> bool:
@@ -61,6 +63,11 @@ class Judged:
     @property
     def current(self) -> bool:
         return self.series.superseded_by is None
+
+    @property
+    def robot_attention(self) -> list[RobotSignal]:
+        """Robot reports on this posting that no later version cleared."""
+        return [s for s in self.signals if s.cleared_by is None]
 
     def check(self, check_id: str) -> CheckResult | None:
         for result in self.checks:

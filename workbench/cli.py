@@ -1,4 +1,4 @@
-"""Command line: picks the TUI, ``--report``, ``--draft`` or ``--screenshot``.
+"""Command line: picks the TUI, ``--report``, ``--draft``, ``--am`` or ``--screenshot``.
 
 Exit status: 0 done; 2 a usage or configuration error (one clear line on stderr, never
 a traceback); 3 ``--fail-on-missing`` and a current in-scope series has a missing check.
@@ -74,8 +74,20 @@ def build_parser() -> argparse.ArgumentParser:
     drf.add_argument("--trailer", choices=("Reviewed-by", "Acked-by", "Tested-by"), metavar="NAME",
                      help="for --draft reply: add my Reviewed-by, Acked-by or Tested-by")
     out = drf.add_mutually_exclusive_group()
-    out.add_argument("--out", type=Path, metavar="DIR", help="write the draft as a .eml file into DIR")
-    out.add_argument("--save", action="store_true", help="save the draft into notmuch's Drafts folder")
+    out.add_argument("--out", type=Path, metavar="DIR|FILE",
+                     help="--draft: write the draft as a .eml file into DIR; --am: write the mbox to FILE "
+                          "(a new file: an existing one is never overwritten)")
+    out.add_argument("--save", action="store_true",
+                     help="save the draft (with --apply: the thanks draft) into notmuch's Drafts folder")
+    take = p.add_argument_group("taking a series (reads the mail store; only --apply --save writes to it: a draft)")
+    take.add_argument("--am", metavar="SERIES",
+                      help="write an mbox for git am of SERIES (its id, as in --report --format json: the "
+                           "cover letter's message-id, else the first patch's) to stdout or --out FILE: "
+                           "counted reply trailers added, Link: to lore, --me's Signed-off-by last")
+    take.add_argument("--apply", action="store_true",
+                      help="with --am and --linux-tree: git am onto a new branch from the cover letter's "
+                           "base-commit (else HEAD), in a temporary worktree; then print the thanks draft")
+    take.add_argument("--branch", metavar="NAME", help="with --apply: the new branch (default am/<title>-v<N>)")
     tui = p.add_argument_group("terminal UI")
     tui.add_argument("--keymap", metavar="NAME|PATH", help="default, vim, emacs, or a TOML file")
     tui.add_argument("--screenshot", type=Path, metavar="FILE.svg", help="render the app headlessly to an SVG")
@@ -146,14 +158,24 @@ def _demo_settings(settings: Settings, *, rebuild: bool) -> Settings:
 def _check_combinations(args: argparse.Namespace) -> None:
     if args.draft and not args.series:
         raise ConfigError("--draft needs --series ID (see the ids in --report --format json)")
-    if (args.series or args.section or args.out or args.save) and not args.draft:
-        raise ConfigError("--series, --section, --out and --save go with --draft KIND")
+    if (args.series or args.section) and not args.draft:
+        raise ConfigError("--series and --section go with --draft KIND")
+    if (args.out or args.save) and not (args.draft or args.am):
+        raise ConfigError("--out and --save go with --draft KIND or --am SERIES")
+    if (args.apply or args.branch) and not args.am:
+        raise ConfigError("--apply and --branch go with --am SERIES")
+    if args.branch and not args.apply:
+        raise ConfigError("--branch goes with --apply")
+    if args.am and args.save and not args.apply:
+        raise ConfigError("--save goes with --am only with --apply (it saves the thanks draft)")
+    if args.apply and not args.linux_tree:
+        raise ConfigError("--apply needs --linux-tree PATH (the kernel git tree to apply to)")
     if args.section and args.draft != "parent-ack":
         raise ConfigError("--section goes with --draft parent-ack")
     if (args.reply_to or args.trailer) and args.draft != "reply":
         raise ConfigError("--reply-to and --trailer go with --draft reply")
     modes = [name for name, on in (("--report", args.report), ("--draft", args.draft),
-                                   ("--screenshot", args.screenshot)) if on]
+                                   ("--am", args.am), ("--screenshot", args.screenshot)) if on]
     if len(modes) > 1:
         raise ConfigError(f"choose one of {', '.join(modes)}")
     if args.fail_on_missing and not args.report:
@@ -173,6 +195,11 @@ def run(argv: Sequence[str] | None = None) -> int:
 
         return run_draft(settings, kind=args.draft, series_id=args.series, section=args.section,
                          out_dir=args.out, save=args.save, reply_to=args.reply_to, trailer=args.trailer)
+    if args.am:
+        from workbench.take.command import run_am
+
+        return run_am(settings, series_id=args.am, out=args.out, apply=args.apply, branch=args.branch,
+                      save=args.save)
     if args.screenshot:
         from workbench.tui.launch import run_screenshot
 

@@ -275,6 +275,38 @@ class CheckResult:
     parts: list[CheckPart] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class RobotSignal:
+    """A CI robot's report of a failure on one posting (``workbench.policy.signals``).
+
+    Not one of the checks: the acceptance panel mirrors the kernel's acceptance document,
+    and a robot's report is no criterion of it. It is a separate row whose status is
+    ``attention`` until a later version of the chain is posted without such a report on
+    that patch (``cleared_by``)."""
+
+    bot: str  # "kernel test robot"
+    kind: str  # "build warnings", "build errors", "crash", "report"
+    config: str  # "i386-randconfig-061-20231102", or ""
+    msgid: str  # the robot's mail
+    patch: int  # the patch it answers; 0: the cover letter / the series
+    expected: int  # N of that posting's "k/N"
+    patch_title: str
+    series_id: str  # the posting it was sent on
+    version: int
+    date: datetime | None = None
+    link: str = ""  # the robot's own Closes: link, when it gave one
+    cleared_by: int | None = None  # a later version posted since, without such a report
+    cleared_on: datetime | None = None  # when that version was posted
+
+    @property
+    def status(self) -> Status:
+        return Status.PASS if self.cleared_by is not None else Status.ATTENTION
+
+    @property
+    def lore(self) -> str:
+        return f"https://lore.kernel.org/r/{self.msgid}"
+
+
 class CheckId(StrEnum):
     """The acceptance checks, in report order. Their values are the stable ids of the JSON
     report and the cache; being ``str`` they compare and serialise as those ids."""

@@ -18,6 +18,7 @@ from workbench.kernel.maintainers import Maintainers
 from workbench.model import MailRecord, Person
 from workbench.policy.checks import PolicyContext, run_checks, variant_drivers
 from workbench.policy.maintainer import applied_by
+from workbench.policy.signals import Reader, signals_of
 from workbench.series.grouping import group_series
 
 
@@ -35,14 +36,24 @@ def load_context(settings: Settings, me: Person | None = None) -> Context:
     return Context(maintainers=maintainers, mailmap=mailmap, me=settings.me or me)
 
 
-def analyse(records: Iterable[MailRecord], context: Context) -> list[Judged]:
-    """Group records into series and judge every series; newest first."""
+def _read_text(path: str) -> str:
+    from workbench.mail.reading import read_text
+
+    return read_text(path).text
+
+
+def analyse(records: Iterable[MailRecord], context: Context, read: Reader | None = None) -> list[Judged]:
+    """Group records into series and judge every series; newest first. ``read`` gives a
+    message file's text: only CI robots' replies are read again (their reports)."""
     records = list(records)
     policy = PolicyContext(maintainers=context.maintainers, mailmap=context.mailmap)
+    lists = context.maintainers.list_addresses()
+    series = group_series(records, context.mailmap, lists)
+    robots = signals_of(series, read or _read_text, lists)
     judged = [
         Judged(series=s, checks=run_checks(s, policy), drivers=variant_drivers(s, context.maintainers),
-               applied=applied_by(s, policy))
-        for s in group_series(records, context.mailmap, context.maintainers.list_addresses())
+               applied=applied_by(s, policy), signals=robots.get(s.id, []))
+        for s in series
     ]
     judged.sort(key=lambda j: (j.series.date or EPOCH, j.series.id), reverse=True)
     return judged

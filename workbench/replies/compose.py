@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 from email.utils import format_datetime
 from urllib.parse import quote as url_quote
@@ -111,6 +112,15 @@ def _patch_lines(patches: list[Patch], expected: int) -> str:
 
 def _patch_line(patch: Patch, expected: int) -> str:
     return f"  [{patch.number}/{expected}] {one_line(patch.title or patch.subject)}"
+
+
+def _applied_lines(patches: list[Patch], expected: int, applied: Sequence[tuple[str, str]]) -> str:
+    """Each patch with the commit ``git am`` made of it, as ``b4 ty`` lists them
+    (``      commit: 1a2b3c4d``). One commit per patch in order; should the counts
+    differ, the commits are listed as git made them."""
+    if len(applied) != len(patches):
+        return "\n".join(f"  {one_line(subject)}\n        commit: {sha}" for sha, subject in applied)
+    return "\n".join(f"{_patch_line(p, expected)}\n        commit: {sha}" for p, (sha, _s) in zip(patches, applied, strict=True))
 
 
 def _vfio_lists(ctx: Context) -> list[str]:
@@ -240,9 +250,11 @@ def _target_for(series: Series, patch_numbers: list[int]) -> tuple[str, str]:
 
 def compose(kind: K.DraftKind | str, judged: Judged, ctx: Context, *, section: str | None = None,
             target_msgid: str | None = None, trailer: str | None = None,
-            settings: Settings | None = None, now: datetime | None = None) -> Draft:
+            settings: Settings | None = None, now: datetime | None = None,
+            applied: Sequence[tuple[str, str]] = ()) -> Draft:
     """A draft of ``kind`` for ``judged``. Raises DraftError when the kind does not apply
-    (with what does), TemplateError for a bad user template."""
+    (with what does), TemplateError for a bad user template. ``applied`` (a thanks draft
+    after ``--apply``): the commits made, (short hash, subject) in patch order."""
     try:
         kind = K.DraftKind(kind)
     except ValueError:
@@ -305,7 +317,8 @@ def compose(kind: K.DraftKind | str, judged: Judged, ctx: Context, *, section: s
                       present_patches=numbers(series.present, series.expected) or "none")
     elif kind is K.DraftKind.THANKS:
         rcpt.add([series.author], to=True)
-        values.update(patches=_patch_lines(series.patches, series.expected))
+        values.update(patches=_applied_lines(series.patches, series.expected, applied) if applied
+                      else _patch_lines(series.patches, series.expected))
     else:  # reply
         if target_msgid:
             wanted = target_msgid.strip().strip("<>")

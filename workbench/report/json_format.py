@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from workbench.analysis import Context, Judged, Workbench
-from workbench.model import CheckPart, CheckResult, Evidence, Patch, Person, Trailer
+from workbench.model import CheckPart, CheckResult, Evidence, Patch, Person, RobotSignal, Trailer
+from workbench.policy.signals import describe
 from workbench.triage import activity, mine_to_act_on
 
 SCHEMA = 1
@@ -101,6 +102,27 @@ def _triage(judged: Judged, ctx: Context | None) -> dict[str, Any]:
             "mine": mine_to_act_on(judged, ctx.me, ctx.maintainers, ctx.mailmap)}
 
 
+def _signal(sig: RobotSignal) -> dict[str, Any]:
+    """A CI robot's report: beside the checks, never one of them (workbench.policy.signals)."""
+    return {
+        "kind": "ci-robot",
+        "status": str(sig.status),
+        "bot": sig.bot,
+        "report": sig.kind,
+        "config": sig.config or None,
+        "patch": sig.patch,
+        "patch_title": sig.patch_title,
+        "series_id": sig.series_id,
+        "version": sig.version,
+        "msgid": sig.msgid,
+        "lore": sig.lore,
+        "closes": sig.link or None,
+        "date": _date(sig.date),
+        "cleared_by_version": sig.cleared_by,
+        "text": describe(sig),
+    }
+
+
 def series_dict(judged: Judged, ctx: Context | None = None) -> dict[str, Any]:
     s = judged.series
     return {
@@ -127,6 +149,7 @@ def series_dict(judged: Judged, ctx: Context | None = None) -> dict[str, Any]:
         "cover_trailers": [_trailer(t) for t in s.cover_trailers],
         "checks": [_check(c) for c in judged.checks],
         "applied": _evidence(judged.applied) if judged.applied else None,
+        "signals": [_signal(sig) for sig in judged.signals],
         **_triage(judged, ctx),
     }
 

@@ -10,6 +10,7 @@ import re
 
 from workbench.analysis import Judged, Workbench
 from workbench.model import CHECK_IDS, CheckPart, Status
+from workbench.policy.signals import describe, signal_row
 from workbench.report.marks import CHECK_LETTER, STATUS_MARK, legend
 from workbench.text import one_line
 
@@ -92,6 +93,11 @@ def _details(judged: Judged) -> list[str]:
             out.append(f"  - {md(ev.text)}{flag}{where}")
         if check.missing and not check.parts:
             out.append("  - missing: " + ", ".join(md(p.display()) for p in check.missing))
+    row = signal_row(judged.signals)
+    if row is not None:  # beside the checks: not a criterion of the acceptance document
+        out.append(f"- **{row.id}** {STATUS_MARK[row.status]} {row.status}: {md(row.summary)}")
+        for sig in judged.signals:
+            out.append(f"  - {md(describe(sig))} in {code(sig.msgid)} ({sig.lore})")
     out.append("")
     return out
 

@@ -10,6 +10,7 @@ import shutil
 
 from workbench.analysis import Judged, Workbench
 from workbench.model import CHECK_IDS
+from workbench.policy.signals import describe
 from workbench.report.marks import CHECK_LETTER, STATUS_MARK, legend
 from workbench.text import one_line
 
@@ -47,6 +48,19 @@ def header_lines(workbench: Workbench, shown: int, hidden: int) -> list[str]:
     return lines
 
 
+def _robot_lines(rows: list[Judged]) -> list[str]:
+    """CI robots' reports still standing on the listed postings: attention, not approvals."""
+    standing = [(j, sig) for j in rows for sig in j.robot_attention]
+    if not standing:
+        return []
+    out = [f"{len(standing)} CI robot report{'s' if len(standing) != 1 else ''} to look at "
+           "(attention; a later version without one clears it; never an approval):"]
+    for judged, sig in standing:
+        out.append(f"  {STATUS_MARK[sig.status]} {one_line(judged.series.title, 50)}: {one_line(describe(sig), 200)} "
+                   f"{sig.lore}")
+    return out
+
+
 def render_text(workbench: Workbench, *, show_all: bool = False, width: int | None = None) -> str:
     rows = workbench.visible(show_all)
     width = width or max(100, shutil.get_terminal_size((120, 40)).columns)
@@ -71,6 +85,7 @@ def render_text(workbench: Workbench, *, show_all: bool = False, width: int | No
                  + (" (--format markdown lists what and who)" if missing else "")
                  + (f"; {len(applied)} already applied by the vfio maintainer are not counted" if applied else "")
                  + ".")
+    lines += _robot_lines(rows)
     if workbench.problems:
         lines.append(f"{len(workbench.problems)} messages could not be read (listed on stderr).")
     return "\n".join(lines) + "\n"

@@ -11,26 +11,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from workbench.mail import headers as H
-from workbench.mail.bodies import body_text
+from workbench.mail.reading import read_text
 
 
 @lru_cache(maxsize=256)
 def read_body(path: str) -> str:
     """The readable text of the message at ``path`` (never raises)."""
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as err:
-        return f"[cannot read {path}: {err.strerror or err}]"
-    try:
-        block, body = H.split_message(data)
-        fields, _junk = H.read_headers(block)
-        problems: list[str] = []
-        ctype = H.to_text(fields[b"content-type"][0], problems, "content-type") \
-            if fields.get(b"content-type") else "text/plain"
-        cte = H.to_text(fields[b"content-transfer-encoding"][0], problems, "content-transfer-encoding") \
-            if fields.get(b"content-transfer-encoding") else ""
-        return body_text(data, body, ctype, cte, problems).replace("\r\n", "\n")
-    except Exception as err:  # noqa: BLE001 — hostile mail may break a decoder in odd ways
-        return f"[cannot parse {path}: {type(err).__name__}]"
+    return read_text(path).text

@@ -8,11 +8,14 @@ as written and cannot act, and control sequences never reach the terminal.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from rich.text import Text
 
+from workbench.analysis import Judged
 from workbench.model import CheckId, CheckPart, CheckResult, Evidence, Person, Status
+from workbench.policy.signals import SignalRow, signal_row
 from workbench.report.marks import CHECK_LETTER, STATUS_MARK
 from workbench.text import one_line
 
@@ -109,7 +112,7 @@ def _part_lines(part: CheckPart) -> list[Text]:
     return lines
 
 
-def check_lines(result: CheckResult) -> list[Text]:
+def check_lines(result: CheckResult | SignalRow) -> list[Text]:
     head = Text()
     head.append_text(mark(result.status))
     head.append(f" {result.id:<16}", style="bold")
@@ -123,7 +126,20 @@ def check_lines(result: CheckResult) -> list[Text]:
     return lines
 
 
-def acceptance(checks: list[CheckResult]) -> Text:
+def panel_rows(judged: Judged) -> list[CheckResult | SignalRow]:
+    """The checks, then the CI robots' row when robots reported (beside the checks: see
+    workbench.policy.signals)."""
+    row = signal_row(judged.signals)
+    rows: list[CheckResult | SignalRow] = list(judged.checks)
+    return [*rows, row] if row is not None else rows
+
+
+def robot_patches(judged: Judged) -> set[int]:
+    """Patches of this posting with a robot report no later version cleared."""
+    return {s.patch for s in judged.robot_attention if s.series_id == judged.series.id and s.patch}
+
+
+def acceptance(checks: Sequence[CheckResult | SignalRow]) -> Text:
     """The acceptance panel: every check with its evidence and who is still missing."""
     lines: list[Text] = []
     for result in checks:

@@ -121,7 +121,7 @@ class SeriesScreen(Screen):
         with Horizontal(id="series-body"):
             with Vertical(id="series-left"):
                 with VerticalScroll(id="acceptance-scroll"):
-                    yield Static(render.acceptance(self.judged.checks), id="acceptance")
+                    yield Static(render.acceptance(render.panel_rows(self.judged)), id="acceptance")
                 yield DataTable(id="patches", cursor_type="row")
                 with VerticalScroll(id="trailers-scroll"):
                     yield Static(id="trailers")
@@ -149,11 +149,12 @@ class SeriesScreen(Screen):
         self.refresh_bindings()
         table = self.query_one("#patches", DataTable)
         table.clear()
+        robots = render.robot_patches(self.judged)
         for p in self.judged.series.patches:
             counts = {n: sum(1 for t in p.trailers if t.name == n) for n in ("Acked-by", "Reviewed-by", "Tested-by")}
             suspect = any(t.suspect for t in p.trailers)
             table.add_row(
-                Text(str(p.number)),
+                Text(str(p.number)) + (Text(" CI!", style="bold red") if p.number in robots else Text("")),
                 Text(one_line(p.title)),
                 Text(str(len(p.files))),
                 Text(f"{counts['Acked-by']}/{counts['Reviewed-by']}/{counts['Tested-by']}"
@@ -178,7 +179,7 @@ class SeriesScreen(Screen):
         self._first_painted = threading.Event()
         self.diff_shown = False
         self.query_one("#series-head", Static).update(series_head(judged, self.wb_app))
-        self.query_one("#acceptance", Static).update(render.acceptance(judged.checks))
+        self.query_one("#acceptance", Static).update(render.acceptance(render.panel_rows(judged)))
         self._fill()
         table = self.query_one("#patches", DataTable)
         if table.row_count:
