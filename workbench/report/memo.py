@@ -29,6 +29,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -146,21 +147,34 @@ class ReportMemo:
             output = output[:at] + str(now.rev) + output[at + len(old):]
         return Kept(output, problems, meta["has_missing"])
 
-    def store(self, output: str, *, uuid: str, rev: int | None, matched: int, settled: bool,
+    def store(self, output: str | list[str], *, uuid: str, rev: int | None, matched: int, settled: bool,
               problems: list[LoadProblem], has_missing: bool) -> None:
+        """Keep ``output``: one string, or the report in pieces whose first holds its
+        header (the JSON report of a large store is never joined: issue 13)."""
         if self.key is None or not settled or rev is None or not self.settings.use_cache:
             return
-        blob = output.encode("utf-8")
+        pieces = [output] if isinstance(output, str) else output
         token = _REVISION_TOKEN.get(self.fmt, "").format(rev=rev)
-        at = output.find(token) if token else -1
-        meta = {"uuid": uuid, "rev": rev, "matched": matched, "size": len(blob),
-                "rev_at": at + _REVISION_TOKEN[self.fmt].index("{rev}") if at >= 0 else -1,
-                "sha256": hashlib.sha256(blob).hexdigest(), "has_missing": has_missing,
-                "problems": [[p.path, p.reason, p.msgid] for p in problems]}
+        at = pieces[0].find(token) if token and pieces else -1
+        digest = hashlib.sha256()
+        size = 0
+
+        def encoded() -> Iterator[bytes]:
+            nonlocal size
+            for piece in pieces:
+                blob = piece.encode("utf-8")
+                digest.update(blob)
+                size += len(blob)
+                yield blob
+
         meta_path, out_path = self._paths()
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
-            _replace(out_path, blob)
+            _replace(out_path, encoded())
+            meta = {"uuid": uuid, "rev": rev, "matched": matched, "size": size,
+                    "rev_at": at + _REVISION_TOKEN[self.fmt].index("{rev}") if at >= 0 else -1,
+                    "sha256": digest.hexdigest(), "has_missing": has_missing,
+                    "problems": [[p.path, p.reason, p.msgid] for p in problems]}
             _replace(meta_path, json.dumps(meta).encode("utf-8"))
             self._prune()
         except OSError:
@@ -215,14 +229,17 @@ def _read_meta(blob: bytes) -> dict | None:
     return meta
 
 
-def _replace(path: Path, blob: bytes) -> None:
+def _replace(path: Path, blob: bytes | Iterable[bytes]) -> None:
     """Write ``blob`` to ``path`` through a fresh temporary file: ``mkstemp`` creates it
     with O_EXCL, so a symlink planted in the cache directory is never followed (the
     rename then replaces whatever is at ``path``, a link itself included)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(blob)
+            if isinstance(blob, bytes):
+                fh.write(blob)
+            else:
+                fh.writelines(blob)
         os.replace(tmp, path)
     finally:
         if os.path.lexists(tmp):
