@@ -40,7 +40,7 @@ def run_report(settings: Settings, *, fmt: str = "text", fail_on_missing: bool =
     memo = ReportMemo(settings, fmt)
     kept = memo.lookup()
     if kept is not None:
-        pieces, problems, has_missing = [kept.output], kept.problems, kept.has_missing
+        pieces, problems, has_missing = kept.pieces(), kept.problems, kept.has_missing
     else:
         workbench = build_workbench(settings)
         pieces = render_pieces(workbench, fmt, show_all=settings.show_all)

@@ -76,9 +76,27 @@ def _content_hash(path: Path | None) -> str:
 class Kept:
     """A report found valid: what to print and what the run would have ended with."""
 
-    output: str
+    head: str  # the report's start, through the revision it names (now the current one)
+    blob: bytes  # the kept file: its UTF-8 from ``cut`` on follows ``head``
+    cut: int
     problems: list[LoadProblem]
     has_missing: bool
+
+    @property
+    def output(self) -> str:
+        return "".join(self.pieces())
+
+    def pieces(self, size: int = 1 << 20) -> Iterator[str]:
+        """The report in pieces of about ``size`` bytes, each cut after a line end: a
+        kept report is never decoded whole (issue 13: a 100k-message store's JSON report
+        is ~100 MB, and as a str two or four bytes a character)."""
+        yield self.head
+        blob, start = self.blob, self.cut
+        while start < len(blob):
+            end = blob.find(b"\n", start + size)
+            end = len(blob) if end < 0 else end + 1
+            yield blob[start:end].decode("utf-8", "replace")  # what store wrote (sha256 checked)
+            start = end
 
 
 class ReportMemo:
@@ -135,17 +153,27 @@ class ReportMemo:
             self._remove()
             return None
         problems = [LoadProblem(p[0], p[1], p[2]) for p in meta["problems"]]
-        output = blob.decode("utf-8")
         at = meta["rev_at"]
         if at >= 0 and now.rev != state.rev:
             old = str(state.rev)
-            if output[at:at + len(old)] != old:  # the description does not fit the report
+            # ``at`` counts characters: the head is decoded up to a line end past it (a
+            # character is at most 4 bytes), never the whole report
+            cut = blob.find(b"\n", 4 * (at + len(old)))
+            cut = len(blob) if cut < 0 else cut + 1
+            try:
+                head = blob[:cut].decode("utf-8")
+            except UnicodeDecodeError:
+                self._remove()
+                return None
+            if head[at:at + len(old)] != old:  # the description does not fit the report
                 self._remove()
                 return None
             # the header names the revision the answer holds for: now the current one,
             # exactly what a recomputed report would say
-            output = output[:at] + str(now.rev) + output[at + len(old):]
-        return Kept(output, problems, meta["has_missing"])
+            head = head[:at] + str(now.rev) + head[at + len(old):]
+        else:
+            head, cut = "", 0
+        return Kept(head, blob, cut, problems, meta["has_missing"])
 
     def store(self, output: str | list[str], *, uuid: str, rev: int | None, matched: int, settled: bool,
               problems: list[LoadProblem], has_missing: bool) -> None:
