@@ -6,6 +6,7 @@ Runs on the same core as the TUI and never imports textual (a test checks it).
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 
 from workbench.analysis import Workbench
 from workbench.config import Settings
@@ -39,15 +40,17 @@ def run_report(settings: Settings, *, fmt: str = "text", fail_on_missing: bool =
     (``memo``) is printed as it is, without loading a single record."""
     memo = ReportMemo(settings, fmt)
     kept = memo.lookup()
+    pieces: Iterable[str]
     if kept is not None:
         pieces, problems, has_missing = kept.pieces(), kept.problems, kept.has_missing
     else:
         workbench = build_workbench(settings)
-        pieces = render_pieces(workbench, fmt, show_all=settings.show_all)
+        rendered = render_pieces(workbench, fmt, show_all=settings.show_all)
+        pieces = rendered
         problems = workbench.problems
         has_missing = any(j.has_missing for j in workbench.visible())
         ctx = workbench.context
-        memo.store(pieces, uuid=ctx.uuid, rev=ctx.revision, matched=ctx.matched, settled=ctx.settled,
+        memo.store(rendered, uuid=ctx.uuid, rev=ctx.revision, matched=ctx.matched, settled=ctx.settled,
                    problems=problems, has_missing=has_missing)
     for piece in pieces:
         sys.stdout.write(piece)
