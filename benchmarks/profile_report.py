@@ -183,7 +183,9 @@ def child(argv: list[str], out: Path, trace: bool, top: int, fields: bool = Fals
 
         loader.load_records = measured
     _wrap(pipeline, "analyse", phases, "analysis (group + checks)", "between")
-    _wrap(report, "render", phases, "render JSON", "between")
+    # run_report renders through render_pieces (the JSON report in pieces) where it has it
+    _wrap(report, "render_pieces" if hasattr(report, "render_pieces") else "render", phases, "render JSON",
+          "between")
     if hasattr(memo, "ReportMemo"):
         _wrap(memo.ReportMemo, "store", phases, "keep the report (memo)", "print + exit")
     prof = cProfile.Profile()

@@ -153,12 +153,20 @@ class Decoder:
         self.lists: dict[str, tuple[Person, ...]] = {}
         self.zones: dict[int, timezone] = {}
         self.strings: dict[str, str] = {}
+        self.trailers: dict[tuple[str, str, str], RawTrailer] = {}
 
     def person(self, pair: tuple[str, str]) -> Person:
         p = self.people.get(pair)
         if p is None:
             p = self.people[pair] = Person(pair[0], pair[1])
         return p
+
+    def trailer(self, row: tuple[str, str, str]) -> RawTrailer:
+        """One RawTrailer per (name, person): a sign-off recurs on every patch its person sends."""
+        got = self.trailers.get(row)
+        if got is None:
+            got = self.trailers[row] = RawTrailer(name=row[0], person=self.person((row[1], row[2])))
+        return got
 
     def people_list(self, joined: str) -> tuple[Person, ...]:
         got = self.lists.get(joined)
@@ -223,13 +231,14 @@ class Decoder:
         person = self.person
         strings = self.strings
         sd = strings.setdefault
+        # a thread's message-ids recur in every later message's References (and as
+        # In-Reply-To): one string per id, shared with the message's own msgid
         return MailRecord(
-            msgid=msgid, path=path, subject=subject, author=person(author),
-            sender=person(sender), date=when, in_reply_to=irt,
-            references=refs,
+            msgid=sd(msgid, msgid), path=path, subject=subject, author=person(author),
+            sender=person(sender), date=when, in_reply_to=sd(irt, irt) if irt is not None else None,
+            references=tuple([sd(r, r) for r in refs]) if refs else (),
             to=self.people_list(to) if to else (), cc=self.people_list(cc) if cc else (),
-            trailers=tuple([RawTrailer(name=n, person=person((pn, pe))) for n, pn, pe in trailers])
-            if trailers else (),
+            trailers=tuple([self.trailer(row) for row in trailers]) if trailers else (),
             files=tuple([FileChange(path=sd(fp, fp), old_path=op, status=st, added=a, removed=d)
                          for fp, op, st, a, d in files]) if files else (),
             signals=tuple([Signal(kind=SignalKind(k), path=sd(sp, sp), pattern=pat, line=ln, hunk=hk)

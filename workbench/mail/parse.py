@@ -28,7 +28,7 @@ from workbench.model import MailRecord, Person
 from workbench.patchmail.applied import applied_line
 from workbench.patchmail.diff import split_patch, summarize_diff
 from workbench.patchmail.subject import parse_subject
-from workbench.patchmail.trailers import extract_trailers
+from workbench.patchmail.trailers import extract_trailers, own_lines
 
 COVER_CAP = 32 * 1024
 COMMIT_CAP = 8 * 1024
@@ -228,13 +228,17 @@ def parse_message(path: str, data: bytes | None = None) -> MailRecord:
     files: tuple = ()
     signals: tuple = ()
     prose, diff = text.own, ""
+    own: list[str] | None = None  # the replier's own lines: trailers and "applied" read them
     try:
         prose, diff = split_patch(text.whole)
         if diff:
             files, signals = summarize_diff(diff)
-        # a patch's commit message may sit in its attached patch; a reply's trailers are
-        # only in what the replier wrote, never in a file they attached
-        trailers = extract_trailers(text.whole if diff else text.own, patch=bool(diff))
+            trailers = extract_trailers(text.whole, patch=True)
+        else:
+            # a patch's commit message may sit in its attached patch; a reply's trailers
+            # are only in what the replier wrote, never in a file they attached
+            own = own_lines(text.own, patch=False)
+            trailers = extract_trailers(text.own, patch=False, lines=own)
     except Exception as err:  # noqa: BLE001 — a bug in one analyser must not lose the mail
         problems.append(f"body analysis failed ({type(err).__name__}: {str(err)[:80]})")
     relayed = _relayed(sender, fields, problems)
@@ -248,7 +252,7 @@ def parse_message(path: str, data: bytes | None = None) -> MailRecord:
     applied = ""
     if reply and not diff:
         try:
-            applied = applied_line(text.own)
+            applied = applied_line(text.own, own)
         except Exception as err:  # noqa: BLE001 — as above
             problems.append(f"body analysis failed ({type(err).__name__}: {str(err)[:80]})")
     if not reply:

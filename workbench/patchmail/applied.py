@@ -37,9 +37,10 @@ _PARTIAL = re.compile(
 MAX_LINE = 240
 
 
-def applied_line(text: str) -> str:
-    """The line of a reply that says the whole posting was applied, or ''."""
-    for line in own_lines(text, patch=False):
+def applied_line(text: str, lines: list[str] | None = None) -> str:
+    """The line of a reply that says the whole posting was applied, or ''. ``lines``:
+    ``own_lines(text, patch=False)`` when the caller has them already."""
+    for line in own_lines(text, patch=False) if lines is None else lines:
         if len(line) > MAX_LINE:
             continue
         if (_WHERE.match(line) or _BARE.match(line)) and not _PARTIAL.search(line):

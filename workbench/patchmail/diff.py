@@ -35,21 +35,22 @@ lines, and a hostile one must not make a regex walk megabytes."""
 # than running two dozen regexes (an alternation of them was the slowest part of loading).
 # The needles of each file's patterns are in _applies().
 
-_DIFF_START = re.compile(r"^(?:diff --git |Index: |--- )")
-_SEPARATOR = re.compile(r"^---[ \t]*\r?$")
+_DIFF_START = re.compile(r"^(?:diff --git |Index: |--- )", re.MULTILINE)
+_SEPARATOR = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
 
 
-def _diff_start(lines: list[str]) -> int | None:
-    n = len(lines)
-    for i, line in enumerate(lines):
-        if not _DIFF_START.match(line):
-            continue
-        if line.startswith("diff --git "):
+def _diff_start(text: str) -> int | None:
+    """Offset of the line where the diff starts, or None. One regex search over the text
+    (``^`` after "\n" only, as ``text.split("\n")`` makes lines) instead of a match per line."""
+    for m in _DIFF_START.finditer(text):
+        i = m.start()
+        if text.startswith("diff --git ", i):
             return i
-        nxt = lines[i + 1] if i + 1 < n else ""
-        if line.startswith("Index: ") and nxt.startswith("===="):
+        end = text.find("\n", i)
+        nxt = text[end + 1:end + 5] if end >= 0 else ""
+        if text.startswith("Index: ", i) and nxt.startswith("===="):
             return i
-        if line.startswith("--- ") and nxt.startswith("+++ "):
+        if text.startswith("--- ", i) and nxt.startswith("+++ "):
             return i
     return None
 
@@ -63,23 +64,20 @@ def split_patch(text: str) -> tuple[str, str]:
     """
     if not text:
         return "", ""
-    # Split on "\n" only: str.splitlines() also breaks at form feeds, which C code has.
-    lines = text.split("\n")
-    start = _diff_start(lines)
+    # Lines end at "\n" only: str.splitlines() also breaks at form feeds, which C code has.
+    start = _diff_start(text)
     if start is None:
         return text, ""
-    end = start
-    for i in range(start):
-        if _SEPARATOR.match(lines[i]):
-            end = i
-            break
-    prose = "\n".join(lines[:end])
-    return (prose + "\n" if end else prose), "\n".join(lines[start:])
+    sep = _SEPARATOR.search(text, 0, start)
+    # a separator line is one that ends before the diff's line starts ("$" before its "\n")
+    end = sep.start() if sep is not None else start
+    return text[:end], text[start:]
 
 
 def file_change(fd: FileDiff) -> FileChange:
+    kinds = [line.kind for hunk in fd.hunks for line in hunk.lines]  # one walk for both counts
     return FileChange(path=fd.path, old_path=fd.old_path, status=fd.status,
-                      added=fd.added, removed=fd.removed)
+                      added=kinds.count("+"), removed=kinds.count("-"))
 
 
 def find_signals(files: list[FileDiff]) -> tuple[Signal, ...]:
@@ -108,10 +106,10 @@ def find_signals(files: list[FileDiff]) -> tuple[Signal, ...]:
         added = [(line.text, hunk.header) for hunk in fd.hunks for line in hunk.lines if line.kind == "+"]
         if not added:
             continue
-        patterns = _patterns_for(fd.path)
+        patterns, needles, by_needle = _applies(fd.path)
         per_kind: dict[SignalKind, int] = {}
         per_pattern: dict[tuple[SignalKind, str], int] = {}
-        for index in _candidate_lines([text for text, _h in added], _needles_for(fd.path)):
+        for index, hit in _candidate_lines([text for text, _h in added], needles):
             if len(per_kind) == len(_KINDS) and min(per_kind.values()) >= MAX_PER_FILE:
                 break
             full, header = added[index]
@@ -120,7 +118,11 @@ def find_signals(files: list[FileDiff]) -> tuple[Signal, ...]:
             text = full[:MAX_LINE]
             low = text.lower()
             moved: bool | None = None
-            for pat in patterns:
+            # ``hit``: the needles found in the whole line, a superset of those in its first
+            # MAX_LINE characters: only the patterns of those needles can match, in table order
+            chosen = by_needle[next(iter(hit))] if len(hit) == 1 else sorted({i for n in hit for i in by_needle[n]})
+            for i in chosen:
+                pat = patterns[i]
                 key = (pat.kind, pat.name)
                 if (per_kind.get(pat.kind, 0) >= MAX_PER_FILE or per_pattern.get(key, 0) >= MAX_PER_PATTERN
                         or not any(n in low for n in pat.needles) or not pat.regex.search(text)):
@@ -216,17 +218,23 @@ class _Removed:
 
 
 _BOUND = tuple(p for p in PATTERNS if p.path is not None)
-_BY_PLACE: dict[tuple[bool, ...], tuple[tuple[Pattern, ...], tuple[str, ...]]] = {}
+_Applies = tuple[tuple[Pattern, ...], tuple[str, ...], dict[str, tuple[int, ...]]]
+_BY_PLACE: dict[tuple[bool, ...], _Applies] = {}
 
 
-def _applies(path: str) -> tuple[tuple[Pattern, ...], tuple[str, ...]]:
-    """The patterns (and their needles) for a file: path-bound ones only where they
-    belong, so a needle as common as "struct" is not searched in every file."""
+def _applies(path: str) -> _Applies:
+    """The patterns for a file (path-bound ones only where they belong, so a needle as
+    common as "struct" is not searched in every file), their needles, and each needle's
+    patterns (indexes into the first)."""
     place = tuple(p.path.search(path) is not None for p in _BOUND if p.path is not None)
     got = _BY_PLACE.get(place)
     if got is None:
         pats = tuple(p for p in PATTERNS if p.path is None or p.path.search(path))
-        got = _BY_PLACE[place] = (pats, tuple(sorted({n for p in pats for n in p.needles})))
+        index: dict[str, list[int]] = {}
+        for i, p in enumerate(pats):
+            for n in p.needles:
+                index.setdefault(n, []).append(i)
+        got = _BY_PLACE[place] = (pats, tuple(sorted(index)), {n: tuple(ids) for n, ids in index.items()})
     return got
 
 
@@ -238,9 +246,9 @@ def _needles_for(path: str) -> tuple[str, ...]:
     return _applies(path)[1]
 
 
-def _candidate_lines(texts: list[str], needles: tuple[str, ...]) -> list[int]:
-    """Indexes of the lines that contain some needle (a superset of the lines a pattern
-    can match), ascending."""
+def _candidate_lines(texts: list[str], needles: tuple[str, ...]) -> list[tuple[int, set[str]]]:
+    """The lines that contain some needle (a superset of the lines a pattern can match),
+    ascending, each with the needles found in it."""
     lowered = [text.lower() for text in texts]  # lower() may change a length ("İ"): offsets from these
     blob = "\n".join(lowered)
     starts: list[int] = []
@@ -248,15 +256,19 @@ def _candidate_lines(texts: list[str], needles: tuple[str, ...]) -> list[int]:
     for text in lowered:
         starts.append(offset)
         offset += len(text) + 1
-    hits: set[int] = set()
+    hits: dict[int, set[str]] = {}
     for needle in needles:
         pos = blob.find(needle)
         while pos != -1:
             index = bisect_right(starts, pos) - 1
-            hits.add(index)
+            found = hits.get(index)
+            if found is None:
+                hits[index] = {needle}
+            else:
+                found.add(needle)
             nxt = starts[index + 1] if index + 1 < len(starts) else len(blob)
             pos = blob.find(needle, nxt)
-    return sorted(hits)
+    return sorted(hits.items())
 
 
 def summarize_diff(diff: str) -> tuple[tuple[FileChange, ...], tuple[Signal, ...]]:

@@ -196,7 +196,9 @@ def scan_diff(text: str) -> list[FileDiff]:
         cur = None
 
     # "\n" only: str.splitlines() would also split at the form feeds C sources contain.
-    lines = [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
+    lines = text.split("\n")
+    if "\r" in text:
+        lines = [line[:-1] if line.endswith("\r") else line for line in lines]
     i = 0
     n = len(lines)
     while i < n:
@@ -259,25 +261,26 @@ def _read_hunk(lines: list[str], i: int, m: re.Match[str], out: list[Hunk]) -> i
     old_no, new_no = old_start, new_start
     i += 1
     n = len(lines)
+    add = hunk.lines.append
     while i < n and (old_left > 0 or new_left > 0):
         line = lines[i]
         kind = line[:1]
         if kind == "+" and new_left > 0:
-            hunk.lines.append(DiffLine("+", line[1:], None, new_no))
+            add(DiffLine("+", line[1:], None, new_no))
             new_no += 1
             new_left -= 1
         elif kind == "-" and old_left > 0:
-            hunk.lines.append(DiffLine("-", line[1:], old_no, None))
+            add(DiffLine("-", line[1:], old_no, None))
             old_no += 1
             old_left -= 1
-        elif (kind == " " or line == "") and old_left > 0 and new_left > 0:
-            hunk.lines.append(DiffLine(" ", line[1:], old_no, new_no))
+        elif (kind == " " or not kind) and old_left > 0 and new_left > 0:
+            add(DiffLine(" ", line[1:], old_no, new_no))
             old_no += 1
             new_no += 1
             old_left -= 1
             new_left -= 1
         elif kind == "\\":
-            hunk.lines.append(DiffLine("\\", line[1:].strip(), None, None))
+            add(DiffLine("\\", line[1:].strip(), None, None))
         else:
             break  # the counts lied or the mail was cut: keep what was read
         i += 1

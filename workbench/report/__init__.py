@@ -6,11 +6,12 @@ Runs on the same core as the TUI and never imports textual (a test checks it).
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 
 from workbench.analysis import Workbench
 from workbench.config import Settings
 from workbench.pipeline import build_workbench
-from workbench.report.json_format import render_json
+from workbench.report.json_format import json_pieces, render_json
 from workbench.report.markdown_format import render_markdown
 from workbench.report.memo import ReportMemo
 from workbench.report.text_format import render_text
@@ -25,22 +26,34 @@ def render(workbench: Workbench, fmt: str, *, show_all: bool = False) -> str:
     return RENDERERS[fmt](workbench, show_all=show_all)
 
 
+def render_pieces(workbench: Workbench, fmt: str, *, show_all: bool = False) -> list[str]:
+    """The report in pieces that join to ``render``'s string, the first holding the
+    header. JSON comes a series per piece: the report of a 100k-message store is never
+    one string (see ``json_format.json_pieces``)."""
+    if fmt == "json":
+        return list(json_pieces(workbench, show_all=show_all))
+    return [render(workbench, fmt, show_all=show_all)]
+
+
 def run_report(settings: Settings, *, fmt: str = "text", fail_on_missing: bool = False) -> int:
     """Print the report; a report kept from an earlier run with the very same inputs
     (``memo``) is printed as it is, without loading a single record."""
     memo = ReportMemo(settings, fmt)
     kept = memo.lookup()
+    pieces: Iterable[str]
     if kept is not None:
-        output, problems, has_missing = kept.output, kept.problems, kept.has_missing
+        pieces, problems, has_missing = kept.pieces(), kept.problems, kept.has_missing
     else:
         workbench = build_workbench(settings)
-        output = render(workbench, fmt, show_all=settings.show_all)
+        rendered = render_pieces(workbench, fmt, show_all=settings.show_all)
+        pieces = rendered
         problems = workbench.problems
         has_missing = any(j.has_missing for j in workbench.visible())
         ctx = workbench.context
-        memo.store(output, uuid=ctx.uuid, rev=ctx.revision, matched=ctx.matched, settled=ctx.settled,
+        memo.store(rendered, uuid=ctx.uuid, rev=ctx.revision, matched=ctx.matched, settled=ctx.settled,
                    problems=problems, has_missing=has_missing)
-    sys.stdout.write(output)
+    for piece in pieces:
+        sys.stdout.write(piece)
     sys.stdout.flush()
     for problem in problems[:20]:
         print(f"vfio-workbench: skipped {echo(problem.path)}: {echo(problem.reason)}", file=sys.stderr)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -168,24 +168,38 @@ def _head(workbench: Workbench) -> dict[str, Any]:
 
 
 def render_json(workbench: Workbench, *, show_all: bool = False) -> str:
-    """One line per top-level field and per series: readable with ``less`` and diffable
-    from one day to the next, while every series is encoded by the C encoder (``indent``
-    would switch json to its pure-Python encoder, ~5x slower on a 100k-message store).
+    """The JSON report as one string (``json_pieces`` joined)."""
+    return "".join(json_pieces(workbench, show_all=show_all))
 
-    Series are turned into dicts and encoded one at a time: holding every series' dict
-    tree at once was the memory peak of a cold 40k-message report (issue 13)."""
+
+def json_pieces(workbench: Workbench, *, show_all: bool = False) -> Iterator[str]:
+    """The JSON report in pieces: the head (``"revision"`` is in it), then one piece per
+    series and per problem. One line per top-level field and per series: readable with
+    ``less`` and diffable from one day to the next, while every series is encoded by the
+    C encoder (``indent`` would switch json to its pure-Python encoder, ~5x slower on a
+    100k-message store).
+
+    Series are turned into dicts and encoded one at a time, and never joined into one
+    string by the report command (issue 13): a string takes the width of its widest
+    character, so one name with a "ł" made the whole 42 MB report of a 40k-message store
+    85 MB, twice over in the joins; kept apart, only that series' piece is wide."""
     dump = json.JSONEncoder(ensure_ascii=False).encode
-    lines = [f" {dump(key)}: {_inert(dump(value))}" for key, value in _head(workbench).items()]
+    head = [f" {dump(key)}: {_inert(dump(value))}" for key, value in _head(workbench).items()]
+    yield "{\n" + ",\n".join(head) + ",\n"
     ctx = workbench.context
-    lines.append(_array(dump, "series", (series_dict(j, ctx) for j in workbench.visible(show_all))))
-    lines.append(_array(dump, "problems", ({"path": p.path, "reason": p.reason, "msgid": p.msgid}
-                                           for p in workbench.problems)))
-    return "{\n" + ",\n".join(lines) + "\n}\n"
+    yield from _array(dump, "series", (series_dict(j, ctx) for j in workbench.visible(show_all)))
+    yield ",\n"
+    yield from _array(dump, "problems", ({"path": p.path, "reason": p.reason, "msgid": p.msgid}
+                                        for p in workbench.problems))
+    yield "\n}\n"
 
 
-def _array(dump: Callable[[Any], str], key: str, items: Iterable[dict[str, Any]]) -> str:
-    inner = ",\n".join(f"  {_inert(dump(item))}" for item in items)
-    return f" {dump(key)}: [\n{inner}\n ]" if inner else f" {dump(key)}: []"
+def _array(dump: Callable[[Any], str], key: str, items: Iterable[dict[str, Any]]) -> Iterator[str]:
+    start = f" {dump(key)}: [\n  "
+    for item in items:
+        yield start + _inert(dump(item))
+        start = ",\n  "
+    yield f" {dump(key)}: []" if start != ",\n  " else "\n ]"
 
 
 def _inert(text: str) -> str:

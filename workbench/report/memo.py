@@ -29,6 +29,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -75,9 +76,27 @@ def _content_hash(path: Path | None) -> str:
 class Kept:
     """A report found valid: what to print and what the run would have ended with."""
 
-    output: str
+    head: str  # the report's start, through the revision it names (now the current one)
+    blob: bytes  # the kept file: its UTF-8 from ``cut`` on follows ``head``
+    cut: int
     problems: list[LoadProblem]
     has_missing: bool
+
+    @property
+    def output(self) -> str:
+        return "".join(self.pieces())
+
+    def pieces(self, size: int = 1 << 20) -> Iterator[str]:
+        """The report in pieces of about ``size`` bytes, each cut after a line end: a
+        kept report is never decoded whole (issue 13: a 100k-message store's JSON report
+        is ~100 MB, and as a str two or four bytes a character)."""
+        yield self.head
+        blob, start = self.blob, self.cut
+        while start < len(blob):
+            end = blob.find(b"\n", start + size)
+            end = len(blob) if end < 0 else end + 1
+            yield blob[start:end].decode("utf-8", "replace")  # what store wrote (sha256 checked)
+            start = end
 
 
 class ReportMemo:
@@ -134,33 +153,56 @@ class ReportMemo:
             self._remove()
             return None
         problems = [LoadProblem(p[0], p[1], p[2]) for p in meta["problems"]]
-        output = blob.decode("utf-8")
         at = meta["rev_at"]
         if at >= 0 and now.rev != state.rev:
             old = str(state.rev)
-            if output[at:at + len(old)] != old:  # the description does not fit the report
+            # ``at`` counts characters: the head is decoded up to a line end past it (a
+            # character is at most 4 bytes), never the whole report
+            cut = blob.find(b"\n", 4 * (at + len(old)))
+            cut = len(blob) if cut < 0 else cut + 1
+            try:
+                head = blob[:cut].decode("utf-8")
+            except UnicodeDecodeError:
+                self._remove()
+                return None
+            if head[at:at + len(old)] != old:  # the description does not fit the report
                 self._remove()
                 return None
             # the header names the revision the answer holds for: now the current one,
             # exactly what a recomputed report would say
-            output = output[:at] + str(now.rev) + output[at + len(old):]
-        return Kept(output, problems, meta["has_missing"])
+            head = head[:at] + str(now.rev) + head[at + len(old):]
+        else:
+            head, cut = "", 0
+        return Kept(head, blob, cut, problems, meta["has_missing"])
 
-    def store(self, output: str, *, uuid: str, rev: int | None, matched: int, settled: bool,
+    def store(self, output: str | list[str], *, uuid: str, rev: int | None, matched: int, settled: bool,
               problems: list[LoadProblem], has_missing: bool) -> None:
+        """Keep ``output``: one string, or the report in pieces whose first holds its
+        header (the JSON report of a large store is never joined: issue 13)."""
         if self.key is None or not settled or rev is None or not self.settings.use_cache:
             return
-        blob = output.encode("utf-8")
+        pieces = [output] if isinstance(output, str) else output
         token = _REVISION_TOKEN.get(self.fmt, "").format(rev=rev)
-        at = output.find(token) if token else -1
-        meta = {"uuid": uuid, "rev": rev, "matched": matched, "size": len(blob),
-                "rev_at": at + _REVISION_TOKEN[self.fmt].index("{rev}") if at >= 0 else -1,
-                "sha256": hashlib.sha256(blob).hexdigest(), "has_missing": has_missing,
-                "problems": [[p.path, p.reason, p.msgid] for p in problems]}
+        at = pieces[0].find(token) if token and pieces else -1
+        digest = hashlib.sha256()
+        size = 0
+
+        def encoded() -> Iterator[bytes]:
+            nonlocal size
+            for piece in pieces:
+                blob = piece.encode("utf-8")
+                digest.update(blob)
+                size += len(blob)
+                yield blob
+
         meta_path, out_path = self._paths()
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
-            _replace(out_path, blob)
+            _replace(out_path, encoded())
+            meta = {"uuid": uuid, "rev": rev, "matched": matched, "size": size,
+                    "rev_at": at + _REVISION_TOKEN[self.fmt].index("{rev}") if at >= 0 else -1,
+                    "sha256": digest.hexdigest(), "has_missing": has_missing,
+                    "problems": [[p.path, p.reason, p.msgid] for p in problems]}
             _replace(meta_path, json.dumps(meta).encode("utf-8"))
             self._prune()
         except OSError:
@@ -215,14 +257,17 @@ def _read_meta(blob: bytes) -> dict | None:
     return meta
 
 
-def _replace(path: Path, blob: bytes) -> None:
+def _replace(path: Path, blob: bytes | Iterable[bytes]) -> None:
     """Write ``blob`` to ``path`` through a fresh temporary file: ``mkstemp`` creates it
     with O_EXCL, so a symlink planted in the cache directory is never followed (the
     rename then replaces whatever is at ``path``, a link itself included)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(blob)
+            if isinstance(blob, bytes):
+                fh.write(blob)
+            else:
+                fh.writelines(blob)
         os.replace(tmp, path)
     finally:
         if os.path.lexists(tmp):
