@@ -64,6 +64,15 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--report", action="store_true", help="print the report instead of starting the TUI")
     rep.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     rep.add_argument("--fail-on-missing", action="store_true", help="exit 3 when a current series misses a check")
+    rep.add_argument("--state", action="append", default=[], metavar="STATE",
+                     help="only series in STATE (new, reviewing, waiting, queued, rejected, snoozed, "
+                          "new-version); repeatable or comma separated")
+    tri = p.add_argument_group("triage state (kept in $XDG_STATE_HOME/vfio-workbench/state.sqlite3)")
+    tri.add_argument("--state-file", type=Path, metavar="PATH", help="the triage state file to use")
+    tri.add_argument("--set-state", metavar="SERIES=STATE",
+                     help="set the state of the chain SERIES belongs to (any of its posting ids)")
+    tri.add_argument("--note", metavar="TEXT", help="with --set-state: a note to keep with the state")
+    tri.add_argument("--until", metavar="YYYY-MM-DD", help="with --set-state …=snoozed: when it comes back")
     drf = p.add_argument_group("drafts (never sends mail)")
     drf.add_argument("--draft", choices=DRAFT_KINDS, metavar="KIND", help=f"write a reply draft: {', '.join(DRAFT_KINDS)}")
     drf.add_argument("--series", metavar="ID", help="series id (message-id of its cover letter or first patch)")
@@ -118,6 +127,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         keymap=args.keymap,
         use_cache=False if args.no_cache else None,
         show_all=True if args.all else None,
+        state_file=args.state_file,
     )
     if args.demo or args.rebuild_demo:
         settings = _demo_settings(settings, rebuild=args.rebuild_demo)
@@ -158,16 +168,28 @@ def _check_combinations(args: argparse.Namespace) -> None:
         raise ConfigError(f"choose one of {', '.join(modes)}")
     if args.fail_on_missing and not args.report:
         raise ConfigError("--fail-on-missing goes with --report")
+    if args.state and not args.report:
+        raise ConfigError("--state goes with --report")
+    if (args.note is not None or args.until) and not args.set_state:
+        raise ConfigError("--note and --until go with --set-state SERIES=STATE")
+    if args.set_state and (args.report or args.draft or args.screenshot):
+        raise ConfigError("--set-state runs on its own (not with --report, --draft or --screenshot)")
 
 
 def run(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     _check_combinations(args)
     settings = settings_from_args(args)
+    if args.set_state:
+        from workbench.state.command import run_set_state
+
+        return run_set_state(settings, args.set_state, note=args.note, until=args.until)
     if args.report:
         from workbench.report import run_report
+        from workbench.state.command import parse_states
 
-        return run_report(settings, fmt=args.format, fail_on_missing=args.fail_on_missing)
+        return run_report(settings, fmt=args.format, fail_on_missing=args.fail_on_missing,
+                          states=parse_states(args.state))
     if args.draft:
         from workbench.replies.command import run_draft
 

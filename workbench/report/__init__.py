@@ -6,6 +6,8 @@ Runs on the same core as the TUI and never imports textual (a test checks it).
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
+from datetime import date
 
 from workbench.analysis import Workbench
 from workbench.config import Settings
@@ -13,6 +15,7 @@ from workbench.pipeline import build_workbench
 from workbench.report.json_format import render_json
 from workbench.report.markdown_format import render_markdown
 from workbench.report.memo import ReportMemo
+from workbench.report.states import ReportStates
 from workbench.report.text_format import render_text
 from workbench.text import echo
 
@@ -21,20 +24,53 @@ RENDERERS = {"text": render_text, "json": render_json, "markdown": render_markdo
 EXIT_MISSING = 3
 
 
-def render(workbench: Workbench, fmt: str, *, show_all: bool = False) -> str:
-    return RENDERERS[fmt](workbench, show_all=show_all)
+def render(workbench: Workbench, fmt: str, *, show_all: bool = False, states: ReportStates | None = None) -> str:
+    return RENDERERS[fmt](workbench, show_all=show_all, states=states)
 
 
-def run_report(settings: Settings, *, fmt: str = "text", fail_on_missing: bool = False) -> int:
+def _report_states(settings: Settings, workbench: Workbench, wanted: Iterable, today: date) -> ReportStates:
+    from workbench.mail.tags import tagged_ids
+    from workbench.state.chains import ChainIndex
+    from workbench.state.store import StateStore
+
+    store = StateStore.open(settings.state_file, create=False)  # a report never creates it
+    try:
+        index = ChainIndex(workbench, store, today=today, unread=tagged_ids(settings, "unread"))
+        for judged in workbench.judged:  # read everything now: the file closes below
+            index.status(judged)
+    finally:
+        store.close()
+    return ReportStates(index, set(wanted))
+
+
+def _state_digest(settings: Settings) -> str:
+    from workbench.state.store import StateStore
+
+    if not settings.state_file.exists() and not settings.state_file.is_symlink():
+        return "-"
+    store = StateStore.open(settings.state_file, create=False)
+    try:
+        return store.digest()
+    finally:
+        store.close()
+
+
+def run_report(settings: Settings, *, fmt: str = "text", fail_on_missing: bool = False,
+               states: Iterable = ()) -> int:
     """Print the report; a report kept from an earlier run with the very same inputs
-    (``memo``) is printed as it is, without loading a single record."""
-    memo = ReportMemo(settings, fmt)
+    (``memo``) is printed as it is, without loading a single record. My triage state and
+    today's date (a snooze ends on a date) are inputs too; ``states`` filters by state."""
+    wanted = sorted(set(states))
+    today = date.today()
+    extra = "\x1d".join([_state_digest(settings), today.isoformat(), ",".join(wanted)])
+    memo = ReportMemo(settings, fmt, extra)
     kept = memo.lookup()
     if kept is not None:
         output, problems, has_missing = kept.output, kept.problems, kept.has_missing
     else:
         workbench = build_workbench(settings)
-        output = render(workbench, fmt, show_all=settings.show_all)
+        report_states = _report_states(settings, workbench, wanted, today)
+        output = render(workbench, fmt, show_all=settings.show_all, states=report_states)
         problems = workbench.problems
         has_missing = any(j.has_missing for j in workbench.visible())
         ctx = workbench.context

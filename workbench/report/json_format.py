@@ -15,6 +15,7 @@ from typing import Any
 from workbench.analysis import Context, Judged, Workbench
 from workbench.model import CheckPart, CheckResult, Evidence, Patch, Person, Trailer
 from workbench.triage import activity, mine_to_act_on
+from workbench.report.states import ReportStates, report_rows
 
 SCHEMA = 1
 
@@ -101,7 +102,7 @@ def _triage(judged: Judged, ctx: Context | None) -> dict[str, Any]:
             "mine": mine_to_act_on(judged, ctx.me, ctx.maintainers, ctx.mailmap)}
 
 
-def series_dict(judged: Judged, ctx: Context | None = None) -> dict[str, Any]:
+def series_dict(judged: Judged, ctx: Context | None = None, states: ReportStates | None = None) -> dict[str, Any]:
     s = judged.series
     return {
         "id": s.id,
@@ -128,6 +129,7 @@ def series_dict(judged: Judged, ctx: Context | None = None) -> dict[str, Any]:
         "checks": [_check(c) for c in judged.checks],
         "applied": _evidence(judged.applied) if judged.applied else None,
         **_triage(judged, ctx),
+        **(states.fields(judged) if states is not None else {}),
     }
 
 
@@ -144,7 +146,7 @@ def _head(workbench: Workbench) -> dict[str, Any]:
     }
 
 
-def render_json(workbench: Workbench, *, show_all: bool = False) -> str:
+def render_json(workbench: Workbench, *, show_all: bool = False, states: ReportStates | None = None) -> str:
     """One line per top-level field and per series: readable with ``less`` and diffable
     from one day to the next, while every series is encoded by the C encoder (``indent``
     would switch json to its pure-Python encoder, ~5x slower on a 100k-message store).
@@ -154,7 +156,7 @@ def render_json(workbench: Workbench, *, show_all: bool = False) -> str:
     dump = json.JSONEncoder(ensure_ascii=False).encode
     lines = [f" {dump(key)}: {_inert(dump(value))}" for key, value in _head(workbench).items()]
     ctx = workbench.context
-    lines.append(_array(dump, "series", (series_dict(j, ctx) for j in workbench.visible(show_all))))
+    lines.append(_array(dump, "series", (series_dict(j, ctx, states) for j in report_rows(workbench, show_all, states))))
     lines.append(_array(dump, "problems", ({"path": p.path, "reason": p.reason, "msgid": p.msgid}
                                            for p in workbench.problems)))
     return "{\n" + ",\n".join(lines) + "\n}\n"
