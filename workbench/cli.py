@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="for --draft reply: the message to answer (a message-id of the series, or patch number N; "
                           "default: the cover letter, else patch 1)")
     drf.add_argument("--trailer", choices=("Reviewed-by", "Acked-by", "Tested-by"), metavar="NAME",
-                     help="for --draft reply: add my Reviewed-by, Acked-by or Tested-by")
+                     help="for --draft reply or comments: add my Reviewed-by, Acked-by or Tested-by")
     out = drf.add_mutually_exclusive_group()
     out.add_argument("--out", type=Path, metavar="DIR", help="write the draft as a .eml file into DIR")
     out.add_argument("--save", action="store_true", help="save the draft into notmuch's Drafts folder")
@@ -160,8 +160,10 @@ def _check_combinations(args: argparse.Namespace) -> None:
         raise ConfigError("--series, --section, --out and --save go with --draft KIND")
     if args.section and args.draft != "parent-ack":
         raise ConfigError("--section goes with --draft parent-ack")
-    if (args.reply_to or args.trailer) and args.draft != "reply":
-        raise ConfigError("--reply-to and --trailer go with --draft reply")
+    if (args.reply_to or args.trailer) and args.draft not in ("reply", "comments"):
+        raise ConfigError("--reply-to and --trailer go with --draft reply or --draft comments")
+    if args.draft == "comments" and not args.reply_to:
+        raise ConfigError("--draft comments needs --reply-to N (the patch my comments are on)")
     modes = [name for name, on in (("--report", args.report), ("--draft", args.draft),
                                    ("--screenshot", args.screenshot)) if on]
     if len(modes) > 1:

@@ -107,3 +107,19 @@ def effective_state(record: StateRecord | None, *, newest_id: str, today: date) 
         # with a reroll (by identity, not date: a late-delivered mail may be dated earlier)
         state = TriageState.NEW_VERSION
     return Effective(state, record.note, record, woke)
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """A review comment anchored to one line of a patch's diff: the file, the hunk's
+    index in that file, and the line's index in the hunk; ``line`` is the diff line as
+    it was (kind character included), so a changed patch file is noticed."""
+
+    patch: str  # message-id of the patch
+    path: str
+    hunk: int
+    index: int
+    line: str
+    text: str
+    id: int = 0
+    created: datetime | None = None

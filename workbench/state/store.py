@@ -22,13 +22,12 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 from workbench.config import default_state_file
 from workbench.errors import WorkbenchError
-from workbench.state.model import SETTABLE, StateRecord, TriageState
+from workbench.state.model import SETTABLE, Comment, StateRecord, TriageState
 
 SCHEMA = 1
 BUSY_TIMEOUT = 5.0
@@ -36,22 +35,6 @@ BUSY_TIMEOUT = 5.0
 
 class StateError(WorkbenchError):
     """The state file cannot be used as it is; the message says which file and why."""
-
-
-@dataclass(frozen=True, slots=True)
-class Comment:
-    """A review comment anchored to one line of a patch's diff: the file, the hunk's
-    index in that file, and the line's index in the hunk; ``line`` is the diff line as
-    it was (kind character included), so a changed patch file is noticed."""
-
-    patch: str  # message-id of the patch
-    path: str
-    hunk: int
-    index: int
-    line: str
-    text: str
-    id: int = 0
-    created: datetime | None = None
 
 
 _TABLES = (
