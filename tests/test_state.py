@@ -4,6 +4,8 @@ from ../shared (hisi "update live migration configuration region" v10, v11, v12)
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import os
 import sqlite3
@@ -250,3 +252,36 @@ def test_set_state_errors(tmp_path, capsys):
     assert main(base + ["--set-state", "nope@x=queued"]) == 2
     assert "no series" in capsys.readouterr().err
     assert main(base + ["--report", "--state", "later"]) == 2
+
+
+def test_what_changed_since_i_reviewed(tmp_path):
+    """Alex answered v11 of the hisi chain; v12 arrives (here without Alex's own replies
+    to it): the version I reviewed is v11. Once I answered v12 too, or set "reviewing"
+    on it, there is nothing newer to compare."""
+    from workbench.state.chains import reviewed_posting
+
+    data = shared_path("data")
+    def by_alex(path: Path) -> bool:
+        head = email.message_from_bytes(path.read_bytes(), policy=email.policy.compat32)
+        return ME.name in str(head["From"])  # at redhat.com or, since 2025, shazbot.org
+
+    files = lore_thread(roots=[V10, V11]) + [f for f in lore_thread(roots=[V12]) if not by_alex(f)]
+    root = build_store(tmp_path / "mail", [f.read_bytes() for f in files])
+    settings = Settings(db_path=root, maintainers=data / "MAINTAINERS", mailmap=data / "mailmap", me=ME,
+                        cache_dir=tmp_path / "cache", query="*", state_file=tmp_path / "s.sqlite3")
+    wb = build_workbench(settings)
+    v12 = wb.find(V12)
+    assert v12.series.revisions == [V10, V11, V12]
+    assert any(wb.context.mailmap.same(r.author, ME) for r in wb.find(V11).series.replies)
+    nobody = Person("Nobody", "no@example.org")
+    with StateStore.open(settings.state_file) as store:
+        assert reviewed_posting(ChainIndex(wb, store), v12).series.id == V11
+        assert reviewed_posting(ChainIndex(wb, store, me=nobody), v12) is None
+        set_chain_state(store, wb, wb.find(V10), TriageState.REVIEWING)  # the chain's newest: v12
+        assert store.get(V10).reviewed_id == V12
+        assert reviewed_posting(ChainIndex(wb, store), v12) is None
+
+    full = settings_for(tmp_path, [V10, V11, V12], "full")  # with Alex's "applied" on v12
+    wb = build_workbench(full)
+    with StateStore.open(full.state_file) as store:
+        assert reviewed_posting(ChainIndex(wb, store), wb.find(V12)) is None

@@ -125,3 +125,30 @@ def set_chain_state(store: StateStore, workbench: Workbench, judged: Judged, sta
 def mark_looked(store: StateStore, workbench: Workbench, judged: Judged, when: datetime | None = None) -> None:
     index = ChainIndex(workbench, store)
     store.looked(index.key(judged), when, postings=chain_postings(judged))
+
+
+def reviewed_posting(index: ChainIndex, judged: Judged) -> Judged | None:
+    """The version "what changed since I reviewed" compares against: the later of the
+    posting I last set "reviewing" on and the last posting I wrote a message in (a reply
+    is a review too), when it is not the newest itself; None when there is none."""
+    status = index.status(judged)
+    newest = index.newest(judged)
+    order = list(status.postings)
+    candidates: list[str] = []
+    stored = status.effective.stored
+    if stored is not None and stored.reviewed_id in order:
+        candidates.append(stored.reviewed_id)
+    me = index.me
+    if me is not None:
+        mailmap = index.workbench.context.mailmap
+        for posting in reversed(order):
+            found = index.workbench.find(posting)
+            if found is not None and any(mailmap.same(author, me) for _m, author, _w in _messages(found.series)):
+                candidates.append(posting)
+                break
+    if not candidates:
+        return None
+    best = max(candidates, key=order.index)
+    if best == newest.series.id:
+        return None
+    return index.workbench.find(best)
