@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from workbench.pipeline import Judged, Workbench
+from workbench.analysis import Judged, Workbench
 from workbench.state.chains import ChainIndex
 from workbench.state.model import TriageState
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from workbench.model import Person, Series
-from workbench.pipeline import Judged, Workbench
+from workbench.analysis import Judged, Workbench
 from workbench.state.model import Effective, StateRecord, TriageState, effective_state
 from workbench.state.store import StateStore
 

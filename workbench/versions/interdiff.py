@@ -24,8 +24,8 @@ from enum import StrEnum
 
 from workbench.mail.message_text import read_message_text
 from workbench.model import Patch
-from workbench.series.diff import split_patch
-from workbench.series.hunks import FileDiff, read_diff
+from workbench.patchmail.diff import split_patch
+from workbench.patchmail.hunks import FileDiff, read_diff
 
 CONTEXT = 3
 """Unchanged lines kept either side of a change."""

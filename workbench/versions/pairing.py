@@ -19,8 +19,8 @@ from enum import StrEnum
 
 from workbench.mail.message_text import read_message_text
 from workbench.model import Patch, Series, Status
-from workbench.pipeline import Judged, Workbench
-from workbench.series.diff import split_patch
+from workbench.analysis import Judged, Workbench
+from workbench.patchmail.diff import split_patch
 
 _NOISE = re.compile(r"^(?:index [0-9a-f]+\.\.[0-9a-f]+.*|@@ [^@]*@@)", re.MULTILINE)
 
