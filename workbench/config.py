@@ -76,6 +76,7 @@ class Settings:
     templates_dir: Path | None = None
     branch: str = ""  # where thanks drafts say a series was applied ("vfio next branch for v6.19")
     show_all: bool = False  # include superseded and out-of-scope series
+    mark_read: bool = False  # opening a series in the TUI removes notmuch's 'unread' from its mail
 
     def effective_query(self) -> str:
         query = self.query or DEFAULT_QUERY
@@ -105,7 +106,7 @@ class Settings:
 _PATH_KEYS = {"db_path", "notmuch_config", "maintainers", "mailmap", "linux_tree", "cache_dir", "templates_dir",
               "state_file"}
 _STR_KEYS = {"query", "since", "keymap", "drafts_folder", "branch"}
-_BOOL_KEYS = {"use_cache", "show_all"}
+_BOOL_KEYS = {"use_cache", "show_all", "mark_read"}
 
 
 def _from_mapping(data: dict[str, Any], origin: str) -> dict[str, Any]:

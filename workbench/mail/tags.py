@@ -14,7 +14,10 @@ from workbench.mail.store import with_database
 
 def tagged_ids(settings: Settings, tag: str) -> set[str]:
     """Message-ids matching the settings' query that carry ``tag``."""
-    query = f"({settings.effective_query()}) and tag:{tag}"
+    base = settings.effective_query().strip()
+    # "(*) and tag:x" matches only some messages in notmuch 0.3x (Xapian reads "(*)" as a
+    # wildcard term, not "everything"): "*" is spelled out as no restriction at all
+    query = f"tag:{tag}" if base == "*" else f"({base}) and tag:{tag}"
 
     def read(db: notmuch2.Database) -> set[str]:
         return {str(m.messageid) for m in db.messages(query)}

@@ -152,3 +152,13 @@ def reviewed_posting(index: ChainIndex, judged: Judged) -> Judged | None:
     if best == newest.series.id:
         return None
     return index.workbench.find(best)
+
+
+def chain_messages(index: ChainIndex, judged: Judged) -> list[str]:
+    """Message-ids of every message of the chain ``judged`` belongs to (for ``mark_read``)."""
+    out: list[str] = []
+    for posting in chain_postings(judged):
+        found = index.workbench.find(posting)
+        if found is not None:
+            out.extend(m for m, _a, _w in _messages(found.series))
+    return out
