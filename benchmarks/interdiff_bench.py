@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from workbench.config import Settings
-from workbench.mail.maildir import build_store
+from vfio_workbench_demo.mailwriter import build_store
 from workbench.mail.message_text import read_message_text
 from workbench.pipeline import build_workbench
 from workbench.versions.interdiff import interdiff

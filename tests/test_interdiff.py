@@ -4,13 +4,12 @@ on small made-up patches for the normalization rules."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from conftest import lore_thread, shared_path
 from workbench.config import Settings
-from workbench.mail.maildir import build_store
+from vfio_workbench_demo.mailwriter import build_store
 from workbench.pipeline import build_workbench
 from workbench.versions.interdiff import LineKind, interdiff, interdiff_texts
 from workbench.versions.pairing import PairKind, chain, pair_patches, patch_changes, previous_version

@@ -16,7 +16,7 @@ from test_replies_lore import ME, QAT_V7, check_threading, thread_files
 from workbench.cli import main
 from workbench.config import Settings
 from workbench.errors import DraftError
-from workbench.mail.maildir import build_store
+from vfio_workbench_demo.mailwriter import build_store
 from workbench.mail.message_text import read_message_text
 from workbench.pipeline import build_workbench
 from workbench.replies.review import compose_review, review_body

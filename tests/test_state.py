@@ -9,7 +9,7 @@ import email.policy
 import json
 import os
 import sqlite3
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ import pytest
 from conftest import lore_thread, shared_path
 from workbench.cli import main
 from workbench.config import Settings
-from workbench.mail.maildir import build_store
+from vfio_workbench_demo.mailwriter import build_store
 from workbench.model import Person
 from workbench.pipeline import build_workbench
 from workbench.state.chains import ChainIndex, mark_looked, set_chain_state

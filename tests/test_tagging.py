@@ -9,7 +9,7 @@ import notmuch2
 
 from conftest import lore_thread
 from workbench.config import Settings, load_settings
-from workbench.mail.maildir import build_store
+from vfio_workbench_demo.mailwriter import build_store
 from workbench.mail.tagging import remove_tag
 from workbench.mail.tags import tagged_ids
 

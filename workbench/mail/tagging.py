@@ -104,7 +104,7 @@ def remove_tag(settings: Settings, msgids: Iterable[str], tag: str = "unread", *
         if first is None:
             return TagResult(0, f"the notmuch database stayed locked for {lock_timeout:g}s; "
                                 f"'{tag}' was left as it is")
-        out, err = proc.communicate(timeout=120)
+        out, errors = proc.communicate(timeout=120)
         result: dict = {}
         for line in [first] + out.decode("utf-8", "replace").splitlines():
             try:
@@ -116,7 +116,7 @@ def remove_tag(settings: Settings, msgids: Iterable[str], tag: str = "unread", *
         if result.get("locked"):
             return TagResult(0, f"the notmuch database stayed locked for {lock_timeout:g}s; "
                                 f"'{tag}' was left as it is")
-        problem = result.get("error") or (err.decode("utf-8", "replace").strip().splitlines() or ["failed"])[-1]
+        problem = result.get("error") or (errors.decode("utf-8", "replace").strip().splitlines() or ["failed"])[-1]
         return TagResult(0, f"notmuch could not change the tags ({problem})")
     except subprocess.TimeoutExpired:
         return TagResult(0, "changing the tags did not finish")

@@ -68,7 +68,7 @@ class StateStore:
     # --- opening ----------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | None = None, *, create: bool = True) -> "StateStore":
+    def open(cls, path: Path | None = None, *, create: bool = True) -> StateStore:
         store = cls(path or default_state_file())
         store._open(create)
         return store
@@ -156,7 +156,7 @@ class StateStore:
                 pass
             self.conn = None
 
-    def __enter__(self) -> "StateStore":
+    def __enter__(self) -> StateStore:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -237,7 +237,7 @@ class StateStore:
         record = StateRecord(chain=key, state=state, note=old.note if (note is None and old) else (note or ""),
                              set_at=when, version_id=newest_id, snooze_until=snooze_until,
                              previous=previous, reviewed_id=reviewed)
-        statements = [("INSERT OR REPLACE INTO chains VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        statements: list[tuple[str, tuple]] = [("INSERT OR REPLACE INTO chains VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        (key, record.state.value, record.note, when.isoformat(), newest_id,
                         snooze_until.isoformat() if snooze_until else None, previous.value, reviewed, title))]
         statements += [("INSERT OR REPLACE INTO members VALUES (?, ?)", (p, key)) for p in postings]

@@ -285,7 +285,7 @@ def interdiff_texts(old_text: str | None, new_text: str | None, *, old_title: st
     old_trailers, new_trailers = set(a.trailers), set(b.trailers)
     added = tuple(t for t in b.trailers if t not in old_trailers)
     dropped = tuple(t for t in a.trailers if t not in new_trailers)
-    old_files = {}
+    old_files: dict[str, FileDiff] = {}
     for fd in a.files:
         old_files.setdefault(_file_key(fd), fd)
         if fd.old_path:
