@@ -256,8 +256,9 @@ def test_set_state_errors(tmp_path, capsys):
 
 def test_what_changed_since_i_reviewed(tmp_path):
     """Alex answered v11 of the hisi chain; v12 arrives (here without Alex's own replies
-    to it): the version I reviewed is v11. Once I answered v12 too, or set "reviewing"
-    on it, there is nothing newer to compare."""
+    to it): the version I reviewed is v11. Setting "reviewing" while looking at v10 makes
+    it v10 (the last thing I did); once I answered v12 too, or set "reviewing" on it,
+    there is nothing newer to compare."""
     from workbench.state.chains import reviewed_posting
 
     data = shared_path("data")
@@ -277,7 +278,11 @@ def test_what_changed_since_i_reviewed(tmp_path):
     with StateStore.open(settings.state_file) as store:
         assert reviewed_posting(ChainIndex(wb, store), v12).series.id == V11
         assert reviewed_posting(ChainIndex(wb, store, me=nobody), v12) is None
-        set_chain_state(store, wb, wb.find(V10), TriageState.REVIEWING)  # the chain's newest: v12
+        set_chain_state(store, wb, wb.find(V10), TriageState.REVIEWING)  # set while looking at v10
+        assert store.get(V10).reviewed_id == V10
+        # by time, the last thing I did: setting "reviewing" (now) is later than my v11 reply
+        assert reviewed_posting(ChainIndex(wb, store), v12).series.id == V10
+        set_chain_state(store, wb, v12, TriageState.REVIEWING)
         assert store.get(V10).reviewed_id == V12
         assert reviewed_posting(ChainIndex(wb, store), v12) is None
 

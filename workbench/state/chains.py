@@ -119,7 +119,8 @@ def set_chain_state(store: StateStore, workbench: Workbench, judged: Judged, sta
     key = index.key(judged)
     newest = index.newest(judged)
     return store.set_state(key, state, postings=chain_postings(judged), newest_id=newest.series.id,
-                           note=note, snooze_until=snooze_until, title=newest.series.title)
+                           note=note, snooze_until=snooze_until, title=newest.series.title,
+                           viewing=judged.series.id)
 
 
 def mark_looked(store: StateStore, workbench: Workbench, judged: Judged, when: datetime | None = None) -> None:
@@ -128,27 +129,30 @@ def mark_looked(store: StateStore, workbench: Workbench, judged: Judged, when: d
 
 
 def reviewed_posting(index: ChainIndex, judged: Judged) -> Judged | None:
-    """The version "what changed since I reviewed" compares against: the later of the
-    posting I last set "reviewing" on and the last posting I wrote a message in (a reply
-    is a review too), when it is not the newest itself; None when there is none."""
+    """The version "what changed since I reviewed" compares against: of the posting I
+    last set "reviewing" on and the posting I last wrote a message in (a reply is a
+    review too), the one I acted on last (by time); None when there is none, or when it
+    is the newest posting itself."""
     status = index.status(judged)
     newest = index.newest(judged)
     order = list(status.postings)
-    candidates: list[str] = []
+    candidates: list[tuple[datetime, str]] = []
     stored = status.effective.stored
-    if stored is not None and stored.reviewed_id in order:
-        candidates.append(stored.reviewed_id)
+    if stored is not None and stored.reviewed_id in order and stored.set_at is not None:
+        candidates.append((stored.set_at, stored.reviewed_id))
     me = index.me
     if me is not None:
         mailmap = index.workbench.context.mailmap
-        for posting in reversed(order):
+        for posting in order:
             found = index.workbench.find(posting)
-            if found is not None and any(mailmap.same(author, me) for _m, author, _w in _messages(found.series)):
-                candidates.append(posting)
-                break
+            if found is None:
+                continue
+            for _m, author, when in _messages(found.series):
+                if when is not None and mailmap.same(author, me):
+                    candidates.append((when, posting))
     if not candidates:
         return None
-    best = max(candidates, key=order.index)
+    _when, best = max(candidates, key=lambda c: (c[0], order.index(c[1])))
     if best == newest.series.id:
         return None
     return index.workbench.find(best)

@@ -220,9 +220,10 @@ class StateStore:
 
     def set_state(self, key: str, state: TriageState, *, postings: Iterable[str], newest_id: str,
                   note: str | None = None, snooze_until: date | None = None, title: str = "",
-                  when: datetime | None = None) -> StateRecord:
+                  when: datetime | None = None, viewing: str | None = None) -> StateRecord:
         """Set a chain's state (a snooze needs its date); ``note`` None keeps the old note.
-        ``postings`` are the chain's posting ids, remembered so the state follows it."""
+        ``postings`` are the chain's posting ids, remembered so the state follows it;
+        ``viewing`` the posting the state was set on."""
         if state not in SETTABLE:
             raise StateError(f"{state.value!r} is shown, not set: set one of "
                              + ", ".join(s.value for s in SETTABLE))
@@ -233,7 +234,9 @@ class StateStore:
         previous = TriageState.NEW
         if old is not None:
             previous = old.previous if old.state is TriageState.SNOOZED else old.state
-        reviewed = newest_id if state is TriageState.REVIEWING else (old.reviewed_id if old else "")
+        # "reviewing" remembers the posting I was looking at (the newest unless I said
+        # otherwise): what "what changed since I reviewed" compares with later
+        reviewed = (viewing or newest_id) if state is TriageState.REVIEWING else (old.reviewed_id if old else "")
         record = StateRecord(chain=key, state=state, note=old.note if (note is None and old) else (note or ""),
                              set_at=when, version_id=newest_id, snooze_until=snooze_until,
                              previous=previous, reviewed_id=reviewed)
