@@ -11,11 +11,13 @@ from email import policy
 from pathlib import Path
 
 import notmuch2
+import pytest
 from textual.widgets import DataTable, Input, OptionList
 
-from test_tui_app import cell, find, open_series, run, static_text, view_lines, wb  # noqa: F401 — wb is a fixture
+from test_tui_app import cell, find, open_series, run, static_text, view_lines
 from workbench.analysis import Workbench
 from workbench.config import Settings
+from workbench.pipeline import build_workbench
 from workbench.state.model import TriageState
 from workbench.state.store import StateStore
 from workbench.tui.app import WorkbenchApp
@@ -27,6 +29,11 @@ from workbench.tui.screens.series_view import SeriesScreen
 from workbench.tui.screens.triage import CommentScreen, StateNoteScreen
 from workbench.tui.widgets.line_view import LineView
 from workbench.versions.pairing import previous_version
+
+
+@pytest.fixture
+def wb(demo_settings: Settings) -> Workbench:
+    return build_workbench(demo_settings)
 
 
 def chained(wb: Workbench):
@@ -145,8 +152,7 @@ def test_since_i_reviewed_compares_with_the_version_i_reviewed(demo_settings: Se
 
 
 def test_comment_in_the_hunk_view_becomes_a_saved_review_draft(demo_copy: Settings, tmp_path: Path) -> None:
-    wb = __import__("workbench.pipeline", fromlist=["build_workbench"]).build_workbench(demo_copy)
-    xe = find(wb, "Xe VF migration", 2)
+    xe = find(build_workbench(demo_copy), "Xe VF migration", 2)
     app = WorkbenchApp(demo_copy)
     app.draft_lock_timeout = 10
 

@@ -31,6 +31,11 @@ class StateNoteScreen(ModalScreen[tuple[date | None, str] | None]):
         Binding("escape", "cancel", "Cancel", id="state.cancel"),
     ]
 
+    DEFAULT_CSS = """
+    StateNoteScreen { align: center middle; }
+    #state-box { height: auto; width: 70; }
+    """
+
     def __init__(self, state: TriageState, note: str = "", *, today: date | None = None) -> None:
         super().__init__()
         self.state = state
@@ -81,6 +86,12 @@ class CommentScreen(ModalScreen[tuple[int, str] | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="comment.cancel"),
     ]
+
+    DEFAULT_CSS = """
+    CommentScreen { align: center middle; }
+    #comment-box { height: auto; max-height: 90%; }
+    #comment-lines { height: auto; max-height: 24; }
+    """
 
     def __init__(self, lines: list[str], start: int = 0) -> None:
         super().__init__()
