@@ -70,7 +70,7 @@ def test_set_state_snooze_and_filter_from_the_list(demo_settings: Settings, wb: 
             record = store.get(app.chains.key(target))
         assert record.state is TriageState.WAITING and record.note == "asked for the doc update"
         # the filter by state shows only it
-        await pilot.press("f")
+        await pilot.press("S")
         await choose(pilot, "waiting on author")
         assert [j.series.id for j in screen.shown] == [target.series.id]
         assert "state: " in static_text(screen, "#list-head")
@@ -87,7 +87,7 @@ def test_set_state_snooze_and_filter_from_the_list(demo_settings: Settings, wb: 
         await pilot.press("enter")
         await pilot.pause()
         assert screen.shown == []  # no longer waiting
-        await pilot.press("f")
+        await pilot.press("S")
         await choose(pilot, "snoozed")
         until = (date.today() + timedelta(days=3)).isoformat()
         assert cell(table, 0, "state") == f"snoozed {until}"

@@ -49,7 +49,7 @@ class SeriesListScreen(Screen):
         Binding("5", "quick('mine to act on')", "Mine to act on", id="list.quick-mine", group=_QUICK),
         Binding("s", "set_state", "State", id="list.set-state"),
         Binding("z", "snooze", "Snooze", id="list.snooze"),
-        Binding("f", "state_filter", "By state", id="list.state-filter"),
+        Binding("S", "state_filter", "By state", id="list.state-filter"),
         Binding("down", "cursor('down')", "Next series", show=False, id="list.down"),
         Binding("up", "cursor('up')", "Previous series", show=False, id="list.up"),
         Binding("home", "cursor('top')", "First series", show=False, id="list.top"),
