@@ -54,6 +54,9 @@ SHOTS: list[tuple[str, Pick | None, list[str]]] = [
     ("versions", _with_versions, ["enter", "v"]),
     ("help", None, ["question_mark"]),
     ("draft", _needs_review, ["enter", "R"]),
+    ("triage-state", None, ["s"]),
+    ("interdiff", _with_versions, ["enter", "i"]),
+    ("review-comment", _with_parent, ["enter", "d", "n", "c"]),
 ]
 
 
@@ -91,8 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="vfio-workbench-shots-") as tmp:
         cache = args.cache_dir or Path(tmp)
         demo = ensure_demo_store(cache)
+        # a state file of its own: opening a series records a look, never in the user's file
         settings = Settings(db_path=demo.root, maintainers=demo.maintainers, mailmap=demo.mailmap,
-                            me=demo.me, cache_dir=cache / "cache")
+                            me=demo.me, cache_dir=cache / "cache", state_file=Path(tmp) / "state.sqlite3")
         for name, pick, keys in SHOTS:
             shoot(settings, name, pick, keys, args.out)
     return 0

@@ -64,6 +64,15 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--report", action="store_true", help="print the report instead of starting the TUI")
     rep.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     rep.add_argument("--fail-on-missing", action="store_true", help="exit 3 when a current series misses a check")
+    rep.add_argument("--state", action="append", default=[], metavar="STATE",
+                     help="only series in STATE (new, reviewing, waiting, queued, rejected, snoozed, "
+                          "new-version); repeatable or comma separated")
+    tri = p.add_argument_group("triage state (kept in $XDG_STATE_HOME/vfio-workbench/state.sqlite3)")
+    tri.add_argument("--state-file", type=Path, metavar="PATH", help="the triage state file to use")
+    tri.add_argument("--set-state", metavar="SERIES=STATE",
+                     help="set the state of the chain SERIES belongs to (any of its posting ids)")
+    tri.add_argument("--note", metavar="TEXT", help="with --set-state: a note to keep with the state")
+    tri.add_argument("--until", metavar="YYYY-MM-DD", help="with --set-state …=snoozed: when it comes back")
     drf = p.add_argument_group("drafts (never sends mail)")
     drf.add_argument("--draft", choices=DRAFT_KINDS, metavar="KIND", help=f"write a reply draft: {', '.join(DRAFT_KINDS)}")
     drf.add_argument("--series", metavar="ID", help="series id (message-id of its cover letter or first patch)")
@@ -72,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="for --draft reply: the message to answer (a message-id of the series, or patch number N; "
                           "default: the cover letter, else patch 1)")
     drf.add_argument("--trailer", choices=("Reviewed-by", "Acked-by", "Tested-by"), metavar="NAME",
-                     help="for --draft reply: add my Reviewed-by, Acked-by or Tested-by")
+                     help="for --draft reply or comments: add my Reviewed-by, Acked-by or Tested-by")
     out = drf.add_mutually_exclusive_group()
     out.add_argument("--out", type=Path, metavar="DIR|FILE",
                      help="--draft: write the draft as a .eml file into DIR; --am: write the mbox to FILE "
@@ -130,6 +139,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         keymap=args.keymap,
         use_cache=False if args.no_cache else None,
         show_all=True if args.all else None,
+        state_file=args.state_file,
     )
     if args.demo or args.rebuild_demo:
         settings = _demo_settings(settings, rebuild=args.rebuild_demo)
@@ -172,24 +182,38 @@ def _check_combinations(args: argparse.Namespace) -> None:
         raise ConfigError("--apply needs --linux-tree PATH (the kernel git tree to apply to)")
     if args.section and args.draft != "parent-ack":
         raise ConfigError("--section goes with --draft parent-ack")
-    if (args.reply_to or args.trailer) and args.draft != "reply":
-        raise ConfigError("--reply-to and --trailer go with --draft reply")
+    if (args.reply_to or args.trailer) and args.draft not in ("reply", "comments"):
+        raise ConfigError("--reply-to and --trailer go with --draft reply or --draft comments")
+    if args.draft == "comments" and not args.reply_to:
+        raise ConfigError("--draft comments needs --reply-to N (the patch my comments are on)")
     modes = [name for name, on in (("--report", args.report), ("--draft", args.draft),
                                    ("--am", args.am), ("--screenshot", args.screenshot)) if on]
     if len(modes) > 1:
         raise ConfigError(f"choose one of {', '.join(modes)}")
     if args.fail_on_missing and not args.report:
         raise ConfigError("--fail-on-missing goes with --report")
+    if args.state and not args.report:
+        raise ConfigError("--state goes with --report")
+    if (args.note is not None or args.until) and not args.set_state:
+        raise ConfigError("--note and --until go with --set-state SERIES=STATE")
+    if args.set_state and (args.report or args.draft or args.screenshot):
+        raise ConfigError("--set-state runs on its own (not with --report, --draft or --screenshot)")
 
 
 def run(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     _check_combinations(args)
     settings = settings_from_args(args)
+    if args.set_state:
+        from workbench.state.command import run_set_state
+
+        return run_set_state(settings, args.set_state, note=args.note, until=args.until)
     if args.report:
         from workbench.report import run_report
+        from workbench.state.command import parse_states
 
-        return run_report(settings, fmt=args.format, fail_on_missing=args.fail_on_missing)
+        return run_report(settings, fmt=args.format, fail_on_missing=args.fail_on_missing,
+                          states=parse_states(args.state))
     if args.draft:
         from workbench.replies.command import run_draft
 

@@ -51,6 +51,11 @@ def default_cache_dir() -> Path:
     return _xdg("XDG_CACHE_HOME", ".cache") / "vfio-workbench"
 
 
+def default_state_file() -> Path:
+    """My triage decisions: state, not cache (deleting the cache must not lose them)."""
+    return _xdg("XDG_STATE_HOME", ".local/state") / "vfio-workbench" / "state.sqlite3"
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything a run needs to know; built once by the CLI, read by everything else."""
@@ -64,12 +69,14 @@ class Settings:
     linux_tree: Path | None = None  # a kernel checkout: MAINTAINERS and .mailmap from it
     me: Person | None = None  # None: notmuch's user.name / user.primary_email
     cache_dir: Path = field(default_factory=default_cache_dir)
+    state_file: Path = field(default_factory=default_state_file)
     use_cache: bool = True
     keymap: str = "default"
     drafts_folder: str = "Drafts"
     templates_dir: Path | None = None
     branch: str = ""  # where thanks drafts say a series was applied ("vfio next branch for v6.19")
     show_all: bool = False  # include superseded and out-of-scope series
+    mark_read: bool = False  # opening a series in the TUI removes notmuch's 'unread' from its mail
 
     def effective_query(self) -> str:
         query = self.query or DEFAULT_QUERY
@@ -96,9 +103,10 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
-_PATH_KEYS = {"db_path", "notmuch_config", "maintainers", "mailmap", "linux_tree", "cache_dir", "templates_dir"}
+_PATH_KEYS = {"db_path", "notmuch_config", "maintainers", "mailmap", "linux_tree", "cache_dir", "templates_dir",
+              "state_file"}
 _STR_KEYS = {"query", "since", "keymap", "drafts_folder", "branch"}
-_BOOL_KEYS = {"use_cache", "show_all"}
+_BOOL_KEYS = {"use_cache", "show_all", "mark_read"}
 
 
 def _from_mapping(data: dict[str, Any], origin: str) -> dict[str, Any]:

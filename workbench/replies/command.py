@@ -26,17 +26,23 @@ def run_draft(settings: Settings, *, kind: str, series_id: str, section: str | N
     from workbench.mail.drafts import LOCK_TIMEOUT, save_draft, write_eml
     from workbench.pipeline import build_workbench
     from workbench.replies.compose import compose
-    from workbench.replies.kinds import available_kinds
+    from workbench.replies.kinds import DraftKind, available_kinds
 
     wb = build_workbench(settings)
     judged = wb.find(series_id.removeprefix("id:"))
     if judged is None:
         raise DraftError(f"no series with id {series_id!r} in the store (ids: --report --format json --all)")
     target = _reply_target(judged, reply_to) if reply_to else None
+    used: list = []
     try:
-        draft = compose(kind, judged, wb.context, section=section, settings=settings,
-                        target_msgid=target, trailer=trailer)
+        if kind == DraftKind.COMMENTS:
+            draft, used = _review_draft(settings, wb, judged, target, trailer)
+        else:
+            draft = compose(kind, judged, wb.context, section=section, settings=settings,
+                            target_msgid=target, trailer=trailer)
     except DraftError as err:
+        if kind == DraftKind.COMMENTS:
+            raise
         offers = available_kinds(judged, wb.context)
         useful = ", ".join(o.kind + (f" --section {o.section!r}" if o.section else "") for o in offers)
         raise DraftError(f"{err} (this series can use: {useful})") from None
@@ -45,10 +51,12 @@ def run_draft(settings: Settings, *, kind: str, series_id: str, section: str | N
     data = draft.as_bytes()
     if out_dir is not None:
         path = write_eml(out_dir, draft.file_name(), data)
+        _forget(settings, used)
         print(f"wrote {echo(path)}")
         return EXIT_OK
     if save:
         saved = save_draft(data, settings, lock_timeout=LOCK_TIMEOUT if lock_timeout is None else lock_timeout)
+        _forget(settings, used)  # the draft file exists (indexed or not): the comments live there now
         if not saved.indexed:
             print(f"vfio-workbench: {echo(saved.warning)}", file=sys.stderr)
             return EXIT_NOT_INDEXED
@@ -73,3 +81,29 @@ def _reply_target(judged, value: str) -> str:
             raise DraftError(f"--reply-to {value!r}: the series has no patch {int(number)} (it has {have})")
         return patch.msgid
     return text
+
+
+def _review_draft(settings: Settings, wb, judged, target: str | None, trailer: str | None):
+    """My stored comments on the patch ``--reply-to`` names, as a review draft."""
+    from workbench.replies.review import compose_review
+    from workbench.state.store import StateStore
+
+    patch = next((p for p in judged.series.patches if p.msgid == target), None)
+    if patch is None:
+        raise DraftError("--draft comments: --reply-to must name a patch of the series (its number)")
+    with StateStore.open(settings.state_file, create=False) as store:
+        comments = store.comments(patch.msgid)
+    if not comments:
+        raise DraftError(f"--draft comments: no stored comments on patch {patch.number} "
+                         f"({patch.msgid}); write them in the hunk view (c)")
+    return compose_review(judged, wb.context, patch, comments, trailer=trailer, settings=settings), comments
+
+
+def _forget(settings: Settings, used: list) -> None:
+    """Comments that went into a saved draft are cleared; ones added meanwhile stay."""
+    if not used:
+        return
+    from workbench.state.store import StateStore
+
+    with StateStore.open(settings.state_file) as store:
+        store.clear_comments(used[0].patch, [c.id for c in used])

@@ -259,6 +259,8 @@ def compose(kind: K.DraftKind | str, judged: Judged, ctx: Context, *, section: s
         kind = K.DraftKind(kind)
     except ValueError:
         raise DraftError(f"unknown draft kind {kind!r}; kinds: {', '.join(K.KINDS)}") from None
+    if kind not in K.KINDS:  # comments: its body comes from the comments (replies/review.py)
+        raise DraftError(f"a {kind.value!r} draft is built by replies.review.compose_review")
     me = ctx.me or (settings.me if settings else None)
     if me is None or "@" not in me.email:
         raise DraftError("who is writing? set notmuch's user.name and user.primary_email, "

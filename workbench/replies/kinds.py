@@ -25,9 +25,11 @@ class DraftKind(StrEnum):
     INCOMPLETE = "incomplete"
     THANKS = "thanks"
     REPLY = "reply"
+    COMMENTS = "comments"  # my review comments on one patch (replies/review.py)
 
 
-KINDS: tuple[DraftKind, ...] = tuple(DraftKind)
+KINDS: tuple[DraftKind, ...] = tuple(k for k in DraftKind if k is not DraftKind.COMMENTS)
+"""The kinds written from a template; ``comments`` builds its body from the comments."""
 
 
 @dataclass(frozen=True, slots=True)

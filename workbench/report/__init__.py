@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
+from datetime import date
 
 from workbench.analysis import Workbench
 from workbench.config import Settings
@@ -14,6 +15,7 @@ from workbench.pipeline import build_workbench
 from workbench.report.json_format import json_pieces, render_json
 from workbench.report.markdown_format import render_markdown
 from workbench.report.memo import ReportMemo
+from workbench.report.states import ReportStates
 from workbench.report.text_format import render_text
 from workbench.text import echo
 
@@ -22,35 +24,68 @@ RENDERERS = {"text": render_text, "json": render_json, "markdown": render_markdo
 EXIT_MISSING = 3
 
 
-def render(workbench: Workbench, fmt: str, *, show_all: bool = False) -> str:
-    return RENDERERS[fmt](workbench, show_all=show_all)
+def render(workbench: Workbench, fmt: str, *, show_all: bool = False, states: ReportStates | None = None) -> str:
+    return RENDERERS[fmt](workbench, show_all=show_all, states=states)
 
 
-def render_pieces(workbench: Workbench, fmt: str, *, show_all: bool = False) -> list[str]:
+def render_pieces(workbench: Workbench, fmt: str, *, show_all: bool = False,
+                  states: ReportStates | None = None) -> list[str]:
     """The report in pieces that join to ``render``'s string, the first holding the
     header. JSON comes a series per piece: the report of a 100k-message store is never
     one string (see ``json_format.json_pieces``)."""
     if fmt == "json":
-        return list(json_pieces(workbench, show_all=show_all))
-    return [render(workbench, fmt, show_all=show_all)]
+        return list(json_pieces(workbench, show_all=show_all, states=states))
+    return [render(workbench, fmt, show_all=show_all, states=states)]
 
 
-def run_report(settings: Settings, *, fmt: str = "text", fail_on_missing: bool = False) -> int:
+def _report_states(settings: Settings, workbench: Workbench, wanted: Iterable, today: date) -> ReportStates:
+    from workbench.mail.tags import tagged_ids
+    from workbench.state.chains import ChainIndex
+    from workbench.state.store import StateStore
+
+    store = StateStore.open(settings.state_file, create=False)  # a report never creates it
+    try:
+        index = ChainIndex(workbench, store, today=today, unread=tagged_ids(settings, "unread"))
+        for judged in workbench.judged:  # read everything now: the file closes below
+            index.status(judged)
+    finally:
+        store.close()
+    return ReportStates(index, set(wanted))
+
+
+def _state_digest(settings: Settings) -> str:
+    from workbench.state.store import StateStore
+
+    if not settings.state_file.exists() and not settings.state_file.is_symlink():
+        return "-"
+    store = StateStore.open(settings.state_file, create=False)
+    try:
+        return store.digest()
+    finally:
+        store.close()
+
+
+def run_report(settings: Settings, *, fmt: str = "text", fail_on_missing: bool = False,
+               states: Iterable = ()) -> int:
     """Print the report; a report kept from an earlier run with the very same inputs
-    (``memo``) is printed as it is, without loading a single record."""
-    memo = ReportMemo(settings, fmt)
+    (``memo``) is printed as it is, without loading a single record. My triage state and
+    today's date (a snooze ends on a date) are inputs too; ``states`` filters by state."""
+    wanted = sorted(set(states))
+    today = date.today()
+    extra = "\x1d".join([_state_digest(settings), today.isoformat(), ",".join(wanted)])
+    memo = ReportMemo(settings, fmt, extra)
     kept = memo.lookup()
     pieces: Iterable[str]
     if kept is not None:
         pieces, problems, has_missing = kept.pieces(), kept.problems, kept.has_missing
     else:
         workbench = build_workbench(settings)
-        rendered = render_pieces(workbench, fmt, show_all=settings.show_all)
-        pieces = rendered
+        report_states = _report_states(settings, workbench, wanted, today)
+        pieces = render_pieces(workbench, fmt, show_all=settings.show_all, states=report_states)
         problems = workbench.problems
         has_missing = any(j.has_missing for j in workbench.visible())
         ctx = workbench.context
-        memo.store(rendered, uuid=ctx.uuid, rev=ctx.revision, matched=ctx.matched, settled=ctx.settled,
+        memo.store(pieces, uuid=ctx.uuid, rev=ctx.revision, matched=ctx.matched, settled=ctx.settled,
                    problems=problems, has_missing=has_missing)
     for piece in pieces:
         sys.stdout.write(piece)

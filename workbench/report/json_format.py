@@ -16,6 +16,7 @@ from workbench.analysis import Context, Judged, Workbench
 from workbench.model import CheckPart, CheckResult, Evidence, Patch, Person, RobotSignal, Trailer
 from workbench.policy.signals import describe
 from workbench.triage import activity, mine_to_act_on
+from workbench.report.states import ReportStates, report_rows
 
 SCHEMA = 1
 
@@ -123,7 +124,7 @@ def _signal(sig: RobotSignal) -> dict[str, Any]:
     }
 
 
-def series_dict(judged: Judged, ctx: Context | None = None) -> dict[str, Any]:
+def series_dict(judged: Judged, ctx: Context | None = None, states: ReportStates | None = None) -> dict[str, Any]:
     s = judged.series
     return {
         "id": s.id,
@@ -151,6 +152,7 @@ def series_dict(judged: Judged, ctx: Context | None = None) -> dict[str, Any]:
         "applied": _evidence(judged.applied) if judged.applied else None,
         "signals": [_signal(sig) for sig in judged.signals],
         **_triage(judged, ctx),
+        **(states.fields(judged) if states is not None else {}),
     }
 
 
@@ -167,12 +169,13 @@ def _head(workbench: Workbench) -> dict[str, Any]:
     }
 
 
-def render_json(workbench: Workbench, *, show_all: bool = False) -> str:
+def render_json(workbench: Workbench, *, show_all: bool = False, states: ReportStates | None = None) -> str:
     """The JSON report as one string (``json_pieces`` joined)."""
-    return "".join(json_pieces(workbench, show_all=show_all))
+    return "".join(json_pieces(workbench, show_all=show_all, states=states))
 
 
-def json_pieces(workbench: Workbench, *, show_all: bool = False) -> Iterator[str]:
+def json_pieces(workbench: Workbench, *, show_all: bool = False,
+                states: ReportStates | None = None) -> Iterator[str]:
     """The JSON report in pieces: the head (``"revision"`` is in it), then one piece per
     series and per problem. One line per top-level field and per series: readable with
     ``less`` and diffable from one day to the next, while every series is encoded by the
@@ -187,7 +190,7 @@ def json_pieces(workbench: Workbench, *, show_all: bool = False) -> Iterator[str
     head = [f" {dump(key)}: {_inert(dump(value))}" for key, value in _head(workbench).items()]
     yield "{\n" + ",\n".join(head) + ",\n"
     ctx = workbench.context
-    yield from _array(dump, "series", (series_dict(j, ctx) for j in workbench.visible(show_all)))
+    yield from _array(dump, "series", (series_dict(j, ctx, states) for j in report_rows(workbench, show_all, states)))
     yield ",\n"
     yield from _array(dump, "problems", ({"path": p.path, "reason": p.reason, "msgid": p.msgid}
                                         for p in workbench.problems))

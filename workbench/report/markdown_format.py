@@ -12,6 +12,7 @@ from workbench.analysis import Judged, Workbench
 from workbench.model import CHECK_IDS, CheckPart, Status
 from workbench.policy.signals import describe, signal_row
 from workbench.report.marks import CHECK_LETTER, STATUS_MARK, legend
+from workbench.report.states import ReportStates, report_rows
 from workbench.text import one_line
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|~])")  # "(" only links after "]", which is escaped
@@ -33,14 +34,15 @@ def code(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _row(judged: Judged) -> str:
+def _row(judged: Judged, states: ReportStates | None = None) -> str:
     s = judged.series
     marks = " | ".join(
         STATUS_MARK[c.status] if (c := judged.check(cid)) else "?" for cid in CHECK_IDS
     )
     date = s.date.strftime("%Y-%m-%d") if s.date else ""
     version = ("RFC " if s.rfc else "") + f"v{s.version}"
-    return (f"| {marks} | {date} | {version} | {len(s.present)}/{s.expected} | "
+    state = f"{md(states.label(judged))} | " if states is not None else ""
+    return (f"| {marks} | {date} | {version} | {len(s.present)}/{s.expected} | {state}"
             f"{md(', '.join(judged.drivers))} | {md(s.author.name or s.author.email)} | "
             f"{'applied: ' if judged.applied else ''}{md(s.title, 90)} |")
 
@@ -69,7 +71,7 @@ def _open_parts(parts: list[CheckPart]) -> list[str]:
     return out
 
 
-def _details(judged: Judged) -> list[str]:
+def _details(judged: Judged, states: ReportStates | None = None) -> list[str]:
     s = judged.series
     out = [f"### {md(s.title)} (v{s.version})", "",
            f"- id: {code(s.id)}",
@@ -77,6 +79,10 @@ def _details(judged: Judged) -> list[str]:
            f"- patches: {len(s.present)}/{s.expected}" + (f", missing {s.missing_numbers}" if s.missing_numbers else "")]
     if s.superseded_by:
         out.append(f"- superseded by {code(s.superseded_by)}")
+    if states is not None:
+        status = states.index.status(judged)
+        note = f" ({md(status.effective.note)})" if status.effective.note else ""
+        out.append(f"- state: {md(status.effective.label)}{note}; {status.new} new since I last looked")
     if judged.applied:
         who = md(judged.applied.person.display()) if judged.applied.person else "the vfio maintainer"
         where = f" in {code(judged.applied.msgid)}" if judged.applied.msgid else ""
@@ -102,9 +108,9 @@ def _details(judged: Judged) -> list[str]:
     return out
 
 
-def render_markdown(workbench: Workbench, *, show_all: bool = False) -> str:
+def render_markdown(workbench: Workbench, *, show_all: bool = False, states: ReportStates | None = None) -> str:
     ctx = workbench.context
-    rows = workbench.visible(show_all)
+    rows = report_rows(workbench, show_all, states)
     letters = " | ".join(CHECK_LETTER[c] for c in CHECK_IDS)
     lines = [
         "# vfio variant-driver series",
@@ -116,11 +122,11 @@ def render_markdown(workbench: Workbench, *, show_all: bool = False) -> str:
         legend(),
         "```",
         "",
-        f"| {letters} | date | version | patches | driver | author | title |",
-        "|" + "---|" * (len(CHECK_IDS) + 6),
+        f"| {letters} | date | version | patches | {'state | ' if states is not None else ''}driver | author | title |",
+        "|" + "---|" * (len(CHECK_IDS) + 6 + (states is not None)),
     ]
-    lines += [_row(j) for j in rows]
+    lines += [_row(j, states) for j in rows]
     lines.append("")
     for judged in rows:
-        lines += _details(judged)
+        lines += _details(judged, states)
     return "\n".join(lines)

@@ -103,9 +103,10 @@ class ReportMemo:
     """The kept report for one set of inputs. Every failure to read or write it only
     means "compute the report": it never stops a run."""
 
-    def __init__(self, settings: Settings, fmt: str) -> None:
+    def __init__(self, settings: Settings, fmt: str, extra: str = "") -> None:
         self.settings = settings
         self.fmt = fmt
+        self.extra = extra  # what else the output depends on (my triage state, the date)
         self.query = settings.effective_query()
         self.dir = Path(settings.cache_dir) / "reports"
         self.key: str | None = None
@@ -120,7 +121,7 @@ class ReportMemo:
         excluded = ";".join(exclude_tags(db))  # which messages the query's count leaves out
         parts = (package_fingerprint(), self.fmt, width, str(s.show_all), str(db.path), self.query, excluded,
                  str(maintainers), _content_hash(maintainers), str(mailmap),
-                 _content_hash(mailmap), me)
+                 _content_hash(mailmap), me, self.extra)
         return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
     def lookup(self) -> Kept | None:

@@ -12,6 +12,7 @@ from workbench.analysis import Judged, Workbench
 from workbench.model import CHECK_IDS
 from workbench.policy.signals import describe
 from workbench.report.marks import CHECK_LETTER, STATUS_MARK, legend
+from workbench.report.states import ReportStates, report_rows
 from workbench.text import one_line
 
 
@@ -61,13 +62,15 @@ def _robot_lines(rows: list[Judged]) -> list[str]:
     return out
 
 
-def render_text(workbench: Workbench, *, show_all: bool = False, width: int | None = None) -> str:
-    rows = workbench.visible(show_all)
+def render_text(workbench: Workbench, *, show_all: bool = False, width: int | None = None,
+                states: ReportStates | None = None) -> str:
+    rows = report_rows(workbench, show_all, states)
     width = width or max(100, shutil.get_terminal_size((120, 40)).columns)
     lines = header_lines(workbench, len(rows), len(workbench.judged) - len(rows))
     lines += [legend(), ""]
     letters = " ".join(CHECK_LETTER[c] for c in CHECK_IDS)
-    head = f"{letters}  {'DATE':10}  {'VER':6} {'PATCHES':7}  {'DRIVER':12} {'AUTHOR':20} TITLE"
+    state_head = f"{'STATE':18} " if states is not None else ""
+    head = f"{letters}  {'DATE':10}  {'VER':6} {'PATCHES':7}  {state_head}{'DRIVER':12} {'AUTHOR':20} TITLE"
     lines.append(head)
     for judged in rows:
         s = judged.series
@@ -75,7 +78,8 @@ def render_text(workbench: Workbench, *, show_all: bool = False, width: int | No
         patches = f"{len(s.present)}/{s.expected}"
         driver = one_line(",".join(judged.drivers) or "-", 12)
         author = one_line(s.author.name or s.author.email, 20)
-        prefix = f"{_marks(judged)}  {date:10}  {_version(judged):6} {patches:7}  {driver:12} {author:20} "
+        state = f"{one_line(states.short(judged), 18):18} " if states is not None else ""
+        prefix = f"{_marks(judged)}  {date:10}  {_version(judged):6} {patches:7}  {state}{driver:12} {author:20} "
         title = ("[applied] " if judged.applied else "") + s.title
         lines.append(prefix + one_line(title, max(20, width - len(prefix))))
     missing = [j for j in rows if j.current and j.in_scope and j.has_missing]

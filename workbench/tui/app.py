@@ -22,8 +22,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, TextArea
 
 from workbench.analysis import Judged, Progress, Workbench
+from workbench.state.chains import ChainIndex
 from workbench.config import DEFAULT_QUERY, Settings
-from workbench.errors import WorkbenchError
+from workbench.errors import DraftError, WorkbenchError
+from workbench.replies import kinds as K
+from workbench.state.model import LABELS, SETTABLE, Comment, TriageState
 from workbench.kernel.maintainers import Maintainers
 from workbench.mail.drafts import LOCK_TIMEOUT, SavedDraft
 from workbench.pipeline import build_workbench
@@ -37,16 +40,19 @@ from workbench.tui.diffs import (
     warm_highlighter,
 )
 from workbench.tui.drafting import DraftRequest
+from workbench.tui import triage_state
 from workbench.tui.memory import freeze_heap
 from workbench.tui.reloaded import series_changes
 from workbench.tui.screens.choice import ChoiceScreen, ConfirmScreen
 from workbench.tui.screens.draft import DraftScreen
 from workbench.tui.screens.help import HelpScreen
 from workbench.tui.screens.hunks import HunkScreen
+from workbench.tui.screens.interdiff import InterdiffScreen
 from workbench.tui.screens.query import QueryScreen
 from workbench.tui.screens.series_list import SeriesListScreen
 from workbench.tui.screens.series_view import SeriesScreen
 from workbench.tui.screens.thread import ThreadScreen
+from workbench.tui.screens.triage import CommentScreen, StateNoteScreen
 from workbench.tui.screens.versions import VersionsScreen
 from workbench.tui.widgets.line_view import LineView
 
@@ -86,6 +92,9 @@ class WorkbenchApp(App[int]):
         self._diffs_lock = threading.Lock()  # the series view reads diffs in a worker thread
         self.draft_lock_timeout = LOCK_TIMEOUT  # how long a save waits for notmuch's write lock
         self.last_saved_draft: SavedDraft | None = None
+        self.chains: ChainIndex | None = None  # my triage state of every chain, as last read
+        self.unread: set[str] | None = None  # notmuch's unread tag, read with each load
+        self.review_comments: dict[str, tuple[str, list[int]]] = {}  # draft msgid -> (patch, comment ids)
 
     @property
     def maintainers(self) -> Maintainers | None:
@@ -122,6 +131,7 @@ class WorkbenchApp(App[int]):
         except Exception as err:  # noqa: BLE001 — show it, never a traceback over the UI
             self.call_from_thread(self._finish_load, None, f"internal error: {type(err).__name__}: {err}", started)
             return
+        self.unread = _unread(self.settings)
         self.call_from_thread(self._finish_load, workbench, None, started)
         preview.keep_rows(self.settings, workbench)  # after the paint: the user is not waiting for it
 
@@ -132,6 +142,7 @@ class WorkbenchApp(App[int]):
         if workbench is not None:
             self.workbench = workbench
             self._diffs.clear()
+            self.read_states()
         self.list_screen.set_workbench(self.workbench if error is None else None, error)
         if workbench is not None and previous is not None:
             self._refresh_open_series(workbench)
@@ -220,6 +231,113 @@ class WorkbenchApp(App[int]):
         same = judged.series.id
         if self._return_to(SeriesScreen, lambda s: s.judged.series.id == same) is None:
             self.push_screen(SeriesScreen(judged))
+        self._looked_at(judged)
+
+    # -- my triage state (workbench.state) -------------------------------------------
+
+    def read_states(self) -> None:
+        """Read the state file again (after a load or a change); a bad file is shown."""
+        if self.workbench is None:
+            return
+        try:
+            self.chains = triage_state.chain_index(self.settings, self.workbench, self.unread)
+        except WorkbenchError as err:
+            self.chains = None
+            self.notify(str(err), title="triage state", severity="error", timeout=15, markup=False)
+
+    def _states_changed(self) -> None:
+        self.read_states()
+        self.list_screen.states_changed()
+        for screen in self.screen_stack:
+            update = getattr(screen, "states_changed", None)
+            if update is not None and screen is not self.list_screen:
+                update()
+
+    def _looked_at(self, judged: Judged) -> None:
+        if self.workbench is None:
+            return
+        try:
+            ids = triage_state.looked_at(self.settings, self.workbench, judged)
+        except WorkbenchError as err:
+            self.notify(str(err), title="triage state", severity="error", timeout=15, markup=False)
+            return
+        if self.settings.mark_read and self.unread:
+            self._mark_read([m for m in ids if m in self.unread])
+        self._states_changed()
+
+    @work(thread=True, group="mark-read")
+    def _mark_read(self, ids: list[str]) -> None:
+        from workbench.mail.tagging import remove_tag
+
+        result = remove_tag(self.settings, ids)
+        if result.problem:
+            self.call_from_thread(self.notify, result.problem, title="mark_read", severity="warning",
+                                  timeout=10, markup=False)
+        elif self.unread is not None:
+            self.unread.difference_update(ids)
+
+    def ask_state(self, judged: Judged, state: TriageState | None = None) -> None:
+        """Set the triage state of ``judged``'s chain: ``state``, else chosen from a list;
+        a note (and a snooze's date) asked in a small dialog."""
+        workbench = self.workbench
+        if workbench is None:
+            return
+        current = self.chains.status(judged).effective if self.chains is not None else None
+
+        def noted(answer: tuple | None, chosen: TriageState) -> None:
+            if answer is None:
+                return
+            until, note = answer
+            try:
+                triage_state.set_state(self.settings, workbench, judged, chosen, note=note, until=until)
+            except WorkbenchError as err:
+                self.notify(str(err), title="triage state", severity="error", timeout=15, markup=False)
+                return
+            self._states_changed()
+
+        def picked(chosen: TriageState) -> None:
+            self.push_screen(StateNoteScreen(chosen, current.note if current else ""),
+                             lambda answer: noted(answer, chosen))
+
+        if state is not None:
+            picked(state)
+            return
+        options = list(SETTABLE)
+        self.push_screen(ChoiceScreen("set the state of this series (all its versions)",
+                                      [LABELS[o] for o in options]),
+                         lambda index: picked(options[index]) if index is not None else None)
+
+    def draft_saved(self, saved: SavedDraft) -> None:
+        """A review draft's comments live in the draft now: they leave the state file."""
+        used = self.review_comments.pop(saved.msgid, None)
+        if used is None:
+            return
+        try:
+            triage_state.forget_comments(self.settings, *used)
+        except WorkbenchError as err:
+            self.notify(str(err), title="comments", severity="error", timeout=15, markup=False)
+
+    def open_interdiff(self, older: Judged, newer: Judged, patch: int | None = None, why: str = "") -> None:
+        self.push_screen(InterdiffScreen(older, newer, patch=patch, why=why))
+
+    def ask_comment(self, judged: Judged, anchors: list, labels: list[str], start: int = 0) -> None:
+        """A comment on one of ``anchors`` (patch msgid, path, hunk, index, line), kept in
+        the state file until its review draft is saved."""
+
+        def answered(answer: tuple[int, str] | None) -> None:
+            if answer is None:
+                return
+            index, text = answer
+            patch, path, hunk, at, line = anchors[index]
+            try:
+                triage_state.add_comment(self.settings, Comment(patch, path, hunk, at, line, text))
+            except WorkbenchError as err:
+                self.notify(str(err), title="comment", severity="error", timeout=15, markup=False)
+                return
+            self.notify("comment kept; C in the series view turns the patch's comments into a review draft",
+                        title="comment", timeout=6)
+
+        self.push_screen(CommentScreen(labels, start), answered)
 
     def open_hunks(self, judged: Judged, patch: int | None = None) -> None:
         same = judged.series.id
@@ -249,14 +367,24 @@ class WorkbenchApp(App[int]):
     def _compose_draft(self, judged: Judged, request: DraftRequest) -> None:
         """Composing reads the answered mail (and, for parent-ack, the patches) from disk."""
         from workbench.replies.compose import compose
+        from workbench.replies.review import compose_review
 
         if self.workbench is None:
             self.call_from_thread(self.notify, "the store is not loaded yet", severity="error")
             return
         try:
-            draft = compose(request.kind, judged, self.workbench.context, section=request.section,
-                            target_msgid=request.target_msgid, trailer=request.trailer,
-                            settings=self.settings)
+            if request.kind is K.DraftKind.COMMENTS:
+                patch = next((p for p in judged.series.patches if p.msgid == request.target_msgid), None)
+                comments = triage_state.comments_on(self.settings, request.target_msgid or "")
+                if patch is None or not comments:
+                    raise DraftError("no comments on this patch yet: c in the hunk view writes one")
+                draft = compose_review(judged, self.workbench.context, patch, comments,
+                                       trailer=request.trailer, settings=self.settings)
+                self.review_comments[draft.message_id] = (patch.msgid, [c.id for c in comments])
+            else:
+                draft = compose(request.kind, judged, self.workbench.context, section=request.section,
+                                target_msgid=request.target_msgid, trailer=request.trailer,
+                                settings=self.settings)
         except WorkbenchError as err:  # DraftError, TemplateError: the user can act on it
             self.call_from_thread(self.notify, str(err), title=f"no {request.kind} draft",
                                   severity="error", timeout=15, markup=False)
@@ -298,6 +426,16 @@ class WorkbenchApp(App[int]):
             yield SystemCommand(name, f"{self.get_key_display(binding)} · {binding.id or binding.action}",
                                 partial(self.run_action, binding.action, active.node))
         yield from super().get_system_commands(screen)
+
+
+def _unread(settings: Settings) -> set[str] | None:
+    """notmuch's unread tag on the loaded mail (read only); None when it cannot be read."""
+    from workbench.mail.tags import tagged_ids
+
+    try:
+        return tagged_ids(settings, "unread")
+    except Exception:  # noqa: BLE001 — a count beside the list; the list must load without it
+        return None
 
 
 def _start_resource_tracker() -> None:
@@ -386,4 +524,7 @@ def binding_scopes() -> list[keymaps.Scope]:
         keymaps.Scope("draft", base, bindings_of(DraftScreen)),
         keymaps.Scope("choice", base, bindings_of(ChoiceScreen)),
         keymaps.Scope("confirm", base, bindings_of(ConfirmScreen)),
+        keymaps.Scope("interdiff", base, bindings_of(InterdiffScreen), lines),
+        keymaps.Scope("state", base, bindings_of(StateNoteScreen)),
+        keymaps.Scope("comment", base, bindings_of(CommentScreen)),
     ]

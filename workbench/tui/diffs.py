@@ -66,6 +66,8 @@ class Row:
     old_no: int | None = None
     new_no: int | None = None
     flagged: bool = False  # userspace data (hunk or line)
+    hunk: int = -1  # for lines: the hunk's index in its file, and the line's in its hunk
+    index: int = -1  # (where a review comment is anchored)
 
 
 def owners_for(judged: Judged, maintainers: Maintainers | None) -> dict[str, Owner]:
@@ -182,17 +184,18 @@ class DiffSource:
                                 + f", +{fd.added} -{fd.removed}"))
                 if fd.binary:
                     rows.append(Row("note", pd.number, path=fd.path, text="binary file"))
-                for hunk in fd.hunks:
+                for hunk_no, hunk in enumerate(fd.hunks):
                     flagged = (fd.path, hunk.header) in pd.userspace_hunks
                     self.hunk_rows.append(len(rows))
                     if flagged:
                         self.flagged_rows.append(len(rows))
                     rows.append(Row("hunk", pd.number, path=fd.path, text=hunk.header, flagged=flagged))
-                    for line in hunk.lines:
+                    for line_no, line in enumerate(hunk.lines):
                         rows.append(Row("line", pd.number, path=fd.path, text=line.text, sign=line.kind,
                                         old_no=line.old_no, new_no=line.new_no,
                                         flagged=flagged and line.kind == "+"
-                                        and (fd.path, line.text) in pd.userspace_lines))
+                                        and (fd.path, line.text) in pd.userspace_lines,
+                                        hunk=hunk_no, index=line_no))
         if not rows:
             rows.append(Row("note", 0, text="only parent-driver hunks are shown, and this series has none"
                             if self.parent_only else "this series has no diff"))

@@ -15,6 +15,8 @@ from enum import StrEnum
 from workbench.analysis import Context, Judged, Workbench
 from workbench.model import CHECK_IDS, CheckId, Status
 from workbench.report.marks import CHECK_LETTER
+from workbench.state.chains import ChainIndex, ChainStatus
+from workbench.state.model import TriageState
 from workbench.triage import Activity, activity, last_activity, mine_to_act_on
 from workbench.tui.modules import module_names
 
@@ -71,6 +73,11 @@ class ListRow:
     last: str | None = None  # ISO 8601 date of the series' newest mail
     since_me: int = 0  # its mails newer than my last one (all of them when I never wrote)
     wrote: bool = False  # I wrote in the series
+    state: str = TriageState.NEW.value  # my triage state of its chain, as shown (workbench.state)
+    state_label: str = "new"  # "waiting on author", "snoozed 2026-03-01"
+    looked_new: int | None = None  # its chain's mails since my last look or my last mail (None: not known)
+    looked: bool = False  # I looked at the chain or wrote in it: ``looked_new`` counts from then
+    unread: int | None = None  # notmuch's unread tag on the chain's mails (None: not asked)
 
     @property
     def current(self) -> bool:
@@ -106,9 +113,11 @@ class ListRow:
         return cls(**values)
 
 
-def row_of(judged: Judged, newer_version: int | None, ctx: Context | None) -> ListRow:
+def row_of(judged: Judged, newer_version: int | None, ctx: Context | None,
+           chain: ChainStatus | None = None) -> ListRow:
     """The row of ``judged``; the triage columns ("mine", activity) need ``ctx``'s "me",
-    MAINTAINERS and .mailmap (``workbench.triage``)."""
+    MAINTAINERS and .mailmap (``workbench.triage``), the state columns my triage state
+    of its chain (``chain``)."""
     s = judged.series
     version = f"{'RFC ' if s.rfc else ''}v{s.version}"
     if s.superseded_by:
@@ -125,13 +134,21 @@ def row_of(judged: Judged, newer_version: int | None, ctx: Context | None) -> Li
         expected=s.expected, complete=s.complete, counts=str(trailer_counts(judged)),
         statuses=tuple((c.id, c.status.value) for c in judged.checks),
         mine=mine, applied=judged.applied is not None, modules=module_names(judged),
-        last=seen.last.isoformat() if seen.last else None, since_me=seen.since_me, wrote=seen.wrote)
+        last=seen.last.isoformat() if seen.last else None, since_me=seen.since_me, wrote=seen.wrote,
+        **(_state_fields(chain) if chain is not None else {}))
 
 
-def rows_of(workbench: Workbench) -> list[ListRow]:
-    """Every judged series as a row, in the workbench's order (newest first)."""
+def _state_fields(chain: ChainStatus) -> dict:
+    return {"state": chain.state.value, "state_label": chain.effective.short, "looked_new": chain.new,
+            "looked": chain.last_look is not None or chain.my_last is not None, "unread": chain.unread}
+
+
+def rows_of(workbench: Workbench, chains: ChainIndex | None = None) -> list[ListRow]:
+    """Every judged series as a row, in the workbench's order (newest first); with my
+    triage state when ``chains`` is given."""
     version = {j.series.id: j.series.version for j in workbench.judged}
-    return [row_of(j, version.get(j.series.superseded_by or ""), workbench.context) for j in workbench.judged]
+    return [row_of(j, version.get(j.series.superseded_by or ""), workbench.context,
+                   chains.status(j) if chains is not None else None) for j in workbench.judged]
 
 
 def _missing(row: ListRow, check_id: str) -> bool:
@@ -195,9 +212,11 @@ def sort_rows(rows: list[ListRow], key: SortKey, reverse: bool = False) -> list[
 
 
 def select_rows(rows: list[ListRow], *, show_all: bool, quick: Quick, text: str,
-                sort: SortKey, reverse: bool = False) -> list[ListRow]:
+                sort: SortKey, reverse: bool = False, states: frozenset[str] = frozenset()) -> list[ListRow]:
+    """``states``: only rows in one of these triage states (empty: any)."""
     keep = quick_predicate(quick)
-    picked = [r for r in rows if (show_all or (r.current and r.in_scope)) and keep(r) and text_matches(r, text)]
+    picked = [r for r in rows if (show_all or (r.current and r.in_scope)) and keep(r) and text_matches(r, text)
+              and (not states or r.state in states)]
     return sort_rows(picked, sort, reverse)
 
 
@@ -235,11 +254,18 @@ def date_label(when: datetime | None) -> str:
 
 
 def new_label(row: ListRow) -> str:
-    """Mails since my last one: "+3"; "" when nothing moved since I wrote; "12*" when I
-    never wrote in the series (all of it is new to me)."""
-    if not row.wrote:
-        return f"{row.since_me}*"
-    return f"+{row.since_me}" if row.since_me else ""
+    """Mails since my last look at the chain or my last mail in it: "+3"; "" when nothing
+    moved since; "12*" when I never looked nor wrote (all of it is new to me). Without
+    triage state: since my last mail in the series. notmuch's unread count follows: "+3 2u"."""
+    if row.looked_new is not None:
+        text = (f"+{row.looked_new}" if row.looked_new else "") if row.looked else f"{row.looked_new}*"
+    elif not row.wrote:
+        text = f"{row.since_me}*"
+    else:
+        text = f"+{row.since_me}" if row.since_me else ""
+    if row.unread:
+        text = f"{text} {row.unread}u".strip()
+    return text
 
 
 # -- columns -------------------------------------------------------------------------------
@@ -253,6 +279,7 @@ sent it or how many acks it has."""
 
 class Col(StrEnum):
     MARKS = "marks"
+    STATE = "state"
     DRIVER = "driver"
     TITLE = "title"
     VERSION = "version"
@@ -264,15 +291,15 @@ class Col(StrEnum):
     NEW = "new"
 
 
-_ORDER = (Col.MARKS, Col.DRIVER, Col.TITLE, Col.VERSION, Col.AUTHOR, Col.DATE, Col.LAST, Col.NEW,
+_ORDER = (Col.MARKS, Col.STATE, Col.DRIVER, Col.TITLE, Col.VERSION, Col.AUTHOR, Col.DATE, Col.LAST, Col.NEW,
           Col.PATCHES, Col.COUNTS)
-_DROP_FIRST = (Col.COUNTS, Col.PATCHES, Col.LAST, Col.AUTHOR, Col.NEW, Col.DRIVER)
+_DROP_FIRST = (Col.COUNTS, Col.PATCHES, Col.LAST, Col.AUTHOR, Col.NEW, Col.DRIVER, Col.STATE)
 """Given up in this order when the terminal is narrow; marks, version, date and title stay."""
 
 COLUMN_LABEL = {Col.MARKS: "".join(CHECK_LETTER[c] for c in LIST_CHECKS), Col.DRIVER: "driver", Col.TITLE: "title", Col.VERSION: "version",
           Col.AUTHOR: "author", Col.DATE: "date", Col.PATCHES: "patches", Col.COUNTS: "A/R/T",
-          Col.LAST: "last mail", Col.NEW: "new"}
-_CAP = {Col.DRIVER: 18, Col.AUTHOR: 22, Col.VERSION: 10}
+          Col.LAST: "last mail", Col.NEW: "new", Col.STATE: "state"}
+_CAP = {Col.DRIVER: 18, Col.AUTHOR: 22, Col.VERSION: 10, Col.STATE: 18}
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +315,7 @@ def list_columns(width: int, rows: list[ListRow]) -> tuple[Column, ...]:
     A/R/T off a 160-column screen; at 80 columns version, author and date were gone."""
     want = {
         Col.MARKS: len(LIST_CHECKS),
+        Col.STATE: max((len(r.state_label) for r in rows), default=0),
         Col.DRIVER: max((len(",".join(r.drivers)) for r in rows), default=0),
         Col.VERSION: max((len(r.version) for r in rows), default=0),
         Col.AUTHOR: max((len(r.author) for r in rows), default=0),

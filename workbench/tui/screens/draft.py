@@ -267,6 +267,7 @@ class DraftScreen(Screen):
         self.saving = False
         self.saved = saved
         self.wb_app.last_saved_draft = saved
+        self.wb_app.draft_saved(saved)
         self.refresh_bindings()
         if saved.indexed:
             root = self.wb_app.settings.db_path

@@ -33,6 +33,7 @@ class HunkScreen(Screen):
         Binding("u", "jump('flagged', 1)", "Next userspace hunk", id="hunks.next-userspace"),
         Binding("U", "jump('flagged', -1)", "Prev userspace hunk", show=False, id="hunks.prev-userspace"),
         Binding("p", "toggle_parent", "Parent hunks only", id="hunks.parent-only"),
+        Binding("c", "comment", "Comment", id="hunks.comment"),
     ]
 
     def __init__(self, judged: Judged, patch: int | None = None) -> None:
@@ -121,6 +122,27 @@ class HunkScreen(Screen):
         self._landed = None
         self.query_one("#hunks", LineView).mark(None)
         self._update_head()
+
+    def action_comment(self) -> None:
+        """A review comment on one of the diff lines on screen (the first one under where
+        the last jump landed is offered first)."""
+        if self.source is None:
+            return
+        view = self.query_one("#hunks", LineView)
+        height = max(1, view.scrollable_content_region.height)
+        anchors, labels = [], []
+        for i in range(self.position, min(len(self.source.rows), self.position + height)):
+            row = self.source.rows[i]
+            patch = self.judged.series.patch(row.patch)
+            if row.kind != "line" or row.sign == "\\" or patch is None:
+                continue
+            anchors.append((patch.msgid, row.path, row.hunk, row.index, row.sign + row.text))
+            number = row.new_no if row.new_no is not None else row.old_no
+            labels.append(f"[{row.patch}] {row.path.rsplit('/', 1)[-1]}:{number} {row.sign}{row.text}")
+        if not anchors:
+            self.notify("no diff line on screen to comment on", timeout=4)
+            return
+        self.wb_app.ask_comment(self.judged, anchors, labels)
 
     def go_to_patch(self, number: int) -> None:
         row = self.source.row_of_patch(number) if self.source is not None else None

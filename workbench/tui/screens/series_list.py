@@ -15,7 +15,9 @@ from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 from workbench.analysis import Judged, Workbench
 from workbench.text import one_line
 from workbench.tui import listing, render
+from workbench.state.model import LABELS, TriageState
 from workbench.tui.listing import ListRow, Quick, SortKey
+from workbench.tui.screens.choice import ChoiceScreen
 
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
@@ -45,6 +47,9 @@ class SeriesListScreen(Screen):
         Binding("3", "quick('needs docs')", "Needs docs", id="list.quick-docs", group=_QUICK),
         Binding("4", "quick('incomplete')", "Incomplete", id="list.quick-incomplete", group=_QUICK),
         Binding("5", "quick('mine to act on')", "Mine to act on", id="list.quick-mine", group=_QUICK),
+        Binding("s", "set_state", "State", id="list.set-state"),
+        Binding("z", "snooze", "Snooze", id="list.snooze"),
+        Binding("S", "state_filter", "By state", id="list.state-filter"),
         Binding("down", "cursor('down')", "Next series", show=False, id="list.down"),
         Binding("up", "cursor('up')", "Previous series", show=False, id="list.up"),
         Binding("home", "cursor('top')", "First series", show=False, id="list.top"),
@@ -57,6 +62,7 @@ class SeriesListScreen(Screen):
         self.sort = SortKey.DATE
         self.reverse = False
         self.show_all = False
+        self.states: frozenset[str] = frozenset()  # only these triage states (empty: any)
         self.rows_shown: list[ListRow] = []
         self._rows: list[ListRow] = []
         self._judged: dict[str, Judged] = {}
@@ -147,7 +153,7 @@ class SeriesListScreen(Screen):
         self._error = error
         self._loading = None
         self._preview = False
-        self._rows = listing.rows_of(workbench) if workbench is not None else []
+        self._rows = listing.rows_of(workbench, self.wb_app.chains) if workbench is not None else []
         self._judged = {j.series.id: j for j in workbench.judged} if workbench is not None else {}
         if not self._ready:
             return
@@ -165,7 +171,7 @@ class SeriesListScreen(Screen):
         table.clear()
         text = self.query_one("#filter", Input).value
         self.rows_shown = listing.select_rows(self._rows, show_all=self.show_all, quick=self.quick, text=text,
-                                              sort=self.sort, reverse=self.reverse)
+                                              sort=self.sort, reverse=self.reverse, states=self.states)
         for row in self.rows_shown:
             self._add_row(table, row)
         if keep:
@@ -196,6 +202,7 @@ class SeriesListScreen(Screen):
             Col.COUNTS: lambda: Text(row.counts),
             Col.LAST: lambda: Text(listing.date_label(row.last_when), style="dim"),
             Col.NEW: lambda: Text(listing.new_label(row), style=faded or ("bold" if row.wrote else "dim")),
+            Col.STATE: lambda: Text(one_line(row.state_label), style=faded or _STATE_STYLE.get(row.state, "")),
         }
         table.add_row(*(cells[c.key]() for c in self.columns), key=row.id)
 
@@ -217,6 +224,8 @@ class SeriesListScreen(Screen):
         head = Text()
         head.append(" vfio-workbench ", style="bold reverse")
         head.append(f"  view: {self.quick.value}", style="bold")
+        if self.states:
+            head.append(" · state: " + ", ".join(LABELS[TriageState(v)] for v in sorted(self.states)), style="bold")
         head.append(f" · sort: {self.sort.value}{' (reversed)' if self.reverse else ''}")
         head.append(" · " + ("all series" if self.show_all else "current, in scope"))
         # what was loaded (the query with --since folded in), else what is being loaded
@@ -311,6 +320,40 @@ class SeriesListScreen(Screen):
         self.quick = Quick(name)
         self.refresh_rows()
 
+    def states_changed(self) -> None:
+        """The triage state file changed (or was read again): the rows show it now."""
+        if self._workbench is not None:
+            self._rows = listing.rows_of(self._workbench, self.wb_app.chains)
+            if self._ready:
+                self.refresh_rows()
+
+    def action_set_state(self) -> None:
+        judged = self.current()
+        if judged is not None:
+            self.wb_app.ask_state(judged)
+
+    def action_snooze(self) -> None:
+        judged = self.current()
+        if judged is not None:
+            self.wb_app.ask_state(judged, TriageState.SNOOZED)
+
+    def action_state_filter(self) -> None:
+        """A quick filter by my triage state ("waiting" also shows "new version": the
+        author answered what I waited for)."""
+        options: list[tuple[str, frozenset[str]]] = [("any state", frozenset())]
+        for state in TriageState:
+            wanted = {state.value}
+            if state is TriageState.WAITING:
+                wanted.add(TriageState.NEW_VERSION.value)
+            options.append((LABELS[state], frozenset(wanted)))
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self.states = options[index][1]
+                self.refresh_rows()
+
+        self.app.push_screen(ChoiceScreen("show the series in state", [label for label, _s in options]), chosen)
+
     def action_cursor(self, where: str) -> None:
         table = self.query_one("#series", DataTable)
         if where == "down":
@@ -321,6 +364,10 @@ class SeriesListScreen(Screen):
             table.move_cursor(row=0)
         elif where == "bottom":
             table.move_cursor(row=max(0, table.row_count - 1))
+
+
+_STATE_STYLE = {"new": "dim", "reviewing": "bold cyan", "waiting": "yellow", "new-version": "bold magenta",
+                "queued": "bold green", "rejected": "red", "snoozed": "dim italic"}
 
 
 def _faded(text: Text, style: str) -> Text:

@@ -34,7 +34,10 @@ from workbench.tui.drafting import (
     parent_sections,
     reply_label,
 )
+from workbench.state.chains import reviewed_posting
+from workbench.state.model import TriageState
 from workbench.tui.memory import freeze_heap, release_heap
+from workbench.versions.pairing import previous_version
 from workbench.tui.screens.choice import ChoiceScreen
 from workbench.tui.widgets.line_view import LineView, TextLines
 
@@ -54,6 +57,11 @@ def series_head(judged: Judged, app: WorkbenchApp) -> Text:
     head.append(" · drivers: " + (", ".join(judged.drivers) or "none (out of scope)"), style=render.ACCENT)
     present = f"{len(s.present)}/{s.expected} patches"
     head.append(" · " + present, style="" if s.complete else "bold red")
+    if app.chains is not None:
+        status = app.chains.status(judged)
+        head.append(f" · state: {status.effective.label}", style="bold")
+        if status.effective.note:
+            head.append(f" ({one_line(status.effective.note, 60)})", style="italic")
     if s.cover is None:
         head.append(" · no cover letter", style="dim")
     return head
@@ -95,6 +103,12 @@ class SeriesScreen(Screen):
         Binding("I", "draft('incomplete')", "Ask missing patches", id="series.draft-incomplete"),
         Binding("T", "draft('thanks')", "Thanks", id="series.draft-thanks"),
         Binding("M", "draft('reply')", "Reply", id="series.draft-reply"),
+        # my triage and review (workbench.state, workbench.versions)
+        Binding("s", "set_state", "State", id="series.set-state"),
+        Binding("z", "snooze", "Snooze", id="series.snooze"),
+        Binding("i", "interdiff", "Interdiff", id="series.interdiff"),
+        Binding("w", "since_reviewed", "Since I reviewed", id="series.since-reviewed"),
+        Binding("C", "review_draft", "Review draft", id="series.draft-comments"),
     ]
 
     def __init__(self, judged: Judged) -> None:
@@ -283,6 +297,52 @@ class SeriesScreen(Screen):
         self.wb_app.open_versions(self.judged)
 
     # -- drafts -------------------------------------------------------------------------
+
+    def states_changed(self) -> None:
+        heads = self.query("#series-head")  # empty before the screen is composed
+        if heads:
+            heads.first(Static).update(series_head(self.judged, self.wb_app))
+
+    def action_set_state(self) -> None:
+        self.wb_app.ask_state(self.judged)
+
+    def action_snooze(self) -> None:
+        self.wb_app.ask_state(self.judged, TriageState.SNOOZED)
+
+    def action_interdiff(self) -> None:
+        """The highlighted patch against its predecessor in the previous version."""
+        wb = self.wb_app.workbench
+        older = previous_version(self.judged, wb) if wb is not None else None
+        if older is None:
+            self.notify("no earlier version of this series in the store", timeout=4)
+            return
+        patch = self.current_patch()
+        self.wb_app.open_interdiff(older, self.judged, patch.number if patch else None, "previous version")
+
+    def action_since_reviewed(self) -> None:
+        """Everything that changed since the version I last reviewed (set "reviewing" on,
+        or wrote in)."""
+        app = self.wb_app
+        reviewed = reviewed_posting(app.chains, self.judged) if app.chains is not None else None
+        if reviewed is None:
+            self.notify("no earlier version I reviewed (set 'reviewing' or replied to) in the store", timeout=5)
+            return
+        patch = self.current_patch()
+        app.open_interdiff(reviewed, self.judged, patch.number if patch else None, "since the version I reviewed")
+
+    def action_review_draft(self) -> None:
+        """The highlighted patch's comments (c in the hunk view) as a review reply."""
+        patch = self.current_patch()
+        if patch is None:
+            return
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self.wb_app.open_draft(self.judged, DraftRequest(K.DraftKind.COMMENTS, target_msgid=patch.msgid,
+                                                                 trailer=REPLY_TRAILERS[index]))
+
+        self.app.push_screen(ChoiceScreen(f"review of patch {patch.number}: add my trailer?",
+                                          [reply_label(t) for t in REPLY_TRAILERS]), chosen)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "draft":
