@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from workbench.analysis import Workbench
 from workbench.config import Settings
+from workbench.mail.session import StoreSession
 from workbench.pipeline import build_workbench
 from workbench.report.json_format import json_pieces, render_json
 from workbench.report.markdown_format import render_markdown
@@ -38,20 +39,21 @@ def render_pieces(workbench: Workbench, fmt: str, *, show_all: bool = False) -> 
 def run_report(settings: Settings, *, fmt: str = "text", fail_on_missing: bool = False) -> int:
     """Print the report; a report kept from an earlier run with the very same inputs
     (``memo``) is printed as it is, without loading a single record."""
-    memo = ReportMemo(settings, fmt)
-    kept = memo.lookup()
     pieces: Iterable[str]
-    if kept is not None:
-        pieces, problems, has_missing = kept.pieces(), kept.problems, kept.has_missing
-    else:
-        workbench = build_workbench(settings)
-        rendered = render_pieces(workbench, fmt, show_all=settings.show_all)
-        pieces = rendered
-        problems = workbench.problems
-        has_missing = any(j.has_missing for j in workbench.visible())
-        ctx = workbench.context
-        memo.store(rendered, uuid=ctx.uuid, rev=ctx.revision, matched=ctx.matched, settled=ctx.settled,
-                   problems=problems, has_missing=has_missing)
+    with StoreSession(settings) as session:  # one look at the store for the whole run
+        memo = ReportMemo(settings, fmt, session)
+        kept = memo.lookup()
+        if kept is not None:
+            pieces, problems, has_missing = kept.pieces(), kept.problems, kept.has_missing
+        else:
+            workbench = build_workbench(settings, session=session)
+            rendered = render_pieces(workbench, fmt, show_all=settings.show_all)
+            pieces = rendered
+            problems = workbench.problems
+            has_missing = any(j.has_missing for j in workbench.visible())
+            ctx = workbench.context
+            memo.store(rendered, uuid=ctx.uuid, rev=ctx.revision, matched=ctx.matched, settled=ctx.settled,
+                       problems=problems, has_missing=has_missing)
     for piece in pieces:
         sys.stdout.write(piece)
     sys.stdout.flush()
