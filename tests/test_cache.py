@@ -18,8 +18,8 @@ import pytest
 from vfio_workbench_demo.mailwriter import deliver, index_files
 from workbench.config import Settings
 from workbench.mail.cache import Decoder, MailCache, cache_file, encode_record
-from workbench.mail.loader import cache_key, load_records
-from workbench.mail.notmuch_config import open_readonly
+from workbench.mail.loader import load_records
+from workbench.mail.session import StoreSession
 from workbench.model import FileChange, MailRecord, Person, RawTrailer, Signal, SignalKind
 
 QUERY = "*"
@@ -37,8 +37,9 @@ def settings(lore_root: Path, tmp_path: Path) -> Settings:
 
 
 def the_file(settings: Settings) -> Path:
-    with open_readonly(settings) as db:
-        return cache_file(settings.cache_dir, str(settings.db_path), cache_key(db, settings.effective_query()))
+    with StoreSession(settings) as session:
+        key = session.facts().cache_key(settings.effective_query())
+    return cache_file(settings.cache_dir, str(settings.db_path), key)
 
 
 def test_warm_equals_cold_and_reads_no_message_file(settings: Settings, lore_root: Path):

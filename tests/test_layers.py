@@ -1,8 +1,10 @@
 """The house plan holds: the import-linter contracts in pyproject.toml are kept.
 
 The contracts say which layer may import which (no textual below tui/, only mail/ opens
-notmuch, the domain core never reaches the store). The second test plants a violation in
-a copy of the package, so a contract that stopped checking anything would be noticed.
+notmuch and only its session and store modules do, what lies above mail/ reaches the
+store through the session, the domain core never reaches the store). The second test
+plants a violation in a copy of the package, so a contract that stopped checking
+anything would be noticed.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ def test_contracts_are_kept() -> None:
     ("policy/_planted.py", "import notmuch2\n", "one door"),
     ("patchmail/_planted.py", "from workbench.series import grouping\n", "Layers"),
     ("report/_planted.py", "from vfio_workbench_demo import demo_messages\n", "demo corpus"),
+    ("report/_planted.py", "from workbench.mail.loader import load_records\n", "session door"),
+    ("mail/loader.py", "import notmuch2\n", "Inside mail/"),
 ])
 def test_a_planted_violation_is_caught(tmp_path: Path, module: str, line: str, contract: str) -> None:
     shutil.copytree(ROOT / "workbench", tmp_path / "workbench", ignore=shutil.ignore_patterns("__pycache__"))

@@ -9,6 +9,7 @@ files and re-run cheaply when only MAINTAINERS changes.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from workbench.analysis import EPOCH, Context, Judged, Progress, Workbench
 from workbench.config import Settings
@@ -20,6 +21,9 @@ from workbench.policy.checks import PolicyContext, run_checks, variant_drivers
 from workbench.policy.maintainer import applied_by
 from workbench.policy.signals import Reader, signals_of
 from workbench.series.grouping import group_series
+
+if TYPE_CHECKING:  # the store's modules are imported where a load runs (build_workbench)
+    from workbench.mail.session import StoreSession
 
 
 def load_context(settings: Settings, me: Person | None = None) -> Context:
@@ -59,14 +63,23 @@ def analyse(records: Iterable[MailRecord], context: Context, read: Reader | None
     return judged
 
 
-def build_workbench(settings: Settings, progress: Progress | None = None) -> Workbench:
-    """Read the store (through the cache), then analyse. Raises WorkbenchError subclasses."""
-    from workbench.mail.loader import load_records
-    from workbench.mail.notmuch_config import user_identity
+def build_workbench(settings: Settings, progress: Progress | None = None,
+                    session: StoreSession | None = None) -> Workbench:
+    """Read the store (through the cache), then analyse. Raises WorkbenchError subclasses.
+    ``session``: the run's look at the store, when the caller has one (the report asked
+    it about its kept report already); else one is opened for this load."""
+    from workbench.mail.session import StoreSession
 
     context = load_context(settings)  # a bad MAINTAINERS path fails before any mail is read
-    context.me = context.me or user_identity(settings)
-    loaded = load_records(settings, progress)
+    if session is None:
+        with StoreSession(settings) as own:
+            return _build(settings, context, own, progress)
+    return _build(settings, context, session, progress)
+
+
+def _build(settings: Settings, context: Context, session: StoreSession, progress: Progress | None) -> Workbench:
+    context.me = context.me or session.user_identity()
+    loaded = session.records(progress)
     context.db_path = loaded.db_path
     context.query = settings.effective_query()
     context.revision = loaded.revision

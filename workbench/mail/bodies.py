@@ -8,6 +8,10 @@ corners; it is a small share of a kernel list, so the cost stays small.
 What counts as text: text/plain parts and patch attachments (text/x-patch, text/x-diff,
 ``*.patch``/``*.diff`` files), in message order. HTML is used only when there is no
 plain text at all, with tags stripped, so an HTML-only reply still yields its trailers.
+
+The headers → Content-Type → body chain is ``decode_body`` (``message_text`` from a raw
+message): the loader, the views and the drafts all decode through it, so the text a
+maintainer reads and quotes is the text the trailers were found in.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import re
 from dataclasses import dataclass
 from email.message import Message
 
+from workbench.mail import headers as H
 from workbench.mail.headers import content_type, lookup_charset
 
 PATCH_TYPES = frozenset({"text/x-patch", "text/x-diff", "text/patch", "text/diff",
@@ -226,3 +231,25 @@ def _same(text: str) -> BodyText:
     if "\r" in text:
         text = text.replace("\r\n", "\n")
     return BodyText(text, text)
+
+
+def decode_body(data: bytes, body: bytes, fields: dict[bytes, list[bytes]], problems: list[str]) -> BodyText:
+    """The body of a message whose header ``fields`` were read with ``headers.read_headers``:
+    Content-Type (text/plain when absent) and Content-Transfer-Encoding decide the rest."""
+    ctype = fields.get(b"content-type")
+    cte = fields.get(b"content-transfer-encoding")
+    ctype_raw = (H.to_text(ctype[0], problems, "content-type") if ctype else "") or "text/plain"
+    cte_raw = (H.to_text(cte[0], problems, "content-transfer-encoding") if cte else "") or ""
+    return body_parts(data, body, ctype_raw, cte_raw, problems)
+
+
+_BODY_FIELDS = frozenset({b"content-type", b"content-transfer-encoding"})
+
+
+def message_text(data: bytes, problems: list[str] | None = None) -> str:
+    """Every text part of a raw message, decoded as the loader decodes it (multipart,
+    base64/quoted-printable, charsets; line ends ``\\n``). May raise on hostile MIME the
+    decoders do not survive: callers that must not fail catch that."""
+    block, body = H.split_message(data)
+    fields, _junk = H.read_headers(block, _BODY_FIELDS)
+    return decode_body(data, body, fields, [] if problems is None else problems).whole

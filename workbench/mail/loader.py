@@ -2,30 +2,28 @@
 
 The order of work is chosen so that a warm run touches as little as possible:
 
-1. open notmuch read-only, read its revision; open the cache file for (database, query);
-2. same database and revision as the cache (and no relative ``date:`` in the query):
-   answer from the cache alone, not one message file is opened;
-3. a newer revision: ask Xapian for the query's count and for how many of its messages
-   changed since the cached revision (``lastmod:N..``). No change and the same count:
-   the result set is unchanged (mail arrived elsewhere, tags moved), answer from cache;
-4. otherwise list the query's (message-id, file) pairs, reuse every cached record whose
-   file is the same, parse the rest (in a process pool when there are many), and store
-   the new result set in one transaction.
+1. the run's ``StoreSession`` looks at notmuch (read-only, once): revision, excluded
+   tags; the cache file for (database, query) is opened;
+2. the session decides whether the cached result set still holds (same database and
+   revision; or a newer revision with the same count and none of the query's messages
+   changed since, ``lastmod:N..``: mail arrived elsewhere, tags moved). Then the cache
+   alone answers, not one message file is opened;
+3. otherwise the query's (message-id, file) pairs are listed, every cached record whose
+   file is the same is reused, the rest parsed (in a process pool when there are many),
+   and the new result set stored in one transaction.
 
-Why lastmod alone is not enough: a message deleted from the database is in no
-``lastmod:`` answer, so a changed result set is confirmed by the count as well.
+The load is those steps as functions: plan (``_plan``), reuse (``_reuse``), parse
+(``_parse``), save (``_save``); a cache file found damaged at any step is reset in one
+place (``_CacheSlot.reset``) and the records parsed from the mail instead.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import notmuch2
 
 from workbench.config import Settings
 from workbench.mail.cache import (
@@ -39,16 +37,10 @@ from workbench.mail.cache import (
     no_gc,
     remove_cache_file,
 )
-from workbench.mail.notmuch_config import exclude_tags
 from workbench.mail.parse import ParseFailure, parse_message
 from workbench.mail.processes import process_context
-from workbench.mail.store import (
-    Revision,
-    count_messages,
-    list_isolated,
-    revision,
-    with_database,
-)
+from workbench.mail.session import StoreSession
+from workbench.mail.store import Revision, list_isolated
 from workbench.model import LoadProblem, MailRecord
 
 Progress = Callable[[int, int], None]
@@ -56,7 +48,6 @@ Progress = Callable[[int, int], None]
 POOL_MIN = 300
 """Below this many files to parse, starting worker processes costs more than it saves."""
 CHUNK = 64
-_RELATIVE_DATE = re.compile(r"\bdate:", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -146,55 +137,33 @@ def _parse_pool(entries: list[tuple[str, str]], progress: Progress | None, done:
 
 
 # --- the load ----------------------------------------------------------------------------
+#
+# plan (the session decides whether the cache still answers, else the query is listed),
+# reuse (cached records of unchanged files), parse (the rest), save (one transaction).
+# A damaged cache file met at any step takes the one way out, ``_CacheSlot.reset``.
 
 
 @dataclass(slots=True)
 class _Plan:
-    """What the read-only look at notmuch decided, copied out before it closed."""
+    """What the session's look at notmuch decided: the cache answers as it is
+    (``from_cache``), or these are the query's messages now."""
 
     db_path: str
     revision: Revision
     from_cache: bool = False
-    entries: list[tuple[str, str]] | None = None
+    entries: list[tuple[str, str]] = field(default_factory=list)
     problems: list[LoadProblem] = field(default_factory=list)
-    cache_key: str = ""  # which cache file holds this query's records (see cache_key)
 
 
-def cache_key(db: notmuch2.Database, query: str) -> str:
-    """The query together with the tags notmuch leaves out of it: the same query under
-    another ``search.exclude_tags`` is another result set, so another cache file."""
-    return f"{query}\x1fexclude:{';'.join(exclude_tags(db))}"
-
-
-def unchanged(db: notmuch2.Database, query: str, state: CacheState | None, rev: Revision) -> bool:
-    """Whether ``query`` still matches exactly the messages, unmodified, that ``state``
-    recorded: the same database (uuid), and either the same revision or the same count
-    with none of its messages changed since (mail arriving elsewhere, tags moving on other
-    threads). A query with ``date:`` is not trusted on the revision alone (a relative date
-    drops old mail as the clock moves, with no revision moving): its count is asked too.
-    (A window moving at both ends, ``date:1month..1week``, could in principle swap one
-    message in and one out at the same revision; ``--no-cache`` is the answer there.)"""
-    if state is None or state.uuid != rev.uuid or state.rev < 0 or state.rev > rev.rev:
-        return False
-    if state.rev == rev.rev and not _RELATIVE_DATE.search(query):
-        return True
-    exclude = exclude_tags(db)
-    if count_messages(db, query, exclude) != state.count:
-        return False
-    if state.rev == rev.rev:
-        return True
-    return count_messages(db, f"({query}) and lastmod:{state.rev + 1}..{rev.rev}", exclude) == 0
-
-
-def _plan(settings: Settings, db: notmuch2.Database, query: str, state: CacheState | None) -> _Plan:
-    rev = revision(db)
-    plan = _Plan(db_path=str(db.path), revision=rev)
-    if unchanged(db, query, state, rev):
-        plan.from_cache = True
-        return plan
-    # the revision is read before the listing: mail committed in between is listed now
-    # and seen as changed next time, never missed
-    plan.entries, plan.problems = list_isolated(settings, query)
+def _plan(session: StoreSession, state: CacheState | None) -> _Plan:
+    fresh = state is not None and session.unchanged(state.uuid, state.rev, state.count)
+    facts = session.facts()  # after deciding: a database that moved meanwhile was looked at anew
+    session.release()  # listing and parsing happen in other processes, and take long
+    plan = _Plan(db_path=facts.db_path, revision=facts.revision, from_cache=fresh)
+    if not fresh:
+        # the revision is read before the listing: mail committed in between is listed now
+        # and seen as changed next time, never missed
+        plan.entries, plan.problems = list_isolated(session.settings, session.query)
     return plan
 
 
@@ -224,146 +193,181 @@ def _finish(records: list[MailRecord], problems: list[LoadProblem], plan: _Plan,
                       uuid=plan.revision.uuid, matched=matched, settled=settled)
 
 
-def _load_uncached(settings: Settings, query: str, progress: Progress | None) -> LoadResult:
-    plan = with_database(settings, lambda db: _plan(settings, db, query, None), query)
-    entries = plan.entries or []
-    if progress:
-        progress(0, len(entries))
-    parsed = parse_entries(entries, progress)
-    records, problems = _build((blob for _m, _p, blob, _c in parsed), Decoder())
-    return _finish(records, problems, plan, len(parsed), 0, progress)
-
-
-def _open_cache(settings: Settings, db_path: str, query: str) -> MailCache | None:
+def _open_cache(cache_dir: Path, db_path: str, key: str) -> MailCache | None:
     try:
-        return MailCache.open(Path(settings.cache_dir), db_path, query)
+        return MailCache.open(cache_dir, db_path, key)
     except (OSError, CacheBusy, CacheCorrupt, Exception):  # noqa: BLE001 — no cache: still load
         return None
 
 
-def load_records(settings: Settings, progress: Progress | None = None) -> LoadResult:
+class _CacheSlot:
+    """The record cache file of one load, or none when no cache can be made here (the
+    load goes on without). Every damaged-file path ends in ``reset``: the file is deleted
+    and an empty one started, so nothing a bad file holds is trusted, and nothing of the
+    store is lost (the records are parsed again from the mail)."""
+
+    def __init__(self, cache_dir: Path, db_path: str, key: str) -> None:
+        self._where = (cache_dir, db_path, key)
+        self.cache = _open_cache(*self._where)
+
+    def state(self) -> CacheState | None:
+        if self.cache is None:
+            return None
+        try:
+            return self.cache.state()
+        except CacheCorrupt:
+            self.reset()
+            return None
+
+    def stored(self) -> dict[str, tuple[str, bytes]]:
+        if self.cache is None:
+            return {}
+        try:
+            return self.cache.stored()
+        except CacheCorrupt:
+            self.reset()
+            return {}
+
+    def reset(self) -> None:
+        if self.cache is not None:
+            self.cache.close()
+            remove_cache_file(self.cache.path)
+        self.cache = _open_cache(*self._where)
+
+    def suspend(self) -> bool:
+        """Closed while forked workers parse: no SQLite connection is carried into them.
+        Whether there was a cache to reopen."""
+        had = self.cache is not None
+        self.close()
+        return had
+
+    def resume(self) -> None:
+        self.cache = _open_cache(*self._where)
+
+    def close(self) -> None:
+        if self.cache is not None:
+            self.cache.close()
+            self.cache = None
+
+
+def load_records(settings: Settings, progress: Progress | None = None,
+                 session: StoreSession | None = None) -> LoadResult:
     """The records of every message matching the settings' query. Raises StoreError for
-    database problems; unusable messages are returned as problems, never raised."""
-    query = settings.effective_query()
+    database problems; unusable messages are returned as problems, never raised.
+    ``session``: the run's look at the store (one is opened for this load when None)."""
+    if session is None:
+        with StoreSession(settings) as own:
+            return load_records(settings, progress, own)
     if not settings.use_cache:
-        return _load_uncached(settings, query, progress)
-
-    caches: dict[tuple[str, str], MailCache | None] = {}
-
-    def read(db: notmuch2.Database) -> _Plan:
-        where = (str(db.path), cache_key(db, query))
-        if where not in caches:
-            caches[where] = _open_cache(settings, *where)
-        cache = caches[where]
-        state = None
-        if cache is not None:
-            try:
-                state = cache.state()
-            except CacheCorrupt:
-                state = None
-        plan = _plan(settings, db, query, state)
-        plan.cache_key = where[1]
-        return plan
-
-    plan = with_database(settings, read, query)
-    cache = caches.get((plan.db_path, plan.cache_key))
+        return _parse_all(_plan(session, None), Decoder(), progress)
+    facts = session.facts()
+    slot = _CacheSlot(Path(settings.cache_dir), facts.db_path, facts.cache_key(session.query))
     try:
-        return _load_with_cache(cache, plan, settings, query, progress)
+        return _load_with_cache(slot, session, progress)
     finally:
-        for c in caches.values():
-            if c is not None:
-                c.close()
+        slot.close()
 
 
-def _load_with_cache(cache: MailCache | None, plan: _Plan, settings: Settings, query: str,
-                     progress: Progress | None) -> LoadResult:
-    decoder = Decoder()
-    new_state_count: int
-    if plan.from_cache and cache is not None:
-        state = cache.state()
-        assert state is not None
-        try:
-            records, problems = cache.load_all(state.count)
-            if state.rev != plan.revision.rev:
-                try:
-                    cache.set_state(CacheState(plan.revision.uuid, plan.revision.rev, state.count))
-                except (CacheBusy, CacheCorrupt):
-                    pass
-            return _finish(records, problems, plan, 0, len(records) + len(problems), progress,
-                           matched=state.count, settled=True)
-        except CacheCorrupt:
-            cache.close()
-            remove_cache_file(cache.path)
-            cache = _open_cache(settings, plan.db_path, plan.cache_key)
-            key = plan.cache_key
-            plan = with_database(settings, lambda db: _plan(settings, db, query, None), query)
-            plan.cache_key = key
-
-    entries = plan.entries or []
-    total = len(entries)
+def _parse_all(plan: _Plan, decoder: Decoder, progress: Progress | None) -> LoadResult:
     if progress:
-        progress(0, total)
-    stored: dict[str, tuple[str, bytes]] = {}
-    if cache is not None:
-        try:
-            stored = cache.stored()
-        except CacheCorrupt:
-            cache.close()
-            remove_cache_file(cache.path)
-            cache = _open_cache(settings, plan.db_path, plan.cache_key)
-    reuse: list[bytes] = []
-    todo: list[tuple[str, str]] = []
-    for msgid, path in entries:
-        hit = stored.get(msgid)
-        if hit is not None and hit[0] == path:
-            reuse.append(hit[1])
-        else:
-            todo.append((msgid, path))
-    del stored
-    if progress and reuse:
-        progress(len(reuse), total)
-    if cache is not None and len(todo) >= POOL_MIN:
-        # no SQLite connection is carried into forked workers; reopened to save
-        cache.close()
-        cache = None
-        reopen = True
-    else:
-        reopen = False
-    parsed = parse_entries(todo, progress, done=len(reuse), total=total)
-    if reopen:
-        cache = _open_cache(settings, plan.db_path, plan.cache_key)
+        progress(0, len(plan.entries))
+    parsed = parse_entries(plan.entries, progress)
+    records, problems = _build((blob for _m, _p, blob, _c in parsed), decoder)
+    return _finish(records, problems, plan, len(parsed), 0, progress)
+
+
+def _load_with_cache(slot: _CacheSlot, session: StoreSession, progress: Progress | None) -> LoadResult:
+    state = slot.state()
+    plan = _plan(session, state)
+    if plan.from_cache:
+        assert state is not None
+        answer = _answer_from_cache(slot, state, plan, progress)
+        if answer is not None:
+            return answer
+        slot.reset()
+        plan = _plan(session, None)
+    decoder = Decoder()
+    reuse, todo = _reuse(slot, plan, progress)
+    parsed = _parse(slot, todo, done=len(reuse), total=len(plan.entries), progress=progress)
     try:
         records, problems = _build(reuse, decoder)
     except (ValueError, EOFError, TypeError, IndexError):
         # a stored blob that does not decode: the whole file is suspect, parse everything
-        if cache is not None:
-            cache.close()
-            remove_cache_file(cache.path)
-            cache = _open_cache(settings, plan.db_path, plan.cache_key)
-        parsed = parse_entries(entries, progress)
+        slot.reset()
+        parsed = parse_entries(plan.entries, progress)
         reuse = []
         records, problems = [], []
     more_records, more_problems = _build((blob for _m, _p, blob, _c in parsed), decoder)
     records.extend(more_records)
     problems.extend(more_problems)
-
-    if cache is not None:
-        rows = [(m, p, blob) for m, p, blob, cacheable in parsed if cacheable]
-        uncacheable = len(parsed) - len(rows)
-        new_state_count = total - uncacheable
-        try:
-            if uncacheable:
-                # a missing file is retried next run: store the rows, but no revision,
-                # so the next run lists the query again instead of trusting this one
-                cache.save(CacheState(plan.revision.uuid, -1, new_state_count), rows,
-                           keep=(m for m, _p in entries))
-            else:
-                cache.save(CacheState(plan.revision.uuid, plan.revision.rev, new_state_count), rows,
-                           keep=(m for m, _p in entries))
-        except (CacheBusy, CacheCorrupt):
-            pass
-        finally:
-            cache.close()
+    _save(slot, plan, parsed)
     settled = all(cacheable for *_, cacheable in parsed)
     return _finish(records, problems, plan, len(parsed), len(reuse), progress,
-                   matched=total, settled=settled)
+                   matched=len(plan.entries), settled=settled)
+
+
+def _answer_from_cache(slot: _CacheSlot, state: CacheState, plan: _Plan,
+                       progress: Progress | None) -> LoadResult | None:
+    """The stored result set as it is (None when the file turns out damaged)."""
+    cache = slot.cache
+    assert cache is not None
+    try:
+        records, problems = cache.load_all(state.count)
+    except CacheCorrupt:
+        return None
+    if state.rev != plan.revision.rev:
+        try:
+            cache.set_state(CacheState(plan.revision.uuid, plan.revision.rev, state.count))
+        except (CacheBusy, CacheCorrupt):
+            pass
+    return _finish(records, problems, plan, 0, len(records) + len(problems), progress,
+                   matched=state.count, settled=True)
+
+
+def _reuse(slot: _CacheSlot, plan: _Plan, progress: Progress | None) -> tuple[list[bytes], list[tuple[str, str]]]:
+    """(stored blobs of listed messages whose file is the same, messages to parse)."""
+    total = len(plan.entries)
+    if progress:
+        progress(0, total)
+    stored = slot.stored()
+    reuse: list[bytes] = []
+    todo: list[tuple[str, str]] = []
+    for msgid, path in plan.entries:
+        hit = stored.get(msgid)
+        if hit is not None and hit[0] == path:
+            reuse.append(hit[1])
+        else:
+            todo.append((msgid, path))
+    if progress and reuse:
+        progress(len(reuse), total)
+    return reuse, todo
+
+
+def _parse(slot: _CacheSlot, todo: list[tuple[str, str]], *, done: int, total: int,
+           progress: Progress | None) -> list[Parsed]:
+    if len(todo) < POOL_MIN:
+        return parse_entries(todo, progress, done=done, total=total)
+    reopen = slot.suspend()
+    try:
+        return parse_entries(todo, progress, done=done, total=total)
+    finally:
+        if reopen:
+            slot.resume()
+
+
+def _save(slot: _CacheSlot, plan: _Plan, parsed: list[Parsed]) -> None:
+    """The parsed rows and the new state in one transaction, the file then holding
+    exactly the listed messages. A missing file is retried next run: its rows are
+    stored, but no revision, so the next run lists the query again instead of trusting
+    this one. A busy or damaged cache only means this run's work is not kept."""
+    cache = slot.cache
+    if cache is None:
+        return
+    rows = [(m, p, blob) for m, p, blob, cacheable in parsed if cacheable]
+    uncacheable = len(parsed) - len(rows)
+    rev = -1 if uncacheable else plan.revision.rev
+    try:
+        cache.save(CacheState(plan.revision.uuid, rev, len(plan.entries) - uncacheable), rows,
+                   keep=(m for m, _p in plan.entries))
+    except (CacheBusy, CacheCorrupt):
+        pass

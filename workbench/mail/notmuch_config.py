@@ -166,12 +166,17 @@ def user_identity(settings: Settings) -> Person | None:
     try:
         with open_readonly(settings) as db:
             email = config_value(db, "user.primary_email")
-            name = config_value(db, "user.name") or ""
+            name = config_value(db, "user.name")
     except StoreError:
         return None
+    return identity_from(name, email)
+
+
+def identity_from(name: str | None, email: str | None) -> Person | None:
+    """The user named by notmuch's user.name / user.primary_email values, or None."""
     if not email or _libnotmuch_guess(email):
         return None
-    return Person(name, email.lower())
+    return Person(name or "", email.lower())
 
 
 def _libnotmuch_guess(email: str) -> bool:

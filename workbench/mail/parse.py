@@ -23,7 +23,7 @@ import hashlib
 import re
 
 from workbench.mail import headers as H
-from workbench.mail.bodies import body_parts
+from workbench.mail.bodies import decode_body
 from workbench.model import MailRecord, Person
 from workbench.patchmail.applied import applied_line
 from workbench.patchmail.diff import split_patch, summarize_diff
@@ -218,9 +218,7 @@ def parse_message(path: str, data: bytes | None = None) -> MailRecord:
     to = tuple(p for v in fields.get(b"to", ()) for p in H.parse_addresses(H.to_text(v, problems, "To"), problems))
     cc = tuple(p for v in fields.get(b"cc", ()) for p in H.parse_addresses(H.to_text(v, problems, "Cc"), problems))
 
-    ctype_raw = _text(fields, b"content-type", problems) or "text/plain"
-    cte = _text(fields, b"content-transfer-encoding", problems) or ""
-    text = body_parts(data, body, ctype_raw, cte, problems)
+    text = decode_body(data, body, fields, problems)
 
     reply = is_reply_subject(subject)
 

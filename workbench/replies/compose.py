@@ -20,15 +20,16 @@ from workbench.analysis import Context, Judged
 from workbench.config import Settings
 from workbench.errors import DraftError
 from workbench.kernel.maintainers import Section
+from workbench.mail.reading import READER
 from workbench.model import CheckId, CheckPart, Patch, Person, Series
 from workbench.patchmail.diff import split_patch
-from workbench.patchmail.hunks import FileDiff, parse_diff
+from workbench.patchmail.hunks import FileDiff
 from workbench.policy.people import numbers
 from workbench.replies import formatting as F
 from workbench.replies import kinds as K
 from workbench.replies.addressing import VFIO_LIST, Recipients
 from workbench.replies.draft import Draft
-from workbench.replies.source import Target, read_body, read_target
+from workbench.replies.source import Target, read_target
 from workbench.replies.templates import render
 from workbench.text import one_line
 
@@ -129,18 +130,17 @@ def _vfio_lists(ctx: Context) -> list[str]:
 
 
 def _section_diffs(series: Series, part: CheckPart) -> list[tuple[Patch, list[FileDiff] | None]]:
-    """Per patch of the section, the file diffs of the section's files (None: unreadable)."""
+    """Per patch of the section, the file diffs of the section's files (None: unreadable).
+    The diffs come from the mail door's reader: the hunk view of the same series has
+    usually parsed them already."""
     files = set(part.files)
     out: list[tuple[Patch, list[FileDiff] | None]] = []
     for patch in _patches(series, part.patches):
-        try:
-            with open(patch.path, "rb") as fh:
-                text = _body_of(fh.read())
-        except OSError:
+        read = READER.patch(patch.path)
+        if not read.readable:
             out.append((patch, None))
             continue
-        _prose, diff = split_patch(text)
-        out.append((patch, [fd for fd in parse_diff(diff) if fd.path in files]))
+        out.append((patch, [fd for fd in read.files if fd.path in files]))
     return out
 
 
@@ -185,13 +185,6 @@ def _summary_lines(series: Series, diffs: list[tuple[Patch, list[FileDiff] | Non
             if len(fd.hunks) > len(shown):
                 out.append(f"      ... and {len(fd.hunks) - len(shown)} more hunks")
     return out
-
-
-def _body_of(data: bytes) -> str:
-    try:
-        return read_body(data)
-    except Exception:  # noqa: BLE001 — a summary is best effort
-        return ""
 
 
 def _attribution(target: Target) -> str:

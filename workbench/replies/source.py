@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workbench.errors import DraftError
-from workbench.mail import headers as H
-from workbench.mail.bodies import body_text
+from workbench.mail.bodies import message_text
 from workbench.mail.parse import ParseFailure, parse_message
 from workbench.model import MailRecord
 
@@ -36,14 +35,9 @@ class Target:
 
 
 def read_body(data: bytes) -> str:
-    """The readable text of a message (multipart, base64, charsets handled)."""
-    block, body = H.split_message(data)
-    fields, _junk = H.read_headers(block, frozenset({b"content-type", b"content-transfer-encoding"}))
-    problems: list[str] = []
-    ctype = H.to_text(fields[b"content-type"][0], problems, "Content-Type") if fields.get(b"content-type") else "text/plain"
-    cte = (H.to_text(fields[b"content-transfer-encoding"][0], problems, "Content-Transfer-Encoding")
-           if fields.get(b"content-transfer-encoding") else "")
-    return body_text(data, body, ctype, cte, problems).replace("\r\n", "\n")
+    """The readable text of a message (multipart, base64, charsets handled): the
+    loader's own decoder (``mail.bodies.message_text``)."""
+    return message_text(data)
 
 
 def read_target(path: str) -> Target:

@@ -11,6 +11,7 @@ from datetime import date
 
 from workbench.analysis import Workbench
 from workbench.config import Settings
+from workbench.mail.session import StoreSession
 from workbench.pipeline import build_workbench
 from workbench.report.json_format import json_pieces, render_json
 from workbench.report.markdown_format import render_markdown
@@ -73,20 +74,21 @@ def run_report(settings: Settings, *, fmt: str = "text", fail_on_missing: bool =
     wanted = sorted(set(states))
     today = date.today()
     extra = "\x1d".join([_state_digest(settings), today.isoformat(), ",".join(wanted)])
-    memo = ReportMemo(settings, fmt, extra)
-    kept = memo.lookup()
     pieces: Iterable[str]
-    if kept is not None:
-        pieces, problems, has_missing = kept.pieces(), kept.problems, kept.has_missing
-    else:
-        workbench = build_workbench(settings)
-        report_states = _report_states(settings, workbench, wanted, today)
-        pieces = render_pieces(workbench, fmt, show_all=settings.show_all, states=report_states)
-        problems = workbench.problems
-        has_missing = any(j.has_missing for j in workbench.visible())
-        ctx = workbench.context
-        memo.store(pieces, uuid=ctx.uuid, rev=ctx.revision, matched=ctx.matched, settled=ctx.settled,
-                   problems=problems, has_missing=has_missing)
+    with StoreSession(settings) as session:  # one look at the store for the whole run
+        memo = ReportMemo(settings, fmt, session, extra)
+        kept = memo.lookup()
+        if kept is not None:
+            pieces, problems, has_missing = kept.pieces(), kept.problems, kept.has_missing
+        else:
+            workbench = build_workbench(settings, session=session)
+            report_states = _report_states(settings, workbench, wanted, today)
+            pieces = render_pieces(workbench, fmt, show_all=settings.show_all, states=report_states)
+            problems = workbench.problems
+            has_missing = any(j.has_missing for j in workbench.visible())
+            ctx = workbench.context
+            memo.store(pieces, uuid=ctx.uuid, rev=ctx.revision, matched=ctx.matched, settled=ctx.settled,
+                       problems=problems, has_missing=has_missing)
     for piece in pieces:
         sys.stdout.write(piece)
     sys.stdout.flush()

@@ -11,10 +11,18 @@ A kept report is used only when every input is provably the same:
   for text, the terminal width it is laid out for);
 * the same database (uuid) and query, and notmuch says the query's messages did not
   change: the same revision, or the same count with no match modified since
-  (``lastmod:``) — the rule the record cache uses (``loader.unchanged``) — under the
-  same excluded tags;
+  (``lastmod:``) — under the same excluded tags;
 * the same MAINTAINERS and .mailmap *content* (hashed, not trusted by mtime), and the
   same "me" (given, or notmuch's user.name / user.primary_email).
+
+Where it lives: everything here that asks notmuch (the database path, excluded tags and
+user identity in the key, and whether the query's messages changed) is asked of the
+run's ``StoreSession`` (``workbench.mail.session``), the same look and the same
+freshness rule the record cache is answered by, so a report run opens notmuch once and
+a kept report and a cached record set can never disagree about "unchanged". What stays
+here is the report's own business — which inputs of a *report* count (code, format,
+width, MAINTAINERS, .mailmap) and its files on disk — so it stays with the report
+rather than in ``mail/``, which knows nothing of reports.
 
 A run whose load was not settled (a listed file had vanished) is not kept: the next run
 must look again. Files are written to a temporary name and renamed, the report before
@@ -32,17 +40,10 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from workbench.config import Settings
-from workbench.mail.cache import CacheState
-from workbench.mail.loader import unchanged
-from workbench.mail.notmuch_config import config_value, exclude_tags
-from workbench.mail.store import revision, with_database
+from workbench.mail.session import StoreFacts, StoreSession
 from workbench.model import LoadProblem
-
-if TYPE_CHECKING:  # the store is opened by mail/ (with_database); only its type is named here
-    import notmuch2
 
 KEEP = 12
 """Reports kept per cache directory (one per set of inputs); the oldest go first."""
@@ -103,23 +104,24 @@ class ReportMemo:
     """The kept report for one set of inputs. Every failure to read or write it only
     means "compute the report": it never stops a run."""
 
-    def __init__(self, settings: Settings, fmt: str, extra: str = "") -> None:
+    def __init__(self, settings: Settings, fmt: str, session: StoreSession | None = None,
+                 extra: str = "") -> None:
         self.settings = settings
         self.fmt = fmt
         self.extra = extra  # what else the output depends on (my triage state, the date)
         self.query = settings.effective_query()
         self.dir = Path(settings.cache_dir) / "reports"
         self.key: str | None = None
+        self.session = session  # the run's look at the store; one of its own when None
 
-    def _key(self, db: notmuch2.Database) -> str:
+    def _key(self, facts: StoreFacts) -> str:
         s = self.settings
-        me = f"{s.me.name}\0{s.me.email}" if s.me else (
-            f"notmuch\0{config_value(db, 'user.name')}\0{config_value(db, 'user.primary_email')}")
+        me = f"{s.me.name}\0{s.me.email}" if s.me else f"notmuch\0{facts.user_name}\0{facts.user_email}"
         maintainers, mailmap = s.maintainers_path(), s.mailmap_path()
         # the text report fits the terminal it was printed on
         width = str(shutil.get_terminal_size((120, 40)).columns) if self.fmt == "text" else ""
-        excluded = ";".join(exclude_tags(db))  # which messages the query's count leaves out
-        parts = (package_fingerprint(), self.fmt, width, str(s.show_all), str(db.path), self.query, excluded,
+        excluded = ";".join(facts.exclude)  # which messages the query's count leaves out
+        parts = (package_fingerprint(), self.fmt, width, str(s.show_all), facts.db_path, self.query, excluded,
                  str(maintainers), _content_hash(maintainers), str(mailmap),
                  _content_hash(mailmap), me, self.extra)
         return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:32]
@@ -128,12 +130,15 @@ class ReportMemo:
         if not self.settings.use_cache:
             return None
         try:
-            return with_database(self.settings, self._lookup, self.query)
+            if self.session is not None:
+                return self._lookup(self.session)
+            with StoreSession(self.settings) as session:
+                return self._lookup(session)
         except Exception:  # noqa: BLE001 — a bad kept report means "compute it"; errors resurface there
             return None
 
-    def _lookup(self, db: notmuch2.Database) -> Kept | None:
-        self.key = self._key(db)
+    def _lookup(self, session: StoreSession) -> Kept | None:
+        self.key = self._key(session.facts())
         meta_path, out_path = self._paths()
         try:
             meta = _read_meta(meta_path.read_bytes())
@@ -142,10 +147,10 @@ class ReportMemo:
         if meta is None:
             self._remove()  # torn or of another shape: recomputed and written anew
             return None
-        state = CacheState(meta["uuid"], meta["rev"], meta["matched"])
-        now = revision(db)
-        if not unchanged(db, self.query, state, now):
+        if not session.unchanged(meta["uuid"], meta["rev"], meta["matched"]):
             return None
+        now = session.facts().revision  # what the freshness was decided against
+        kept_rev = meta["rev"]
         try:
             blob = out_path.read_bytes()
         except OSError:
@@ -155,8 +160,8 @@ class ReportMemo:
             return None
         problems = [LoadProblem(p[0], p[1], p[2]) for p in meta["problems"]]
         at = meta["rev_at"]
-        if at >= 0 and now.rev != state.rev:
-            old = str(state.rev)
+        if at >= 0 and now.rev != kept_rev:
+            old = str(kept_rev)
             # ``at`` counts characters: the head is decoded up to a line end past it (a
             # character is at most 4 bytes), never the whole report
             cut = blob.find(b"\n", 4 * (at + len(old)))

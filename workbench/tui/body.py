@@ -1,20 +1,18 @@
 """Reading one message's text for display.
 
 The core keeps no bodies (a large store would not fit in memory), so the views re-read
-the message file when a series is opened, and decode it with the same code the loader
-uses (``workbench.mail``): the text the maintainer reads is the text the trailers were
-found in. A file that vanished or does not parse gives an explanatory line instead of an
-exception: the view must open.
+the message file when a series is opened, through the mail door's reader
+(``workbench.mail.reading``): decoded by the loader's own decoder, so the text the
+maintainer reads is the text the trailers were found in, and kept for the last few
+files so the thread, series and hunk views read a message once. A file that vanished or
+does not parse gives an explanatory line instead of an exception: the view must open.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from workbench.mail.reading import read_text
+from workbench.mail.reading import READER
 
 
-@lru_cache(maxsize=256)
 def read_body(path: str) -> str:
     """The readable text of the message at ``path`` (never raises)."""
-    return read_text(path).text
+    return READER.body(path)

@@ -1,8 +1,9 @@
 """The rows of the hunk view: patches, files, hunks and lines of a series, flattened.
 
 The diff is re-read from the patch mails when a series is opened (the core keeps no
-bodies), parsed once into rows, and each row becomes a ``Text`` only when it scrolls into
-view: pygments runs on visible lines only, which is what lets a 5,000-line series open
+bodies; ``workbench.mail.reading`` decodes and parses each patch once and keeps the last
+few, which the parent-approval draft shares), flattened into rows, and each row becomes
+a ``Text`` only when it scrolls into view: pygments runs on visible lines only, which is what lets a 5,000-line series open
 at once. Rows also carry what the maintainer must see beside the code: the MAINTAINERS
 section a parent-driver file belongs to (and whether it has its approval), and the hunks
 and lines that take data from userspace.
@@ -24,11 +25,10 @@ from rich.text import Text
 from workbench.analysis import Judged
 from workbench.kernel.maintainers import Maintainers
 from workbench.model import CheckId, Patch, SignalKind, Status
-from workbench.patchmail.diff import split_patch
-from workbench.patchmail.hunks import FileDiff, read_diff
+from workbench.mail.reading import READER
+from workbench.patchmail.hunks import FileDiff
 from workbench.report.marks import STATUS_MARK
 from workbench.text import one_line, sanitize
-from workbench.tui.body import read_body
 from workbench.tui.render import ACCENT, STATUS_STYLE
 
 _THEME = PygmentsSyntaxTheme("monokai")
@@ -97,12 +97,11 @@ def owners_for(judged: Judged, maintainers: Maintainers | None) -> dict[str, Own
 
 def load_patch_diff(patch: Patch) -> PatchDiff:
     """One patch's diff, re-read from its mail."""
-    body = read_body(patch.path)
-    _prose, diff = split_patch(body)
-    files = read_diff(diff)
+    read = READER.patch(patch.path)  # decoded and parsed once per file (the mail door's reader)
+    files = list(read.files)
     pd = PatchDiff(number=patch.number, title=patch.title, author=patch.author.display(), files=files)
-    if body.startswith("[cannot "):
-        pd.problem = body
+    if read.problem:
+        pd.problem = read.problem
     elif not files:
         pd.problem = "no diff in this mail"
     for sig in patch.signals:
