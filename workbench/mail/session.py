@@ -182,6 +182,15 @@ class StoreSession:
             return True
         return count_messages(db, f"({self.query}) and lastmod:{rev + 1}..{now.rev}", exclude) == 0
 
+    def tagged_ids(self, tag: str) -> set[str]:
+        """Message-ids matching the query that carry notmuch's ``tag`` (read only), in the
+        run's one look: ask before ``records`` releases the database."""
+        base = self.query.strip()
+        # "(*) and tag:x" matches only some messages in notmuch 0.3x (Xapian reads "(*)" as
+        # a wildcard term, not "everything"): "*" is spelled out as no restriction at all
+        query = f"tag:{tag}" if base == "*" else f"({base}) and tag:{tag}"
+        return self._ask(lambda db: {str(m.messageid) for m in db.messages(query)})
+
     def release(self) -> None:
         """Close the database (the facts and decisions stay): done before the query is
         listed and parsed, which take long and happen in other processes."""

@@ -2,24 +2,17 @@
 
 The workbench never changes a tag here; the "new since I last looked" count uses its
 own record of looks (``workbench.state``), and this only adds notmuch's view beside it.
+A run that already has a ``StoreSession`` asks it (``StoreSession.tagged_ids``), so the
+store is looked at once; this is for callers without one (the TUI's refresh).
 """
 
 from __future__ import annotations
 
-import notmuch2
-
 from workbench.config import Settings
-from workbench.mail.store import with_database
+from workbench.mail.session import StoreSession
 
 
 def tagged_ids(settings: Settings, tag: str) -> set[str]:
     """Message-ids matching the settings' query that carry ``tag``."""
-    base = settings.effective_query().strip()
-    # "(*) and tag:x" matches only some messages in notmuch 0.3x (Xapian reads "(*)" as a
-    # wildcard term, not "everything"): "*" is spelled out as no restriction at all
-    query = f"tag:{tag}" if base == "*" else f"({base}) and tag:{tag}"
-
-    def read(db: notmuch2.Database) -> set[str]:
-        return {str(m.messageid) for m in db.messages(query)}
-
-    return with_database(settings, read, query)
+    with StoreSession(settings) as session:
+        return session.tagged_ids(tag)

@@ -39,14 +39,14 @@ def render_pieces(workbench: Workbench, fmt: str, *, show_all: bool = False,
     return [render(workbench, fmt, show_all=show_all, states=states)]
 
 
-def _report_states(settings: Settings, workbench: Workbench, wanted: Iterable, today: date) -> ReportStates:
-    from workbench.mail.tags import tagged_ids
+def _report_states(settings: Settings, workbench: Workbench, wanted: Iterable, today: date,
+                   unread: set[str]) -> ReportStates:
     from workbench.state.chains import ChainIndex
     from workbench.state.store import StateStore
 
     store = StateStore.open(settings.state_file, create=False)  # a report never creates it
     try:
-        index = ChainIndex(workbench, store, today=today, unread=tagged_ids(settings, "unread"))
+        index = ChainIndex(workbench, store, today=today, unread=unread)
         for judged in workbench.judged:  # read everything now: the file closes below
             index.status(judged)
     finally:
@@ -81,8 +81,9 @@ def run_report(settings: Settings, *, fmt: str = "text", fail_on_missing: bool =
         if kept is not None:
             pieces, problems, has_missing = kept.pieces(), kept.problems, kept.has_missing
         else:
+            unread = session.tagged_ids("unread")  # while the memo's look is still open
             workbench = build_workbench(settings, session=session)
-            report_states = _report_states(settings, workbench, wanted, today)
+            report_states = _report_states(settings, workbench, wanted, today, unread)
             pieces = render_pieces(workbench, fmt, show_all=settings.show_all, states=report_states)
             problems = workbench.problems
             has_missing = any(j.has_missing for j in workbench.visible())
