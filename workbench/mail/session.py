@@ -87,6 +87,8 @@ class StoreSession:
         self._facts: StoreFacts | None = None
         self._fresh: dict[tuple[str, int, int], bool] = {}
         self._failed: StoreError | None = None  # a database that could not be opened: said once
+        self._wanted: set[str] = set()  # tags to read before the database is released
+        self._tagged: dict[str, set[str]] = {}
 
     def __enter__(self) -> StoreSession:
         return self
@@ -144,6 +146,7 @@ class StoreSession:
         self.release()
         self._facts = None
         self._fresh.clear()
+        self._tagged.clear()
 
     def facts(self) -> StoreFacts:
         """Path, revision, excluded tags and user identity (opens notmuch if not yet open)."""
@@ -182,21 +185,36 @@ class StoreSession:
             return True
         return count_messages(db, f"({self.query}) and lastmod:{rev + 1}..{now.rev}", exclude) == 0
 
+    def want_tag(self, tag: str) -> None:
+        """Read ``tag``'s messages in this look, before ``records`` releases the database,
+        so a later ``tagged_ids`` does not open notmuch a second time."""
+        self._wanted.add(tag)
+
     def tagged_ids(self, tag: str) -> set[str]:
-        """Message-ids matching the query that carry notmuch's ``tag`` (read only), in the
-        run's one look: ask before ``records`` releases the database."""
+        """Message-ids matching the query that carry notmuch's ``tag`` (read only)."""
+        if tag not in self._tagged:
+            self._tagged[tag] = self._ask(lambda db: self._read_tag(db, tag))
+        return self._tagged[tag]
+
+    def _read_tag(self, db: notmuch2.Database, tag: str) -> set[str]:
         base = self.query.strip()
         # "(*) and tag:x" matches only some messages in notmuch 0.3x (Xapian reads "(*)" as
         # a wildcard term, not "everything"): "*" is spelled out as no restriction at all
         query = f"tag:{tag}" if base == "*" else f"({base}) and tag:{tag}"
-        return self._ask(lambda db: {str(m.messageid) for m in db.messages(query)})
+        return {str(m.messageid) for m in db.messages(query)}
 
     def release(self) -> None:
         """Close the database (the facts and decisions stay): done before the query is
         listed and parsed, which take long and happen in other processes."""
         db, self._db = self._db, None
         if db is not None:
-            db.close()
+            try:
+                for tag in self._wanted - self._tagged.keys():
+                    self._tagged[tag] = self._read_tag(db, tag)
+            except notmuch2.NotmuchError:
+                pass  # asked again (and reported) by tagged_ids
+            finally:
+                db.close()
 
     close = release
 

@@ -81,9 +81,9 @@ def run_report(settings: Settings, *, fmt: str = "text", fail_on_missing: bool =
         if kept is not None:
             pieces, problems, has_missing = kept.pieces(), kept.problems, kept.has_missing
         else:
-            unread = session.tagged_ids("unread")  # while the memo's look is still open
+            session.want_tag("unread")  # read in the same look as the records
             workbench = build_workbench(settings, session=session)
-            report_states = _report_states(settings, workbench, wanted, today, unread)
+            report_states = _report_states(settings, workbench, wanted, today, session.tagged_ids("unread"))
             pieces = render_pieces(workbench, fmt, show_all=settings.show_all, states=report_states)
             problems = workbench.problems
             has_missing = any(j.has_missing for j in workbench.visible())
