@@ -610,16 +610,16 @@ def test_keys_typed_while_the_patches_are_read_stay_on_the_series(demo_settings:
     once; it then waited for the reading, and the keys typed meanwhile moved it."""
     import threading
 
-    from workbench.tui import app as app_module
+    from workbench.tui.screens import series_view
 
     gate = threading.Event()
-    real = app_module.load_patch_diff
+    real = series_view.load_patch_diff
 
     def gated(patch):  # the real reader, held until the test has typed its keys
         gate.wait(timeout=30)
         return real(patch)
 
-    monkeypatch.setattr(app_module, "load_patch_diff", gated)
+    monkeypatch.setattr(series_view, "load_patch_diff", gated)
     xe = find(wb, "Xe VF migration", 2)
     app = WorkbenchApp(demo_settings)
 

@@ -14,9 +14,11 @@ from workbench.pipeline import build_workbench
 from workbench.triage import mine_to_act_on, waits_on_maintainer
 from workbench.tui import listing
 from workbench.tui.body import read_body
-from workbench.tui.diffs import DiffSource, Owner, PatchDiff, highlight
-from workbench.tui.thread import thread_lines, thread_messages
+from workbench.tui.diffs import DiffSource, PatchDiff, highlight
+from workbench.tui.thread import thread_lines
 from workbench.tui.versions import chain, check_changes, patch_changes
+from workbench.views.owners import Owner
+from workbench.views.thread import thread_messages
 
 QM_PATCH = "variant/20251017091057.3770403-2-liulongfang@huawei.com.eml"  # crypto/hisilicon + include
 
