@@ -90,6 +90,15 @@ def lore_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def lore_cache(lore_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One record cache for the lore store, shared by the tests that judge the real corpus
+    but do not test loading or the cache: the first parses the 2,031 messages, the others
+    load them through the cache (what a second run of the tool does; test_cache.py shows
+    warm == cold). Tests of loading and of the cache keep their own cache directory."""
+    return tmp_path_factory.mktemp("lore-cache")
+
+
+@pytest.fixture(scope="session")
 def demo_store(tmp_path_factory: pytest.TempPathFactory):
     """The bundled demo store (vfio_workbench_demo), built once per test session; read only."""
     from vfio_workbench_demo import ensure_demo_store

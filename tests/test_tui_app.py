@@ -769,11 +769,11 @@ def test_makefile_lines_name_the_module() -> None:
         ["hisi-acc-vfio-pci", "hisi-acc-vfio-pci"]
 
 
-def test_real_corpus_module_names(lore_store: Path, data_dir: Path, tmp_path: Path) -> None:
+def test_real_corpus_module_names(lore_store: Path, data_dir: Path, lore_cache: Path) -> None:
     """On the lore corpus: every series touching drivers/vfio/pci/hisilicon/ is found by
     "hisi_acc", and the names read from Makefiles in patches are the kernel's."""
     settings = Settings(db_path=lore_store, maintainers=data_dir / "MAINTAINERS", mailmap=data_dir / "mailmap",
-                        cache_dir=tmp_path / "cache", show_all=True)
+                        cache_dir=lore_cache, show_all=True)
     rows = listing.rows_of(build_workbench(settings))
     hisi = [r for r in rows if "hisilicon" in r.drivers]
     assert hisi and all(listing.text_matches(r, "hisi_acc") for r in hisi)
@@ -890,11 +890,11 @@ def test_drivers_are_not_drawn_in_the_error_colour(demo_settings: Settings, demo
     run(app, script)
 
 
-def test_list_columns_fit_160_on_the_real_corpus(lore_store: Path, data_dir: Path, tmp_path: Path) -> None:
+def test_list_columns_fit_160_on_the_real_corpus(lore_store: Path, data_dir: Path, lore_cache: Path) -> None:
     """Real series touch several drivers: the driver column was 43 cells wide and pushed
     patches and A/R/T off a 160-column screen."""
     settings = Settings(db_path=lore_store, maintainers=data_dir / "MAINTAINERS", mailmap=data_dir / "mailmap",
-                        cache_dir=tmp_path / "cache", show_all=True)
+                        cache_dir=lore_cache, show_all=True)
     app = WorkbenchApp(settings)
 
     async def main() -> None:
