@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
 from workbench.analysis import Judged, Workbench
+from workbench.config import Settings
 from workbench.text import one_line
 from workbench.tui import listing, render
 from workbench.tui.listing import ListRow, Quick, SortKey
-
-if TYPE_CHECKING:
-    from workbench.tui.app import WorkbenchApp
+from workbench.tui.messages import OpenSeries, QueryRequested
 
 _SORT = Binding.Group("sort / reverse")
 _QUICK = Binding.Group("all·parent·review·docs·incomplete·mine", compact=True)
@@ -51,12 +51,16 @@ class SeriesListScreen(Screen):
         Binding("end", "cursor('bottom')", "Last series", show=False, id="list.bottom"),
     ]
 
-    def __init__(self) -> None:
+    # How the rows are chosen and ordered; one watcher (``_view_changed``) shows the rows
+    # again whichever of them changed.
+    quick: var[Quick] = var(Quick.ALL, init=False)
+    sort: var[SortKey] = var(SortKey.DATE, init=False)
+    reverse: var[bool] = var(False, init=False)
+    show_all: var[bool] = var(False, init=False)
+
+    def __init__(self, settings: Settings) -> None:
         super().__init__(id="series-list")
-        self.quick = Quick.ALL
-        self.sort = SortKey.DATE
-        self.reverse = False
-        self.show_all = False
+        self.settings = settings  # the app replaces it when the query changes
         self.rows_shown: list[ListRow] = []
         self._rows: list[ListRow] = []
         self._judged: dict[str, Judged] = {}
@@ -67,10 +71,6 @@ class SeriesListScreen(Screen):
         self._loading: tuple[int, int] | None = None
         self._ready = False  # columns exist: updates can go to the widgets
         self.columns: tuple[listing.Column, ...] = ()
-
-    @property
-    def wb_app(self) -> WorkbenchApp:
-        return self.app  # type: ignore[return-value]  # Screen.app is typed App; it is always ours
 
     def compose(self) -> ComposeResult:
         yield Static(id="list-head")
@@ -84,7 +84,9 @@ class SeriesListScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.show_all = self.wb_app.settings.show_all
+        self.show_all = self.settings.show_all  # before _ready: the watcher does nothing yet
+        for name in ("quick", "sort", "reverse", "show_all"):
+            self.watch(self, name, self._view_changed, init=False)
         table = self.query_one("#series", DataTable)
         self._set_columns(self.app.size.width)
         self.query_one("#filter", Input).display = False
@@ -155,7 +157,11 @@ class SeriesListScreen(Screen):
         self.refresh_rows()
         pending, self._pending_open = self._pending_open, None
         if pending and pending in self._judged and self.app.screen is self:
-            self.wb_app.open_series(self._judged[pending])
+            self.post_message(OpenSeries(self._judged[pending]))
+
+    def _view_changed(self) -> None:
+        if self._ready:
+            self.refresh_rows()
 
     def refresh_rows(self, keep: str | None = None) -> None:
         self._set_columns(self.app.size.width)  # sized to the rows: they may be new
@@ -220,7 +226,7 @@ class SeriesListScreen(Screen):
         head.append(f" · sort: {self.sort.value}{' (reversed)' if self.reverse else ''}")
         head.append(" · " + ("all series" if self.show_all else "current, in scope"))
         # what was loaded (the query with --since folded in), else what is being loaded
-        query = self._workbench.context.query if self._workbench else self.wb_app.settings.effective_query()
+        query = self._workbench.context.query if self._workbench else self.settings.effective_query()
         head.append(" · query: ")
         head.append(one_line(query, 70), style="cyan")
         text = self.query_one("#filter", Input).value
@@ -262,7 +268,7 @@ class SeriesListScreen(Screen):
     def action_open(self) -> None:
         judged = self.current()
         if judged is not None:
-            self.wb_app.open_series(judged)
+            self.post_message(OpenSeries(judged))
         elif self._preview and (row := self.current_row()) is not None:
             self._pending_open = row.id
             self.notify("the store is still loading: the series opens when it has", timeout=4)
@@ -292,24 +298,20 @@ class SeriesListScreen(Screen):
             self.query_one("#series", DataTable).focus()
 
     def action_query(self) -> None:
-        self.wb_app.ask_query()
+        self.post_message(QueryRequested())
 
     def action_cycle_sort(self) -> None:
         order = list(SortKey)
         self.sort = order[(order.index(self.sort) + 1) % len(order)]
-        self.refresh_rows()
 
     def action_reverse_sort(self) -> None:
         self.reverse = not self.reverse
-        self.refresh_rows()
 
     def action_toggle_all(self) -> None:
         self.show_all = not self.show_all
-        self.refresh_rows()
 
     def action_quick(self, name: str) -> None:
         self.quick = Quick(name)
-        self.refresh_rows()
 
     def action_cursor(self, where: str) -> None:
         table = self.query_one("#series", DataTable)
