@@ -91,6 +91,15 @@ def lore_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def lore_cache(lore_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One record cache for the lore store, shared by the tests that judge the real corpus
+    but do not test loading or the cache: the first parses the 2,031 messages, the others
+    load them through the cache (what a second run of the tool does; test_cache.py shows
+    warm == cold). Tests of loading and of the cache keep their own cache directory."""
+    return tmp_path_factory.mktemp("lore-cache")
+
+
+@pytest.fixture(scope="session")
 def demo_store(tmp_path_factory: pytest.TempPathFactory):
     """The bundled demo store (vfio_workbench_demo), built once per test session; read only."""
     from vfio_workbench_demo import ensure_demo_store
@@ -119,3 +128,45 @@ def demo_copy(demo_store, tmp_path: Path):
     shutil.copytree(demo_store.root, root, symlinks=True)
     return Settings(db_path=root, maintainers=demo_store.maintainers, mailmap=demo_store.mailmap,
                     me=demo_store.me, cache_dir=tmp_path / "cache")
+
+
+@pytest.fixture(scope="session")
+def _demo_workbench_once(demo_store, tmp_path_factory: pytest.TempPathFactory):
+    """The demo store read through notmuch and judged once per test session."""
+    from workbench.config import Settings
+    from workbench.pipeline import build_workbench
+
+    settings = Settings(db_path=demo_store.root, maintainers=demo_store.maintainers,
+                        mailmap=demo_store.mailmap, me=demo_store.me,
+                        cache_dir=tmp_path_factory.mktemp("demo-workbench") / "cache")
+    return build_workbench(settings)
+
+
+@pytest.fixture
+def demo_workbench(_demo_workbench_once):
+    """The demo workbench (what ``build_workbench(demo_settings)`` returns), a private copy:
+    a test or an app may change what it is given, the session's stays as built."""
+    import copy
+
+    return copy.deepcopy(_demo_workbench_once)
+
+
+@pytest.fixture
+def demo_loader(_demo_workbench_once):
+    """A ``loader=`` for WorkbenchApp that hands over the prebuilt demo workbench (a fresh
+    copy per load, as a real load makes new objects) instead of reading the store through
+    notmuch again: for Pilot tests of the screens, not of loading (those keep the real
+    loader). It reports progress like a load that found everything at once."""
+    import copy
+
+    demo_maintainers = _demo_workbench_once.context.maintainers.origin
+
+    def load(settings, progress=None):
+        # only for settings on the demo store (or a copy of it): anything else is a test bug
+        assert str(settings.maintainers_path()) == demo_maintainers, settings
+        wb = copy.deepcopy(_demo_workbench_once)
+        if progress is not None:
+            progress(len(wb.records), len(wb.records))
+        return wb
+
+    return load

@@ -94,13 +94,13 @@ def test_applied_under_one_patch_of_several_is_not_the_series(make_store, tmp_pa
     assert wb.find("c@x").applied is None
 
 
-def test_applied_series_in_the_real_corpus(lore_store: Path, tmp_path: Path) -> None:
+def test_applied_series_in_the_real_corpus(lore_store: Path, lore_cache: Path, tmp_path: Path) -> None:
     """Alex's "Applied to vfio next branch for v6.19 …" on the hisi v12 cover letter came
     from alex@shazbot.org; the 6.12 MAINTAINERS lists him at redhat.com and its .mailmap
     does not tie the two. Same name, unverified address: nothing is marked applied until
     a .mailmap line (the user's tree has it) ties them."""
     settings = Settings(db_path=lore_store, maintainers=shared_path("data", "MAINTAINERS"),
-                        mailmap=shared_path("data", "mailmap"), cache_dir=tmp_path / "c",
+                        mailmap=shared_path("data", "mailmap"), cache_dir=lore_cache,
                         me=Person("Alex Williamson", "alex.williamson@redhat.com"))
     wb = build_workbench(settings)
     v12 = wb.find("20251030015744.131771-1-liulongfang@huawei.com")
@@ -112,7 +112,7 @@ def test_applied_series_in_the_real_corpus(lore_store: Path, tmp_path: Path) -> 
     mailmap = tmp_path / "mailmap"
     mailmap.write_text(shared_path("data", "mailmap").read_text()
                        + "Alex Williamson <alex@shazbot.org> <alex.williamson@redhat.com>\n")
-    wb = build_workbench(replace(settings, mailmap=mailmap, cache_dir=tmp_path / "c2"))
+    wb = build_workbench(replace(settings, mailmap=mailmap))
     v12 = wb.find("20251030015744.131771-1-liulongfang@huawei.com")
     assert v12 is not None and v12.applied is not None
     assert "v6.19" in v12.applied.text and v12.applied.person.name == "Alex Williamson"

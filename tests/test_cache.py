@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import notmuch2
 import pytest
+from conftest import shared_path
 
 from vfio_workbench_demo.mailwriter import deliver, index_files
 from workbench.config import Settings
@@ -25,10 +27,24 @@ from workbench.model import FileChange, MailRecord, Person, RawTrailer, Signal, 
 QUERY = "*"
 
 
-@pytest.fixture
-def lore_root(make_store, lore: Path) -> Path:
+@pytest.fixture(scope="module")
+def _lore_root_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """120 real messages indexed once for the module (indexing is the slow part)."""
+    from vfio_workbench_demo.mailwriter import build_store
+
+    lore = shared_path("corpus", "lore-vfio")
     rows = list(csv.DictReader((lore / "INDEX.tsv").open(encoding="utf-8"), delimiter="\t"))
-    return make_store([lore / r["file"] for r in rows[:120]])
+    return build_store(tmp_path_factory.mktemp("lore120") / "mail", [(lore / r["file"]).read_bytes()
+                                                                     for r in rows[:120]])
+
+
+@pytest.fixture
+def lore_root(_lore_root_built: Path, tmp_path: Path) -> Path:
+    """A private copy of the 120-message store (tests add, remove and retag messages): the
+    same files and database as indexing them again, in a fraction of the time."""
+    root = tmp_path / "store"
+    shutil.copytree(_lore_root_built, root, symlinks=True)
+    return root
 
 
 @pytest.fixture

@@ -42,6 +42,8 @@ def test_contracts_are_kept() -> None:
     ("report/_planted.py", "from vfio_workbench_demo import demo_messages\n", "demo corpus"),
     ("report/_planted.py", "from workbench.mail.loader import load_records\n", "session door"),
     ("mail/loader.py", "import notmuch2\n", "Inside mail/"),
+    ("tui/screens/_planted.py", "from workbench.tui import app\n", "never import it"),
+    ("views/_planted.py", "import rich\n", "imports textual"),
 ])
 def test_a_planted_violation_is_caught(tmp_path: Path, module: str, line: str, contract: str) -> None:
     shutil.copytree(ROOT / "workbench", tmp_path / "workbench", ignore=shutil.ignore_patterns("__pycache__"))

@@ -25,9 +25,9 @@ REGION_INFO_V2 = "0-v2-2a9e24d62f1b+e10a-vfio_get_region_info_op_jgg@nvidia.com"
 
 
 @pytest.fixture(scope="module")
-def wb(lore_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Workbench:
+def wb(lore_store: Path, lore_cache: Path) -> Workbench:
     settings = Settings(db_path=lore_store, maintainers=shared_path("data", "MAINTAINERS"),
-                        mailmap=shared_path("data", "mailmap"), cache_dir=tmp_path_factory.mktemp("cache"))
+                        mailmap=shared_path("data", "mailmap"), cache_dir=lore_cache)
     return build_workbench(settings)
 
 

@@ -181,15 +181,15 @@ def test_forged_applied_marks_nothing_applied(make_store, tmp_path: Path) -> Non
     assert judge(make_store, tmp_path, real).applied is not None  # positive control
 
 
-def test_me_does_not_change_a_verdict(lore_store: Path, tmp_path: Path) -> None:
+def test_me_does_not_change_a_verdict(lore_store: Path, lore_cache: Path) -> None:
     """--me says who runs the tool, never who the vfio maintainer is: run as Kevin Tian
     (a listed reviewer), as Alex, or as nobody, every verdict of the real corpus is the same."""
     base = Settings(db_path=lore_store, maintainers=shared_path("data", "MAINTAINERS"),
-                    mailmap=shared_path("data", "mailmap"), cache_dir=tmp_path / "c")
+                    mailmap=shared_path("data", "mailmap"), cache_dir=lore_cache)
     from workbench.model import Person
     seen = []
     for me in (None, Person("Kevin Tian", "kevin.tian@intel.com"), Person("Alex Williamson", "alex.williamson@redhat.com")):
-        wb = build_workbench(replace(base, me=me, cache_dir=tmp_path / f"c{len(seen)}"))
+        wb = build_workbench(replace(base, me=me))
         seen.append({j.series.id: [(c.id, c.status, c.summary) for c in j.checks] for j in wb.judged})
     assert seen[0] == seen[1] == seen[2]
     maintainer = {sid: dict((c, s) for c, s, _ in checks)["maintainer"] for sid, checks in seen[0].items()}

@@ -60,8 +60,9 @@ def view_lines(view: LineView) -> list[str]:
 
 
 @pytest.fixture
-def wb(demo_settings: Settings) -> Workbench:
-    return build_workbench(demo_settings)
+def wb(demo_workbench: Workbench) -> Workbench:
+    """What the demo store loads to (the session's, copied): the expected answers."""
+    return demo_workbench
 
 
 def find(wb: Workbench, words: str, version: int | None = None) -> Judged:
@@ -83,10 +84,10 @@ async def open_series(pilot, judged: Judged) -> None:
 # -- series list ----------------------------------------------------------------------
 
 
-def test_list_shows_current_in_scope_series_newest_first(demo_settings: Settings, wb: Workbench) -> None:
+def test_list_shows_current_in_scope_series_newest_first(demo_settings: Settings, wb: Workbench, demo_loader) -> None:
     expected = [j.series.id for j in wb.visible()]
     assert len(expected) >= 5 and len(expected) < len(wb.judged)
-    app = WorkbenchApp(demo_settings)
+    app = WorkbenchApp(demo_settings, loader=demo_loader)
 
     async def script(pilot) -> None:
         screen = app.list_screen
@@ -105,8 +106,8 @@ def test_list_shows_current_in_scope_series_newest_first(demo_settings: Settings
     run(app, script)
 
 
-def test_filter_as_you_type_and_escape_clears(demo_settings: Settings, wb: Workbench) -> None:
-    app = WorkbenchApp(demo_settings)
+def test_filter_as_you_type_and_escape_clears(demo_settings: Settings, wb: Workbench, demo_loader) -> None:
+    app = WorkbenchApp(demo_settings, loader=demo_loader)
 
     async def script(pilot) -> None:
         await pilot.press("slash")
@@ -129,7 +130,7 @@ def test_filter_as_you_type_and_escape_clears(demo_settings: Settings, wb: Workb
     run(app, script)
 
 
-def test_quick_filters(demo_settings: Settings, wb: Workbench) -> None:
+def test_quick_filters(demo_settings: Settings, wb: Workbench, demo_loader) -> None:
     def missing(check: str) -> list[str]:  # applied series are nobody's work: left out
         return [j.series.id for j in wb.visible() if j.check(check).status is Status.MISSING and j.applied is None]
 
@@ -139,7 +140,7 @@ def test_quick_filters(demo_settings: Settings, wb: Workbench) -> None:
         "the demo has an applied series that still misses a check (the filters must leave it out)"
     assert missing("parent-approval") or missing("listed-reviewer")
     assert incomplete, "the demo has an incomplete series"
-    app = WorkbenchApp(demo_settings)
+    app = WorkbenchApp(demo_settings, loader=demo_loader)
 
     async def script(pilot) -> None:
         ids = lambda: [j.series.id for j in app.list_screen.shown]  # noqa: E731
@@ -161,10 +162,11 @@ def test_quick_filters(demo_settings: Settings, wb: Workbench) -> None:
     run(app, script)
 
 
-def test_show_all_reveals_superseded_versions_with_their_successor(demo_settings: Settings, wb: Workbench) -> None:
+def test_show_all_reveals_superseded_versions_with_their_successor(demo_settings: Settings, wb: Workbench,
+                                                                   demo_loader) -> None:
     old = next(j for j in wb.judged if j.series.superseded_by and j.in_scope)
     newer = wb.find(old.series.superseded_by)
-    app = WorkbenchApp(demo_settings)
+    app = WorkbenchApp(demo_settings, loader=demo_loader)
 
     async def script(pilot) -> None:
         assert old.series.id not in [j.series.id for j in app.list_screen.shown]
@@ -178,8 +180,8 @@ def test_show_all_reveals_superseded_versions_with_their_successor(demo_settings
     run(app, script)
 
 
-def test_sort_cycles_date_status_driver(demo_settings: Settings) -> None:
-    app = WorkbenchApp(demo_settings)
+def test_sort_cycles_date_status_driver(demo_settings: Settings, demo_loader) -> None:
+    app = WorkbenchApp(demo_settings, loader=demo_loader)
 
     async def script(pilot) -> None:
         await pilot.press("o")
@@ -200,9 +202,10 @@ def test_sort_cycles_date_status_driver(demo_settings: Settings) -> None:
 # -- series view, hunks, thread, versions -----------------------------------------------
 
 
-def test_series_view_shows_acceptance_patches_trailers_and_diff(demo_settings: Settings, wb: Workbench) -> None:
+def test_series_view_shows_acceptance_patches_trailers_and_diff(demo_settings: Settings, wb: Workbench,
+                                                                demo_loader) -> None:
     xe = find(wb, "Xe VF migration", 2)
-    app = WorkbenchApp(demo_settings)
+    app = WorkbenchApp(demo_settings, loader=demo_loader)
 
     async def script(pilot) -> None:
         await open_series(pilot, xe)
@@ -228,12 +231,12 @@ def test_series_view_shows_acceptance_patches_trailers_and_diff(demo_settings: S
     run(app, script)
 
 
-def test_hunk_view_jumps_and_parent_only_toggle(demo_settings: Settings, wb: Workbench) -> None:
+def test_hunk_view_jumps_and_parent_only_toggle(demo_settings: Settings, wb: Workbench, demo_loader) -> None:
     xe = find(wb, "Xe VF migration", 2)
     parent = xe.check("parent-approval")
     parent_files = {f for part in parent.parts for f in part.files}
     assert parent_files, "the xe demo series touches a parent driver"
-    app = WorkbenchApp(demo_settings)
+    app = WorkbenchApp(demo_settings, loader=demo_loader)
 
     async def script(pilot) -> None:
         await open_series(pilot, xe)
@@ -271,10 +274,11 @@ def test_hunk_view_jumps_and_parent_only_toggle(demo_settings: Settings, wb: Wor
     run(app, script)
 
 
-def test_thread_view_lists_messages_and_flags_suspect_trailers(demo_settings: Settings, wb: Workbench) -> None:
+def test_thread_view_lists_messages_and_flags_suspect_trailers(demo_settings: Settings, wb: Workbench,
+                                                               demo_loader) -> None:
     judged = next(j for j in wb.visible() if any(t.suspect for p in j.series.patches for t in p.trailers))
     suspect = next(t for p in judged.series.patches for t in p.trailers if t.suspect)
-    app = WorkbenchApp(demo_settings)
+    app = WorkbenchApp(demo_settings, loader=demo_loader)
 
     async def script(pilot) -> None:
         await open_series(pilot, judged)
@@ -297,10 +301,10 @@ def test_thread_view_lists_messages_and_flags_suspect_trailers(demo_settings: Se
     run(app, script)
 
 
-def test_versions_view_shows_chain_and_changes(demo_settings: Settings, wb: Workbench) -> None:
+def test_versions_view_shows_chain_and_changes(demo_settings: Settings, wb: Workbench, demo_loader) -> None:
     newest = next(j for j in wb.visible() if len(j.series.revisions) >= 3)
     chain = [wb.find(i) for i in newest.series.revisions]
-    app = WorkbenchApp(demo_settings)
+    app = WorkbenchApp(demo_settings, loader=demo_loader)
 
     async def script(pilot) -> None:
         await open_series(pilot, newest)
@@ -326,11 +330,50 @@ def test_versions_view_shows_chain_and_changes(demo_settings: Settings, wb: Work
     run(app, script)
 
 
+def test_the_hunk_view_shows_the_diffs_the_series_view_read(demo_settings: Settings, wb: Workbench,
+                                                            demo_loader, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The series view's reader posts DiffsReady; the app keeps what it carries, so the
+    hunk view (and the series opened again) read no patch mail a second time."""
+    from workbench.tui import app as app_module
+    from workbench.tui.screens import series_view
+
+    reads: list[int] = []
+
+    def counted(real):
+        def read(patch):
+            reads.append(patch.number)
+            return real(patch)
+        return read
+
+    monkeypatch.setattr(series_view, "load_patch_diff", counted(series_view.load_patch_diff))
+    monkeypatch.setattr(app_module, "load_patch_diff", counted(app_module.load_patch_diff))
+    xe = find(wb, "Xe VF migration", 2)
+    app = WorkbenchApp(demo_settings, loader=demo_loader)
+
+    async def script(pilot) -> None:
+        await open_series(pilot, xe)
+        screen = app.screen
+        assert not screen.reading and sorted(reads) == [p.number for p in xe.series.patches]
+        kept = app.cached_diffs(screen.judged)
+        assert kept is not None and kept[0] is screen._diffs
+        reads.clear()
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, HunkScreen) and app.screen.diffs is kept[0]
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        await open_series(pilot, xe)
+        assert app.screen is not screen and not app.screen.reading and app.screen.diff_shown
+        assert reads == []
+
+    run(app, script)
+
+
 # -- help, palette, reload, query, errors ------------------------------------------------
 
 
-def test_help_is_generated_from_the_active_bindings(demo_settings: Settings) -> None:
-    app = WorkbenchApp(demo_settings, keymap="vim")
+def test_help_is_generated_from_the_active_bindings(demo_settings: Settings, demo_loader) -> None:
+    app = WorkbenchApp(demo_settings, keymap="vim", loader=demo_loader)
 
     async def script(pilot) -> None:
         rows = help_rows(app, app.screen)
@@ -350,8 +393,8 @@ def test_help_is_generated_from_the_active_bindings(demo_settings: Settings) -> 
     run(app, script)
 
 
-def test_command_palette_offers_and_runs_screen_actions(demo_settings: Settings, wb: Workbench) -> None:
-    app = WorkbenchApp(demo_settings)
+def test_command_palette_offers_and_runs_screen_actions(demo_settings: Settings, wb: Workbench, demo_loader) -> None:
+    app = WorkbenchApp(demo_settings, loader=demo_loader)
 
     async def script(pilot) -> None:
         names = [c.title for c in app.get_system_commands(app.screen)]
@@ -439,7 +482,7 @@ def test_a_load_error_is_shown_in_the_app_not_raised(tmp_path: Path) -> None:
 # -- keymaps in the running app -----------------------------------------------------------
 
 
-def test_switching_keymaps_changes_which_keys_act(demo_settings: Settings, tmp_path: Path) -> None:
+def test_switching_keymaps_changes_which_keys_act(demo_settings: Settings, tmp_path: Path, demo_loader) -> None:
     async def cursor_after(app: WorkbenchApp, *keys: str) -> int:
         result = {}
 
@@ -454,16 +497,17 @@ def test_switching_keymaps_changes_which_keys_act(demo_settings: Settings, tmp_p
         return result["row"]
 
     async def main() -> None:
-        assert await cursor_after(WorkbenchApp(demo_settings), "j", "j") == 0  # default: j is nothing
-        assert await cursor_after(WorkbenchApp(demo_settings, keymap="vim"), "j", "j") == 2
-        assert await cursor_after(WorkbenchApp(demo_settings, keymap="vim"), "G", "k") >= 2
-        assert await cursor_after(WorkbenchApp(demo_settings, keymap="emacs"), "ctrl+n") == 1
+        default = WorkbenchApp(demo_settings, loader=demo_loader)
+        assert await cursor_after(default, "j", "j") == 0  # default: j is nothing
+        assert await cursor_after(WorkbenchApp(demo_settings, keymap="vim", loader=demo_loader), "j", "j") == 2
+        assert await cursor_after(WorkbenchApp(demo_settings, keymap="vim", loader=demo_loader), "G", "k") >= 2
+        assert await cursor_after(WorkbenchApp(demo_settings, keymap="emacs", loader=demo_loader), "ctrl+n") == 1
 
     asyncio.run(main())
 
     user = tmp_path / "mine.toml"
     user.write_text('[bindings]\n"list.filter" = "f"\n')
-    app = WorkbenchApp(demo_settings, keymap=str(user))
+    app = WorkbenchApp(demo_settings, keymap=str(user), loader=demo_loader)
 
     async def script(pilot) -> None:
         field = app.list_screen.query_one("#filter", Input)
@@ -482,11 +526,12 @@ def test_keymap_from_settings_is_used_when_none_is_given(demo_settings: Settings
     assert app.keymap["app.commands"] == "alt+x"
 
 
-def test_hunk_view_renders_only_what_is_seen_and_read_ahead(demo_settings: Settings, wb: Workbench) -> None:
+def test_hunk_view_renders_only_what_is_seen_and_read_ahead(demo_settings: Settings, wb: Workbench,
+                                                            demo_loader) -> None:
     """The Line API promise: a 5,000-line diff is never highlighted as a whole; the page
     below (and the next hunk) are prepared while idle, so page-down finds them ready."""
     xe = find(wb, "Xe VF migration", 2)
-    app = WorkbenchApp(demo_settings)
+    app = WorkbenchApp(demo_settings, loader=demo_loader)
 
     async def script(pilot) -> None:
         await open_series(pilot, xe)
@@ -522,13 +567,13 @@ def _acked_by_one_reply(wb: Workbench) -> tuple[Judged, str]:
     raise AssertionError("the demo has no series approved by a single reply")
 
 
-def test_reload_updates_the_open_series_and_says_what_changed(make_store, demo_store, demo_settings: Settings,
+def test_reload_updates_the_open_series_and_says_what_changed(make_store, demo_store, demo_workbench: Workbench,
                                                              tmp_path: Path) -> None:
     from email import message_from_bytes
 
     from vfio_workbench_demo import demo_messages
 
-    judged, ack = _acked_by_one_reply(build_workbench(demo_settings))
+    judged, ack = _acked_by_one_reply(demo_workbench)
     mails = demo_messages()
     held = [m for m in mails if message_from_bytes(m)["Message-ID"].strip().strip("<>") == ack]
     assert len(held) == 1
@@ -567,10 +612,10 @@ def test_reload_updates_the_open_series_and_says_what_changed(make_store, demo_s
     run(app, script)
 
 
-def test_going_to_a_screen_in_the_stack_returns_to_it(demo_settings: Settings, wb: Workbench) -> None:
+def test_going_to_a_screen_in_the_stack_returns_to_it(demo_settings: Settings, wb: Workbench, demo_loader) -> None:
     newer = find(wb, "Restore the device state in chunks", 2)
     older = find(wb, "Restore the device state in chunks", 1)
-    app = WorkbenchApp(demo_settings)
+    app = WorkbenchApp(demo_settings, loader=demo_loader)
 
     async def choose_version(pilot, judged: Judged) -> None:
         await pilot.press("v")
@@ -605,23 +650,23 @@ def test_going_to_a_screen_in_the_stack_returns_to_it(demo_settings: Settings, w
 
 
 def test_keys_typed_while_the_patches_are_read_stay_on_the_series(demo_settings: Settings, wb: Workbench,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+                                                                  monkeypatch: pytest.MonkeyPatch, demo_loader) -> None:
     """d while the rest of a series is still being read used to open the hunk view at
     once; it then waited for the reading, and the keys typed meanwhile moved it."""
     import threading
 
-    from workbench.tui import app as app_module
+    from workbench.tui.screens import series_view
 
     gate = threading.Event()
-    real = app_module.load_patch_diff
+    real = series_view.load_patch_diff
 
     def gated(patch):  # the real reader, held until the test has typed its keys
         gate.wait(timeout=30)
         return real(patch)
 
-    monkeypatch.setattr(app_module, "load_patch_diff", gated)
+    monkeypatch.setattr(series_view, "load_patch_diff", gated)
     xe = find(wb, "Xe VF migration", 2)
-    app = WorkbenchApp(demo_settings)
+    app = WorkbenchApp(demo_settings, loader=demo_loader)
 
     async def script(pilot) -> None:
         index = [j.series.id for j in app.list_screen.shown].index(xe.series.id)
@@ -643,12 +688,12 @@ def test_keys_typed_while_the_patches_are_read_stay_on_the_series(demo_settings:
     run(app, script)
 
 
-def test_hunk_view_counts_from_where_a_jump_landed(demo_settings: Settings, wb: Workbench) -> None:
+def test_hunk_view_counts_from_where_a_jump_landed(demo_settings: Settings, wb: Workbench, demo_loader) -> None:
     """The head's "hunk i/N" and the next jump count from the row a jump landed on, also
     near the end where that row cannot reach the top; { goes to the previous patch."""
     judged = max((j for j in wb.judged if j.current), key=lambda j: len(j.series.patches))
     assert len(judged.series.patches) >= 3
-    app = WorkbenchApp(demo_settings)
+    app = WorkbenchApp(demo_settings, loader=demo_loader)
 
     def head(screen) -> str:
         return static_text(screen, "#hunk-head")
@@ -694,12 +739,12 @@ def test_hunk_view_counts_from_where_a_jump_landed(demo_settings: Settings, wb: 
     asyncio.run(main())
 
 
-def test_filter_matches_driver_module_names(demo_settings: Settings, wb: Workbench) -> None:
+def test_filter_matches_driver_module_names(demo_settings: Settings, wb: Workbench, demo_loader) -> None:
     """Maintainers call the hisilicon driver "hisi_acc" (its module is hisi_acc_vfio_pci):
     the filter matches module names too, - and _ alike."""
     hisi = [j for j in wb.judged if j.current and j.in_scope and "hisilicon" in j.drivers]
     assert hisi and any("hisi_acc" not in j.series.title for j in hisi)
-    app = WorkbenchApp(demo_settings)
+    app = WorkbenchApp(demo_settings, loader=demo_loader)
 
     async def script(pilot) -> None:
         await pilot.press("slash", *"hisi_acc")
@@ -724,11 +769,11 @@ def test_makefile_lines_name_the_module() -> None:
         ["hisi-acc-vfio-pci", "hisi-acc-vfio-pci"]
 
 
-def test_real_corpus_module_names(lore_store: Path, data_dir: Path, tmp_path: Path) -> None:
+def test_real_corpus_module_names(lore_store: Path, data_dir: Path, lore_cache: Path) -> None:
     """On the lore corpus: every series touching drivers/vfio/pci/hisilicon/ is found by
     "hisi_acc", and the names read from Makefiles in patches are the kernel's."""
     settings = Settings(db_path=lore_store, maintainers=data_dir / "MAINTAINERS", mailmap=data_dir / "mailmap",
-                        cache_dir=tmp_path / "cache", show_all=True)
+                        cache_dir=lore_cache, show_all=True)
     rows = listing.rows_of(build_workbench(settings))
     hisi = [r for r in rows if "hisilicon" in r.drivers]
     assert hisi and all(listing.text_matches(r, "hisi_acc") for r in hisi)
@@ -752,8 +797,9 @@ def _columns_on_screen(table: DataTable) -> list[str]:
     ((160, 48), {"marks", "driver", "title", "version", "author", "date", "patches", "counts"}),
     ((80, 24), {"marks", "version", "date", "title"}),
 ])
-def test_list_columns_fit_the_terminal(demo_settings: Settings, size: tuple[int, int], wanted: set[str]) -> None:
-    app = WorkbenchApp(demo_settings)
+def test_list_columns_fit_the_terminal(demo_settings: Settings, size: tuple[int, int], wanted: set[str],
+                                       demo_loader) -> None:
+    app = WorkbenchApp(demo_settings, loader=demo_loader)
 
     async def main() -> None:
         async with app.run_test(size=size) as pilot:
@@ -792,12 +838,13 @@ def test_long_driver_lists_are_abbreviated_and_columns_follow_the_width() -> Non
     assert wide[listing.Col.DRIVER] <= 18 and wide[listing.Col.TITLE] > 90
 
 
-def test_help_groups_by_screen_in_key_order_and_footer_shows_quick_filters(demo_settings: Settings) -> None:
+def test_help_groups_by_screen_in_key_order_and_footer_shows_quick_filters(demo_settings: Settings,
+                                                                          demo_loader) -> None:
     from textual.widgets import Footer
 
     from workbench.tui.app import help_sections
 
-    app = WorkbenchApp(demo_settings)
+    app = WorkbenchApp(demo_settings, loader=demo_loader)
 
     async def script(pilot) -> None:
         sections = help_sections(app, app.screen)
@@ -824,12 +871,12 @@ def test_help_groups_by_screen_in_key_order_and_footer_shows_quick_filters(demo_
     run(app, script)
 
 
-def test_drivers_are_not_drawn_in_the_error_colour(demo_settings: Settings) -> None:
+def test_drivers_are_not_drawn_in_the_error_colour(demo_settings: Settings, demo_loader) -> None:
     from rich.color import Color
 
     from workbench.tui import render
 
-    app = WorkbenchApp(demo_settings)
+    app = WorkbenchApp(demo_settings, loader=demo_loader)
 
     async def script(pilot) -> None:
         table = app.list_screen.query_one("#series", DataTable)
@@ -843,11 +890,11 @@ def test_drivers_are_not_drawn_in_the_error_colour(demo_settings: Settings) -> N
     run(app, script)
 
 
-def test_list_columns_fit_160_on_the_real_corpus(lore_store: Path, data_dir: Path, tmp_path: Path) -> None:
+def test_list_columns_fit_160_on_the_real_corpus(lore_store: Path, data_dir: Path, lore_cache: Path) -> None:
     """Real series touch several drivers: the driver column was 43 cells wide and pushed
     patches and A/R/T off a 160-column screen."""
     settings = Settings(db_path=lore_store, maintainers=data_dir / "MAINTAINERS", mailmap=data_dir / "mailmap",
-                        cache_dir=tmp_path / "cache", show_all=True)
+                        cache_dir=lore_cache, show_all=True)
     app = WorkbenchApp(settings)
 
     async def main() -> None:

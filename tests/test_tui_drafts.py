@@ -141,12 +141,12 @@ def test_edit_text_round_trips_names_that_need_quoting() -> None:
 # -- which drafts a series offers -------------------------------------------------------
 
 
-def test_series_view_offers_only_the_kinds_that_apply(store_copy: Settings) -> None:
-    wb = build_workbench(store_copy)
+def test_series_view_offers_only_the_kinds_that_apply(store_copy: Settings, demo_loader, demo_workbench) -> None:
+    wb = demo_workbench
     qat = find(wb, "live migration support for GEN6", 1)
     offered = {o.kind for o in K.available_kinds(qat, wb.context)}
     assert offered == {K.DraftKind.REVIEW, K.DraftKind.DOCS, K.DraftKind.INCOMPLETE, K.DraftKind.THANKS, K.DraftKind.REPLY}
-    app = WorkbenchApp(store_copy)
+    app = WorkbenchApp(store_copy, loader=demo_loader)
 
     async def script(pilot) -> None:
         screen = await open_series(pilot, qat)
@@ -169,11 +169,12 @@ def test_series_view_offers_only_the_kinds_that_apply(store_copy: Settings) -> N
 # -- in-app editing, save, discard ---------------------------------------------------------
 
 
-def test_parent_ack_draft_edited_in_app_is_saved_as_a_notmuch_draft_in_the_thread(store_copy: Settings) -> None:
-    wb = build_workbench(store_copy)
+def test_parent_ack_draft_edited_in_app_is_saved_as_a_notmuch_draft_in_the_thread(store_copy: Settings,
+                                                                                  demo_loader, demo_workbench) -> None:
+    wb = demo_workbench
     xe = find(wb, "Xe VF migration", 1)
     section = wb.context.maintainers.section("INTEL DRM XE DRIVER (Lunar Lake and newer)")
-    app = WorkbenchApp(store_copy)
+    app = WorkbenchApp(store_copy, loader=demo_loader)
 
     async def script(pilot) -> None:
         await open_series(pilot, xe)
@@ -221,12 +222,12 @@ def test_parent_ack_draft_edited_in_app_is_saved_as_a_notmuch_draft_in_the_threa
     assert draft_count(store_copy) == 1
 
 
-def test_two_waiting_sections_ask_which_one(store_copy: Settings) -> None:
-    wb = build_workbench(store_copy)
+def test_two_waiting_sections_ask_which_one(store_copy: Settings, demo_loader, demo_workbench) -> None:
+    wb = demo_workbench
     hisi = find(wb, "export the VF doorbell configuration", 1)
     sections = [o.section for o in K.available_kinds(hisi, wb.context) if o.kind == K.DraftKind.PARENT_ACK]
     assert len(sections) == 2
-    app = WorkbenchApp(store_copy)
+    app = WorkbenchApp(store_copy, loader=demo_loader)
 
     async def script(pilot) -> None:
         await open_series(pilot, hisi)
@@ -240,10 +241,10 @@ def test_two_waiting_sections_ask_which_one(store_copy: Settings) -> None:
     run(app, script)
 
 
-def test_discard_leaves_nothing_and_asks_only_when_edited(store_copy: Settings) -> None:
-    wb = build_workbench(store_copy)
+def test_discard_leaves_nothing_and_asks_only_when_edited(store_copy: Settings, demo_loader, demo_workbench) -> None:
+    wb = demo_workbench
     pds = find(wb, "Restore the device state in chunks", 2)
-    app = WorkbenchApp(store_copy)
+    app = WorkbenchApp(store_copy, loader=demo_loader)
 
     async def script(pilot) -> None:
         series = await open_series(pilot, pds)
@@ -277,10 +278,11 @@ def test_discard_leaves_nothing_and_asks_only_when_edited(store_copy: Settings) 
     assert draft_count(store_copy) == 0
 
 
-def test_a_header_that_does_not_parse_is_refused_with_the_reason(store_copy: Settings) -> None:
-    wb = build_workbench(store_copy)
+def test_a_header_that_does_not_parse_is_refused_with_the_reason(store_copy: Settings, demo_loader,
+                                                                 demo_workbench) -> None:
+    wb = demo_workbench
     pds = find(wb, "Restore the device state in chunks", 2)
-    app = WorkbenchApp(store_copy)
+    app = WorkbenchApp(store_copy, loader=demo_loader)
 
     async def script(pilot) -> None:
         await open_series(pilot, pds)
@@ -307,14 +309,15 @@ def _script(tmp_path: Path, name: str, body: str) -> Path:
 
 
 def test_editor_edits_the_draft_and_the_edit_is_saved(store_copy: Settings, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+                                                     monkeypatch: pytest.MonkeyPatch, demo_loader,
+                                                     demo_workbench) -> None:
     editor = _script(tmp_path, "ed.sh",
                      "sed -i -e 's/^Subject: .*/Subject: Re: edited by the script/' "
                      "-e '$a Reviewed-by-script was here' \"$1\"\n")
     monkeypatch.setenv("EDITOR", str(editor))
-    wb = build_workbench(store_copy)
+    wb = demo_workbench
     pds = find(wb, "Restore the device state in chunks", 2)
-    app = WorkbenchApp(store_copy)
+    app = WorkbenchApp(store_copy, loader=demo_loader)
 
     async def script(pilot) -> None:
         await open_series(pilot, pds)
@@ -337,10 +340,10 @@ def test_editor_edits_the_draft_and_the_edit_is_saved(store_copy: Settings, tmp_
 
 
 def test_editor_failures_keep_the_draft(store_copy: Settings, tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    wb = build_workbench(store_copy)
+                                        monkeypatch: pytest.MonkeyPatch, demo_loader, demo_workbench) -> None:
+    wb = demo_workbench
     pds = find(wb, "Restore the device state in chunks", 2)
-    app = WorkbenchApp(store_copy)
+    app = WorkbenchApp(store_copy, loader=demo_loader)
     # the file is the last argument (VISUAL below carries a flag of its own)
     quits = _script(tmp_path, "cq.sh", "for f; do :; done; echo garbage > \"$f\"; exit 1\n")
     breaks = _script(tmp_path, "nohead.sh", "sed -i -e '/^$/d' \"$1\"\n")  # no blank line left
@@ -383,10 +386,10 @@ db.close()
 """
 
 
-def test_locked_database_says_so_and_keeps_the_file(store_copy: Settings) -> None:
-    wb = build_workbench(store_copy)
+def test_locked_database_says_so_and_keeps_the_file(store_copy: Settings, demo_loader, demo_workbench) -> None:
+    wb = demo_workbench
     pds = find(wb, "Restore the device state in chunks", 2)
-    app = WorkbenchApp(store_copy)
+    app = WorkbenchApp(store_copy, loader=demo_loader)
     app.draft_lock_timeout = 0.5
 
     async def script(pilot) -> None:
@@ -420,11 +423,11 @@ def test_locked_database_says_so_and_keeps_the_file(store_copy: Settings) -> Non
 # -- reply from the thread view, and hostile mail --------------------------------------------
 
 
-def test_reply_with_my_trailer_from_the_thread_view(store_copy: Settings) -> None:
-    wb = build_workbench(store_copy)
+def test_reply_with_my_trailer_from_the_thread_view(store_copy: Settings, demo_loader, demo_workbench) -> None:
+    wb = demo_workbench
     pds = find(wb, "Restore the device state in chunks", 2)
     me = store_copy.me
-    app = WorkbenchApp(store_copy)
+    app = WorkbenchApp(store_copy, loader=demo_loader)
 
     async def script(pilot) -> None:
         await open_series(pilot, pds)
@@ -500,12 +503,13 @@ def test_a_saved_draft_does_not_count_as_mail_after_reload(store_copy: Settings)
 # -- issue 10: fields keep their text; esc after $EDITOR ----------------------------------
 
 
-def test_typing_in_a_header_field_appends_and_bad_recipients_are_refused(store_copy: Settings) -> None:
+def test_typing_in_a_header_field_appends_and_bad_recipients_are_refused(store_copy: Settings, demo_loader,
+                                                                         demo_workbench) -> None:
     """Tabbing into To and typing once replaced the generated recipients (the field
     selected all its text on focus); the typed text now goes after what is there."""
-    wb = build_workbench(store_copy)
+    wb = demo_workbench
     pds = find(wb, "Restore the device state in chunks", 2)
-    app = WorkbenchApp(store_copy)
+    app = WorkbenchApp(store_copy, loader=demo_loader)
 
     async def script(pilot) -> None:
         await open_series(pilot, pds)
@@ -546,11 +550,11 @@ def test_typing_in_a_header_field_appends_and_bad_recipients_are_refused(store_c
 
 
 def test_esc_after_the_editor_reaches_discard(store_copy: Settings, tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+                                              monkeypatch: pytest.MonkeyPatch, demo_loader, demo_workbench) -> None:
     editor = _script(tmp_path, "ed.sh", "echo 'added by the editor' >> \"$1\"\n")
-    wb = build_workbench(store_copy)
+    wb = demo_workbench
     pds = find(wb, "Restore the device state in chunks", 2)
-    app = WorkbenchApp(store_copy)
+    app = WorkbenchApp(store_copy, loader=demo_loader)
 
     async def script(pilot) -> None:
         await open_series(pilot, pds)

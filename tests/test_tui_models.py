@@ -10,13 +10,14 @@ from workbench.config import Settings
 from workbench.model import Person, Status
 from workbench.patchmail.diff import split_patch
 from workbench.patchmail.hunks import parse_diff
-from workbench.pipeline import build_workbench
 from workbench.triage import mine_to_act_on, waits_on_maintainer
 from workbench.tui import listing
 from workbench.tui.body import read_body
-from workbench.tui.diffs import DiffSource, Owner, PatchDiff, highlight
-from workbench.tui.thread import thread_lines, thread_messages
+from workbench.tui.diffs import DiffSource, PatchDiff, highlight
+from workbench.tui.thread import thread_lines
 from workbench.tui.versions import chain, check_changes, patch_changes
+from workbench.views.owners import Owner
+from workbench.views.thread import thread_messages
 
 QM_PATCH = "variant/20251017091057.3770403-2-liulongfang@huawei.com.eml"  # crypto/hisilicon + include
 
@@ -124,8 +125,8 @@ def test_control_characters_never_reach_a_diff_row(lore: Path) -> None:
     assert src.line(row).plain.endswith("int x;   end")
 
 
-def test_view_models_on_the_demo(demo_settings: Settings) -> None:
-    wb = build_workbench(demo_settings)
+def test_view_models_on_the_demo(demo_settings: Settings, demo_workbench) -> None:
+    wb = demo_workbench
     newest = next(j for j in wb.visible() if len(j.series.revisions) >= 2)
     versions = chain(newest, wb)
     assert [j.series.id for j in versions] == newest.series.revisions
@@ -150,10 +151,10 @@ def test_view_models_on_the_demo(demo_settings: Settings) -> None:
     assert len(starts) == len(messages) and all(lines[s].plain.strip() for s in starts)
 
 
-def test_mine_to_act_on_uses_the_missing_people(demo_settings: Settings) -> None:
+def test_mine_to_act_on_uses_the_missing_people(demo_settings: Settings, demo_workbench) -> None:
     """The demo user is the vfio maintainer: a series is theirs when a check waits for them
     or the reviews are in and it waits on their decision; never an applied one."""
-    wb = build_workbench(demo_settings)
+    wb = demo_workbench
     ctx = wb.context
     me = ctx.me
     mine = [j for j in wb.visible() if mine_to_act_on(j, me, ctx.maintainers, ctx.mailmap)]
@@ -172,8 +173,8 @@ def test_mine_to_act_on_uses_the_missing_people(demo_settings: Settings) -> None
     assert {r.id for r in rows.values() if r.mine} >= {j.series.id for j in mine}
 
 
-def test_applied_series_sort_last_by_status_and_show_what_is_new(demo_settings: Settings) -> None:
-    wb = build_workbench(demo_settings)
+def test_applied_series_sort_last_by_status_and_show_what_is_new(demo_settings: Settings, demo_workbench) -> None:
+    wb = demo_workbench
     rows = listing.rows_of(wb)
     applied = [r for r in rows if r.applied]
     assert applied and any(r.status("listed-reviewer") is Status.MISSING or not r.complete or

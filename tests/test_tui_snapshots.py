@@ -33,45 +33,45 @@ def _open(title_words: str, version: int, *keys: str):
     return before
 
 
-def test_snapshot_series_list(snap_compare, demo_settings: Settings) -> None:
+def test_snapshot_series_list(snap_compare, demo_settings: Settings, demo_loader) -> None:
     async def before(pilot) -> None:
         await settle(pilot, timeout=60)
 
-    assert snap_compare(WorkbenchApp(demo_settings), terminal_size=SIZE, run_before=before)
+    assert snap_compare(WorkbenchApp(demo_settings, loader=demo_loader), terminal_size=SIZE, run_before=before)
 
 
-def test_snapshot_series_view(snap_compare, demo_settings: Settings) -> None:
-    assert snap_compare(WorkbenchApp(demo_settings), terminal_size=SIZE,
+def test_snapshot_series_view(snap_compare, demo_settings: Settings, demo_loader) -> None:
+    assert snap_compare(WorkbenchApp(demo_settings, loader=demo_loader), terminal_size=SIZE,
                         run_before=_open("Xe VF migration", 2, "enter"))
 
 
-def test_snapshot_hunk_view_parent_only(snap_compare, demo_settings: Settings) -> None:
-    assert snap_compare(WorkbenchApp(demo_settings), terminal_size=SIZE,
+def test_snapshot_hunk_view_parent_only(snap_compare, demo_settings: Settings, demo_loader) -> None:
+    assert snap_compare(WorkbenchApp(demo_settings, loader=demo_loader), terminal_size=SIZE,
                         run_before=_open("Xe VF migration", 2, "enter", "d", "p", "n"))
 
 
-def test_snapshot_thread_view(snap_compare, demo_settings: Settings) -> None:
-    assert snap_compare(WorkbenchApp(demo_settings), terminal_size=SIZE,
+def test_snapshot_thread_view(snap_compare, demo_settings: Settings, demo_loader) -> None:
+    assert snap_compare(WorkbenchApp(demo_settings, loader=demo_loader), terminal_size=SIZE,
                         run_before=_open("EGM region", 2, "enter", "t"))
 
 
-def test_snapshot_versions(snap_compare, demo_settings: Settings) -> None:
-    assert snap_compare(WorkbenchApp(demo_settings), terminal_size=SIZE,
+def test_snapshot_versions(snap_compare, demo_settings: Settings, demo_loader) -> None:
+    assert snap_compare(WorkbenchApp(demo_settings, loader=demo_loader), terminal_size=SIZE,
                         run_before=_open("compressed migration state", 3, "enter", "v"))
 
 
-def test_snapshot_help(snap_compare, demo_settings: Settings) -> None:
+def test_snapshot_help(snap_compare, demo_settings: Settings, demo_loader) -> None:
     async def before(pilot) -> None:
         await settle(pilot, timeout=60)
         await pilot.press("question_mark")
         await pilot.pause()
 
-    assert snap_compare(WorkbenchApp(demo_settings), terminal_size=SIZE, run_before=before)
+    assert snap_compare(WorkbenchApp(demo_settings, loader=demo_loader), terminal_size=SIZE, run_before=before)
 
 
-def test_snapshot_draft(snap_compare, demo_settings: Settings) -> None:
+def test_snapshot_draft(snap_compare, demo_settings: Settings, demo_loader) -> None:
     """The review request for a series no listed reviewer has reviewed, in the editor."""
-    assert snap_compare(WorkbenchApp(demo_settings), terminal_size=SIZE,
+    assert snap_compare(WorkbenchApp(demo_settings, loader=demo_loader), terminal_size=SIZE,
                         run_before=_open("Restore the device state in chunks", 2, "enter", "R"))
 
 

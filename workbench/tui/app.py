@@ -1,21 +1,23 @@
 """The Textual workbench: loads the store in a worker and hosts the screens.
 
-Loading runs in a thread worker (``build_workbench`` does notmuch and file I/O), reporting
-progress back through ``call_from_thread``, so the list answers keys while a large store
-loads; ``r`` runs the same worker again, and the cache makes that cheap.
+Loading runs in a thread worker (``build_workbench`` does notmuch and file I/O) that posts
+its progress and its result as messages (``workbench.tui.messages``), so the list answers
+keys while a large store loads; ``r`` runs the same worker again, and the cache makes that
+cheap. The screens never call the app: they post what the user asked for (open a series,
+its hunks, a draft…) and the handlers here, which own the screen stack, the loaded
+workbench and the parsed diffs, act on it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import ClassVar, TypeVar
 
-from textual import work
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -31,14 +33,9 @@ from workbench.kernel.maintainers import Maintainers
 from workbench.mail.drafts import LOCK_TIMEOUT, SavedDraft
 from workbench.pipeline import build_workbench
 from workbench.tui import keymap as keymaps
+from workbench.tui import messages as M
 from workbench.tui import preview
-from workbench.tui.diffs import (
-    Owner,
-    PatchDiff,
-    load_patch_diff,
-    owners_for,
-    warm_highlighter,
-)
+from workbench.tui.diffs import PatchDiff, load_patch_diff, warm_highlighter
 from workbench.tui.drafting import DraftRequest
 from workbench.tui import triage_state
 from workbench.tui.memory import freeze_heap
@@ -55,6 +52,7 @@ from workbench.tui.screens.thread import ThreadScreen
 from workbench.tui.screens.triage import CommentScreen, StateNoteScreen
 from workbench.tui.screens.versions import VersionsScreen
 from workbench.tui.widgets.line_view import LineView
+from workbench.views.owners import Owner, owners_for
 
 Loader = Callable[[Settings, Progress], Workbench]
 _S = TypeVar("_S", bound=Screen)
@@ -87,9 +85,8 @@ class WorkbenchApp(App[int]):
         self.load_error: str | None = None
         self.load_seconds: float | None = None
         self.loaded = asyncio.Event()  # set after each load, successful or not
-        self.list_screen = SeriesListScreen()
+        self.list_screen = SeriesListScreen(settings)
         self._diffs: OrderedDict[str, tuple[list[PatchDiff], dict[str, Owner]]] = OrderedDict()
-        self._diffs_lock = threading.Lock()  # the series view reads diffs in a worker thread
         self.draft_lock_timeout = LOCK_TIMEOUT  # how long a save waits for notmuch's write lock
         self.last_saved_draft: SavedDraft | None = None
         self.chains: ChainIndex | None = None  # my triage state of every chain, as last read
@@ -116,34 +113,57 @@ class WorkbenchApp(App[int]):
     def _load(self) -> None:
         started = time.perf_counter()
 
+        posted = 0.0
+
         def progress(done: int, total: int) -> None:
-            self.call_from_thread(self.list_screen.show_load_progress, done, total)
+            # at most ~20 reports a second (the parse pool reports every few files): the
+            # queue must not fill with progress a 40k-message load outpaces
+            nonlocal posted
+            now = time.perf_counter()
+            if done >= total or now - posted >= 0.05:
+                posted = now
+                self.post_message(M.LoadProgress(done, total))
 
         first = self.workbench is None
         if first and (rows := preview.kept_rows(self.settings)) is not None:
-            self.call_from_thread(self.list_screen.set_preview, rows)
+            self.post_message(M.PreviewReady(rows))
         try:
             warm_highlighter()
             workbench = self._loader(self.settings, progress)
         except WorkbenchError as err:
-            self.call_from_thread(self._finish_load, None, str(err), started)
+            self.post_message(M.Loaded(None, str(err), time.perf_counter() - started))
             return
         except Exception as err:  # noqa: BLE001 — show it, never a traceback over the UI
-            self.call_from_thread(self._finish_load, None, f"internal error: {type(err).__name__}: {err}", started)
+            self.post_message(M.Loaded(None, f"internal error: {type(err).__name__}: {err}",
+                                       time.perf_counter() - started))
             return
-        self.unread = _unread(self.settings)
-        self.call_from_thread(self._finish_load, workbench, None, started)
+        unread = _unread(self.settings)
+        self.post_message(M.Loaded(workbench, None, time.perf_counter() - started, unread))
         preview.keep_rows(self.settings, workbench)  # after the paint: the user is not waiting for it
 
-    def _finish_load(self, workbench: Workbench | None, error: str | None, started: float) -> None:
-        self.load_seconds = time.perf_counter() - started
+    # One queue (the app's) carries the preview, the progress and the result, in the order
+    # the worker posted them: a late progress report never shows the bar over the rows.
+
+    @on(M.PreviewReady)
+    def _preview_ready(self, message: M.PreviewReady) -> None:
+        self.list_screen.set_preview(message.rows)
+
+    @on(M.LoadProgress)
+    def _load_progress(self, message: M.LoadProgress) -> None:
+        self.list_screen.show_load_progress(message.done, message.total)
+
+    @on(M.Loaded)
+    def _finish_load(self, message: M.Loaded) -> None:
+        workbench, error = message.workbench, message.error
+        self.load_seconds = message.seconds
         self.load_error = error
         previous = self.workbench
         if workbench is not None:
             self.workbench = workbench
+            self.unread = message.unread
             self._diffs.clear()
             self.read_states()
-        self.list_screen.set_workbench(self.workbench if error is None else None, error)
+        self.list_screen.set_workbench(self.workbench if error is None else None, error, self.chains)
         if workbench is not None and previous is not None:
             self._refresh_open_series(workbench)
         freeze_heap()
@@ -171,41 +191,56 @@ class WorkbenchApp(App[int]):
                 self.notify(" · ".join(changes) if changes else "nothing changed in this series",
                             title=f"reloaded: v{new.series.version}", timeout=10, markup=False)
                 told = True
-            reloaded(new)
+            if isinstance(screen, HunkScreen):
+                reloaded(new, *self.patch_diffs(new))
+            else:
+                reloaded(new, workbench)
 
     def action_reload(self) -> None:
         self.start_load()
 
+    @on(M.QueryRequested)
     def ask_query(self) -> None:
         def chosen(query: str | None) -> None:
             if query is None:
                 return
             self.settings = self.settings.with_overrides(query=query or DEFAULT_QUERY)
+            self.list_screen.settings = self.settings
             self.start_load()
 
         self.push_screen(QueryScreen(self.settings.query or DEFAULT_QUERY), chosen)
 
     # -- screens --------------------------------------------------------------------
 
-    def has_patch_diffs(self, judged: Judged) -> bool:
-        with self._diffs_lock:
-            return judged.series.id in self._diffs
+    def cached_diffs(self, judged: Judged) -> tuple[list[PatchDiff], dict[str, Owner]] | None:
+        """The parsed diffs of a series when they are kept (the series view and the hunk
+        view show the same diffs; the last few series opened keep theirs)."""
+        value = self._diffs.get(judged.series.id)
+        if value is not None:
+            self._diffs.move_to_end(judged.series.id)
+        return value
 
-    def patch_diffs(self, judged: Judged, known: PatchDiff | None = None) -> tuple[list[PatchDiff], dict[str, Owner]]:
-        """Parsed diffs of a series, kept for the last few series opened (the series view
-        and the hunk view show the same diffs). ``known``: one already read."""
-        key = judged.series.id
-        with self._diffs_lock:
-            if key in self._diffs:
-                self._diffs.move_to_end(key)
-                return self._diffs[key]
-            diffs = [known if known is not None and known.number == p.number else load_patch_diff(p)
-                     for p in judged.series.patches]
-            value = (diffs, owners_for(judged, self.maintainers))
-            self._diffs[key] = value
-            if len(self._diffs) > _DIFF_CACHE:
-                self._diffs.popitem(last=False)
-            return value
+    def _keep_diffs(self, judged: Judged, value: tuple[list[PatchDiff], dict[str, Owner]]) -> None:
+        self._diffs[judged.series.id] = value
+        self._diffs.move_to_end(judged.series.id)
+        if len(self._diffs) > _DIFF_CACHE:
+            self._diffs.popitem(last=False)
+
+    def patch_diffs(self, judged: Judged) -> tuple[list[PatchDiff], dict[str, Owner]]:
+        """Parsed diffs of a series: kept ones, else read now (the series view reads them
+        in a worker first; this reads only what it did not keep, e.g. after a reload)."""
+        value = self.cached_diffs(judged)
+        if value is None:
+            value = ([load_patch_diff(p) for p in judged.series.patches], owners_for(judged, self.maintainers))
+            self._keep_diffs(judged, value)
+        return value
+
+    @on(M.DiffsReady)
+    def _diffs_read(self, message: M.DiffsReady) -> None:
+        """A series view read its patches: keep them for the hunk view (unless a reload
+        replaced that series meanwhile)."""
+        if self.workbench is not None and self.workbench.find(message.judged.series.id) is message.judged:
+            self._keep_diffs(message.judged, (message.diffs, message.owners))
 
     # Going to a screen already in the stack returns to it (popping what lies above it)
     # instead of pushing a second copy: series → versions → an older version → versions →
@@ -227,10 +262,12 @@ class WorkbenchApp(App[int]):
             return found
         return None
 
-    def open_series(self, judged: Judged) -> None:
+    @on(M.OpenSeries)
+    def open_series(self, message: M.OpenSeries) -> None:
+        judged = message.judged
         same = judged.series.id
         if self._return_to(SeriesScreen, lambda s: s.judged.series.id == same) is None:
-            self.push_screen(SeriesScreen(judged))
+            self.push_screen(SeriesScreen(judged, self.workbench, diffs=self.cached_diffs(judged), chains=self.chains))
         self._looked_at(judged)
 
     # -- my triage state (workbench.state) -------------------------------------------
@@ -246,12 +283,13 @@ class WorkbenchApp(App[int]):
             self.notify(str(err), title="triage state", severity="error", timeout=15, markup=False)
 
     def _states_changed(self) -> None:
+        """The state file changed: every screen that shows a state gets the new reading."""
         self.read_states()
-        self.list_screen.states_changed()
+        self.list_screen.states_changed(self.chains)
         for screen in self.screen_stack:
             update = getattr(screen, "states_changed", None)
             if update is not None and screen is not self.list_screen:
-                update()
+                update(self.chains)
 
     def _looked_at(self, judged: Judged) -> None:
         if self.workbench is None:
@@ -270,15 +308,20 @@ class WorkbenchApp(App[int]):
         from workbench.mail.tagging import remove_tag
 
         result = remove_tag(self.settings, ids)
-        if result.problem:
-            self.call_from_thread(self.notify, result.problem, title="mark_read", severity="warning",
-                                  timeout=10, markup=False)
-        elif self.unread is not None:
-            self.unread.difference_update(ids)
+        self.post_message(M.MarkedRead(ids, result.problem))
 
-    def ask_state(self, judged: Judged, state: TriageState | None = None) -> None:
+    @on(M.MarkedRead)
+    def _marked_read(self, message: M.MarkedRead) -> None:
+        if message.problem:
+            self.notify(message.problem, title="mark_read", severity="warning", timeout=10, markup=False)
+        elif self.unread is not None:
+            self.unread.difference_update(message.ids)
+
+    @on(M.StateRequested)
+    def ask_state(self, message: M.StateRequested) -> None:
         """Set the triage state of ``judged``'s chain: ``state``, else chosen from a list;
         a note (and a snooze's date) asked in a small dialog."""
+        judged, state = message.judged, message.state
         workbench = self.workbench
         if workbench is None:
             return
@@ -307,7 +350,7 @@ class WorkbenchApp(App[int]):
                                       [LABELS[o] for o in options]),
                          lambda index: picked(options[index]) if index is not None else None)
 
-    def draft_saved(self, saved: SavedDraft) -> None:
+    def _forget_comments(self, saved: SavedDraft) -> None:
         """A review draft's comments live in the draft now: they leave the state file."""
         used = self.review_comments.pop(saved.msgid, None)
         if used is None:
@@ -317,12 +360,15 @@ class WorkbenchApp(App[int]):
         except WorkbenchError as err:
             self.notify(str(err), title="comments", severity="error", timeout=15, markup=False)
 
-    def open_interdiff(self, older: Judged, newer: Judged, patch: int | None = None, why: str = "") -> None:
-        self.push_screen(InterdiffScreen(older, newer, patch=patch, why=why))
+    @on(M.OpenInterdiff)
+    def open_interdiff(self, message: M.OpenInterdiff) -> None:
+        self.push_screen(InterdiffScreen(message.older, message.newer, patch=message.patch, why=message.why))
 
-    def ask_comment(self, judged: Judged, anchors: list, labels: list[str], start: int = 0) -> None:
+    @on(M.CommentRequested)
+    def ask_comment(self, message: M.CommentRequested) -> None:
         """A comment on one of ``anchors`` (patch msgid, path, hunk, index, line), kept in
         the state file until its review draft is saved."""
+        anchors = message.anchors
 
         def answered(answer: tuple[int, str] | None) -> None:
             if answer is None:
@@ -337,63 +383,81 @@ class WorkbenchApp(App[int]):
             self.notify("comment kept; C in the series view turns the patch's comments into a review draft",
                         title="comment", timeout=6)
 
-        self.push_screen(CommentScreen(labels, start), answered)
+        self.push_screen(CommentScreen(message.labels, message.start), answered)
 
-    def open_hunks(self, judged: Judged, patch: int | None = None) -> None:
+    @on(M.OpenHunks)
+    def open_hunks(self, message: M.OpenHunks) -> None:
+        judged, patch = message.judged, message.patch
         same = judged.series.id
         screen = self._return_to(HunkScreen, lambda s: s.judged.series.id == same)
         if screen is None:
-            self.push_screen(HunkScreen(judged, patch))
+            self.push_screen(HunkScreen(judged, *self.patch_diffs(judged), patch=patch))
         elif patch is not None:
             screen.go_to_patch(patch)
 
-    def open_thread(self, judged: Judged) -> None:
-        same = judged.series.id
+    @on(M.OpenThread)
+    def open_thread(self, message: M.OpenThread) -> None:
+        same = message.judged.series.id
         if self._return_to(ThreadScreen, lambda s: s.judged.series.id == same) is None:
-            self.push_screen(ThreadScreen(judged, self.workbench))
+            self.push_screen(ThreadScreen(message.judged, self.workbench))
 
-    def open_versions(self, judged: Judged) -> None:
-        same = judged.series.id
+    @on(M.OpenVersions)
+    def open_versions(self, message: M.OpenVersions) -> None:
+        same = message.judged.series.id
         screen = self._return_to(VersionsScreen, lambda s: any(v.series.id == same for v in s.versions))
         if screen is None:
-            self.push_screen(VersionsScreen(judged))
+            self.push_screen(VersionsScreen(message.judged, self.workbench))
         else:
             screen.highlight(same)
 
-    def open_draft(self, judged: Judged, request: DraftRequest) -> None:
-        self._compose_draft(judged, request)
+    @on(M.DraftRequested)
+    def open_draft(self, message: M.DraftRequested) -> None:
+        if self.workbench is None:
+            self.notify("the store is not loaded yet", severity="error")
+            return
+        self._compose_draft(message.judged, message.request, self.workbench)
 
     @work(thread=True, exclusive=True, group="draft")
-    def _compose_draft(self, judged: Judged, request: DraftRequest) -> None:
+    def _compose_draft(self, judged: Judged, request: DraftRequest, workbench: Workbench) -> None:
         """Composing reads the answered mail (and, for parent-ack, the patches) from disk."""
         from workbench.replies.compose import compose
         from workbench.replies.review import compose_review
 
-        if self.workbench is None:
-            self.call_from_thread(self.notify, "the store is not loaded yet", severity="error")
-            return
         try:
             if request.kind is K.DraftKind.COMMENTS:
                 patch = next((p for p in judged.series.patches if p.msgid == request.target_msgid), None)
                 comments = triage_state.comments_on(self.settings, request.target_msgid or "")
                 if patch is None or not comments:
                     raise DraftError("no comments on this patch yet: c in the hunk view writes one")
-                draft = compose_review(judged, self.workbench.context, patch, comments,
+                draft = compose_review(judged, workbench.context, patch, comments,
                                        trailer=request.trailer, settings=self.settings)
                 self.review_comments[draft.message_id] = (patch.msgid, [c.id for c in comments])
             else:
-                draft = compose(request.kind, judged, self.workbench.context, section=request.section,
+                draft = compose(request.kind, judged, workbench.context, section=request.section,
                                 target_msgid=request.target_msgid, trailer=request.trailer,
                                 settings=self.settings)
         except WorkbenchError as err:  # DraftError, TemplateError: the user can act on it
-            self.call_from_thread(self.notify, str(err), title=f"no {request.kind} draft",
-                                  severity="error", timeout=15, markup=False)
+            self.post_message(M.DraftFailed(f"no {request.kind} draft", str(err)))
             return
         except Exception as err:  # noqa: BLE001 — show it, never a traceback over the UI
-            self.call_from_thread(self.notify, f"internal error: {type(err).__name__}: {err}",
-                                  title=f"no {request.kind} draft", severity="error", timeout=15, markup=False)
+            self.post_message(M.DraftFailed(f"no {request.kind} draft",
+                                            f"internal error: {type(err).__name__}: {err}"))
             return
-        self.call_from_thread(self.push_screen, DraftScreen(judged, draft))
+        self.post_message(M.DraftComposed(judged, draft))
+
+    @on(M.DraftComposed)
+    def _draft_composed(self, message: M.DraftComposed) -> None:
+        self.push_screen(DraftScreen(message.judged, message.draft, self.settings,
+                                     lock_timeout=self.draft_lock_timeout))
+
+    @on(M.DraftFailed)
+    def _draft_failed(self, message: M.DraftFailed) -> None:
+        self.notify(message.text, title=message.title, severity="error", timeout=15, markup=False)
+
+    @on(M.DraftSaved)
+    def _draft_saved(self, message: M.DraftSaved) -> None:
+        self.last_saved_draft = message.saved
+        self._forget_comments(message.saved)
 
     async def action_quit(self) -> None:
         """Quitting with an edited, unsaved draft open asks first."""

@@ -12,6 +12,7 @@ and lines that take data from userspace.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -22,27 +23,33 @@ from rich.style import Style
 from rich.syntax import PygmentsSyntaxTheme
 from rich.text import Text
 
-from workbench.analysis import Judged
-from workbench.kernel.maintainers import Maintainers
-from workbench.model import CheckId, Patch, SignalKind, Status
 from workbench.mail.reading import READER
+from workbench.model import Patch, SignalKind, Status
 from workbench.patchmail.hunks import FileDiff
 from workbench.report.marks import STATUS_MARK
 from workbench.text import one_line, sanitize
 from workbench.tui.render import ACCENT, STATUS_STYLE
+from workbench.views.owners import Owner
 
 _THEME = PygmentsSyntaxTheme("monokai")
-_ADDED_BG = "on #12301a"
-_REMOVED_BG = "on #3a1414"
 
 
 @dataclass(frozen=True, slots=True)
-class Owner:
-    """Who a file belongs to, as the hunk view labels it."""
+class DiffStyles:
+    """How added and removed lines look. In the app they come from the line view's
+    component classes (``app.tcss``), so a theme can change them; these defaults are the
+    same look, for a source drawn outside a view."""
 
-    section: str  # most specific MAINTAINERS section ('' when none matched)
-    parent: bool  # owned by another section: needs that section's approval
-    status: Status | None = None  # of the parent-approval part, when parent
+    added: Style = Style.parse("on #12301a")  # the whole line, under the code's colours
+    removed: Style = Style.parse("on #3a1414")
+    added_sign: Style = Style.parse("bold green")  # the + in the first column
+    removed_sign: Style = Style.parse("bold red")
+
+    @classmethod
+    def from_components(cls, style: Callable[[str], Style]) -> DiffStyles:
+        """Read from a view's component classes (see ``LineView.COMPONENT_CLASSES``)."""
+        return cls(added=style("line-view--added"), removed=style("line-view--removed"),
+                   added_sign=style("line-view--added-sign"), removed_sign=style("line-view--removed-sign"))
 
 
 @dataclass(slots=True)
@@ -68,31 +75,6 @@ class Row:
     flagged: bool = False  # userspace data (hunk or line)
     hunk: int = -1  # for lines: the hunk's index in its file, and the line's in its hunk
     index: int = -1  # (where a review comment is anchored)
-
-
-def owners_for(judged: Judged, maintainers: Maintainers | None) -> dict[str, Owner]:
-    """Parent files from the parent-approval check's parts (the same judgement the panel
-    shows); every other file labelled with its most specific MAINTAINERS section."""
-    owners: dict[str, Owner] = {}
-    check = judged.check(CheckId.PARENT_APPROVAL)
-    if check is not None:
-        for part in check.parts:
-            for path in part.files:
-                owners.setdefault(path, Owner(section=part.name, parent=True, status=part.status))
-    for patch in judged.series.patches:
-        for change in patch.files:
-            if change.path in owners:
-                continue
-            section = ""
-            if maintainers is not None:
-                try:
-                    matches = maintainers.sections_for(change.path)
-                except Exception:  # noqa: BLE001 — a label must never stop the view from opening
-                    matches = []
-                if matches:
-                    section = matches[0].section.name
-            owners[change.path] = Owner(section=section, parent=False)
-    return owners
 
 
 def load_patch_diff(patch: Patch) -> PatchDiff:
@@ -160,8 +142,13 @@ class DiffSource:
         self.file_rows: list[int] = []
         self.patch_rows: list[int] = []
         self.flagged_rows: list[int] = []
+        self.styles = DiffStyles()
         self._width = 0
         self._build()
+
+    def restyle(self, style: Callable[[str], Style]) -> None:
+        """Take the colours of added and removed lines from the view that shows them."""
+        self.styles = DiffStyles.from_components(style)
 
     def _owner(self, path: str) -> Owner:
         return self.owners.get(path) or Owner(section="", parent=False)
@@ -290,11 +277,11 @@ class DiffSource:
         body = Text(row.sign if row.sign in "+-" else " ")
         body.append_text(highlight(code, row.path))
         if row.sign == "+":
-            body.stylize("bold green", 0, 1)
-            body.stylize(_ADDED_BG)
+            body.stylize(self.styles.added_sign, 0, 1)
+            body.stylize(self.styles.added)
         elif row.sign == "-":
-            body.stylize("bold red", 0, 1)
-            body.stylize(_REMOVED_BG)
+            body.stylize(self.styles.removed_sign, 0, 1)
+            body.stylize(self.styles.removed)
         text.append_text(body)
         return text
 

@@ -7,6 +7,7 @@ never parsed as markup.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.style import Style
@@ -14,14 +15,9 @@ from rich.text import Text
 
 from workbench.analysis import Judged
 from workbench.text import one_line, sanitize
+from workbench.tui.diffs import DiffStyles
 from workbench.versions.interdiff import Interdiff, Line, LineKind, interdiff
 from workbench.versions.pairing import PatchPair, pair_patches
-
-
-_OLD = Style.parse("on #3a1414")  # the diff view's colours for removed and added lines
-_NEW = Style.parse("on #12301a")
-_OLD_SIGN = Style.parse("bold red")
-_NEW_SIGN = Style.parse("bold green")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +50,7 @@ class InterdiffSource:
             self.rows.append(_Row(i, None))
             self.rows.extend(_Row(i, line) for line in d.lines())
         self._width = max((len(r.line.text) + 4 for r in self.rows if r.line), default=40) + 8
+        self.styles = DiffStyles()  # the view's component classes replace these (``restyle``)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -61,6 +58,10 @@ class InterdiffSource:
     @property
     def width(self) -> int:
         return self._width
+
+    def restyle(self, style: Callable[[str], Style]) -> None:
+        """Removed and added lines look as in the diff views: the same component classes."""
+        self.styles = DiffStyles.from_components(style)
 
     def patch_at(self, row: int) -> int:
         """The index of the pair row ``row`` belongs to."""
@@ -113,10 +114,11 @@ class InterdiffSource:
             return Text("  " + code, style="dim")
         sign = "-" if kind is LineKind.OLD else "+"
         text = Text(sign + " " + code)
+        styles = self.styles
         if kind is LineKind.OLD:
-            text.stylize(_OLD_SIGN, 0, 1)
-            text.stylize(_OLD)
+            text.stylize(styles.removed_sign, 0, 1)
+            text.stylize(styles.removed)
         else:
-            text.stylize(_NEW_SIGN, 0, 1)
-            text.stylize(_NEW)
+            text.stylize(styles.added_sign, 0, 1)
+            text.stylize(styles.added)
         return text

@@ -38,8 +38,13 @@ async def settle(pilot, timeout: float = _LOAD_TIMEOUT) -> None:
 
     await asyncio.wait_for(pilot.app.loaded.wait(), timeout)
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    # a worker's message may start the next one (the series view reads the highlighted
+    # patch, then the rest): wait until none is left running
+    while True:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if all(worker.is_finished for worker in pilot.app.workers):
+            break
 
 
 def run_screenshot(settings: Settings, *, path: Path, size: tuple[int, int] = (160, 48),

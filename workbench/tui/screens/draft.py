@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import events, on, work
@@ -35,8 +35,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
 from workbench.analysis import Judged
+from workbench.config import Settings
 from workbench.errors import DraftError
-from workbench.mail.drafts import SavedDraft, save_draft
+from workbench.mail.drafts import LOCK_TIMEOUT, SavedDraft, save_draft
 from workbench.replies.draft import Draft
 from workbench.text import one_line
 from workbench.tui.drafting import (
@@ -48,11 +49,9 @@ from workbench.tui.drafting import (
     saved_message,
     write_edit_file,
 )
+from workbench.tui.messages import DraftSaved, DraftSaveEnded
 from workbench.tui.render import ACCENT
 from workbench.tui.screens.choice import ConfirmScreen
-
-if TYPE_CHECKING:
-    from workbench.tui.app import WorkbenchApp
 
 _FIELDS = (("From", "draft-from"), ("To", "draft-to"), ("Cc", "draft-cc"), ("Subject", "draft-subject"))
 
@@ -69,18 +68,18 @@ class DraftScreen(Screen):
         Binding("escape", "back", "Leave field / discard", priority=True, id="draft.back"),
     ]
 
-    def __init__(self, judged: Judged, draft: Draft) -> None:
+    def __init__(self, judged: Judged, draft: Draft, settings: Settings, *,
+                 lock_timeout: float = LOCK_TIMEOUT) -> None:
+        """``lock_timeout``: how long a save waits for notmuch's write lock."""
         super().__init__()
         self.judged = judged
         self.draft = draft
+        self.settings = settings
+        self.lock_timeout = lock_timeout
         self.original = fields_of(draft)
         self.unparsed: str | None = None  # editor text that did not parse, kept for the next e
         self.saving = False
         self.saved: SavedDraft | None = None
-
-    @property
-    def wb_app(self) -> WorkbenchApp:
-        return self.app  # type: ignore[return-value]  # Screen.app is typed App; it is always ours
 
     # -- layout -----------------------------------------------------------------------
 
@@ -115,7 +114,7 @@ class DraftScreen(Screen):
         head.append("\n in reply to ")
         head.append(f"<{one_line(d.in_reply_to, 70)}>", style="cyan")
         head.append(f" · References: {len(d.references)}")
-        folder = one_line(self.wb_app.settings.drafts_folder)
+        folder = one_line(self.settings.drafts_folder)
         head.append(f" · {self._key('draft.save')} saves it to {folder}/ as a notmuch draft "
                     "(+draft -inbox -unread)", style="dim")
         return head
@@ -246,16 +245,22 @@ class DraftScreen(Screen):
 
     @work(thread=True, exclusive=True, group="draft-save")
     def _save(self, data: bytes) -> None:
-        app = self.wb_app
         try:
-            saved = save_draft(data, app.settings, lock_timeout=app.draft_lock_timeout)
+            saved = save_draft(data, self.settings, lock_timeout=self.lock_timeout)
         except DraftError as err:
-            app.call_from_thread(self._save_failed, str(err))
+            self.post_message(DraftSaveEnded(None, str(err)))
             return
         except Exception as err:  # noqa: BLE001 — say it, never a traceback over the draft
-            app.call_from_thread(self._save_failed, f"internal error: {type(err).__name__}: {err}")
+            self.post_message(DraftSaveEnded(None, f"internal error: {type(err).__name__}: {err}"))
             return
-        app.call_from_thread(self._saved, saved)
+        self.post_message(DraftSaveEnded(saved))
+
+    @on(DraftSaveEnded)
+    def _save_ended(self, message: DraftSaveEnded) -> None:
+        if message.saved is None:
+            self._save_failed(message.error or "not saved")
+        else:
+            self._saved(message.saved)
 
     def _save_failed(self, message: str) -> None:
         """Nothing was written: the draft stays editable and can be saved again."""
@@ -266,11 +271,10 @@ class DraftScreen(Screen):
     def _saved(self, saved: SavedDraft) -> None:
         self.saving = False
         self.saved = saved
-        self.wb_app.last_saved_draft = saved
-        self.wb_app.draft_saved(saved)
+        self.app.post_message(DraftSaved(saved))  # before the dismiss: the app keeps it
         self.refresh_bindings()
         if saved.indexed:
-            root = self.wb_app.settings.db_path
+            root = self.settings.db_path
             self.app.notify(saved_message(saved.path, Path(root) if root else None),
                             title="draft saved", timeout=8, markup=False)
             self.dismiss(None)

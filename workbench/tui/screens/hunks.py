@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,13 +12,12 @@ from textual.widgets import Footer, Static
 
 from workbench.analysis import Judged
 from workbench.text import one_line
-from workbench.tui.diffs import DiffSource
+from workbench.tui.diffs import DiffSource, PatchDiff
 from workbench.tui.memory import freeze_heap, release_heap
+from workbench.tui.messages import Anchor, CommentRequested
 from workbench.tui.render import ACCENT
 from workbench.tui.widgets.line_view import LineView
-
-if TYPE_CHECKING:
-    from workbench.tui.app import WorkbenchApp
+from workbench.views.owners import Owner
 
 
 class HunkScreen(Screen):
@@ -36,16 +35,16 @@ class HunkScreen(Screen):
         Binding("c", "comment", "Comment", id="hunks.comment"),
     ]
 
-    def __init__(self, judged: Judged, patch: int | None = None) -> None:
+    def __init__(self, judged: Judged, diffs: list[PatchDiff], owners: dict[str, Owner], *,
+                 patch: int | None = None) -> None:
+        """``diffs``/``owners``: the series' patches, read and parsed (the series view
+        read them; the app keeps them)."""
         super().__init__()
         self.judged = judged
+        self.diffs, self.owners = diffs, owners
         self.start_patch = patch
         self.parent_only = False
         self.source: DiffSource | None = None
-
-    @property
-    def wb_app(self) -> WorkbenchApp:
-        return self.app  # type: ignore[return-value]  # Screen.app is typed App; it is always ours
 
     def on_unmount(self) -> None:
         # collect once the screen below has repainted: a closed big diff is freed then
@@ -69,8 +68,7 @@ class HunkScreen(Screen):
             self.call_after_refresh(view.prepare, first)
 
     def _rebuild(self) -> None:
-        diffs, owners = self.wb_app.patch_diffs(self.judged)
-        self.source = DiffSource(diffs, owners, parent_only=self.parent_only,
+        self.source = DiffSource(self.diffs, self.owners, parent_only=self.parent_only,
                                  total=self.judged.series.expected)
         self.query_one("#hunks", LineView).set_source(self.source)
         self._landed = None
@@ -130,7 +128,8 @@ class HunkScreen(Screen):
             return
         view = self.query_one("#hunks", LineView)
         height = max(1, view.scrollable_content_region.height)
-        anchors, labels = [], []
+        anchors: list[Anchor] = []
+        labels: list[str] = []
         for i in range(self.position, min(len(self.source.rows), self.position + height)):
             row = self.source.rows[i]
             patch = self.judged.series.patch(row.patch)
@@ -142,18 +141,19 @@ class HunkScreen(Screen):
         if not anchors:
             self.notify("no diff line on screen to comment on", timeout=4)
             return
-        self.wb_app.ask_comment(self.judged, anchors, labels)
+        self.post_message(CommentRequested(self.judged, anchors, labels))
 
     def go_to_patch(self, number: int) -> None:
         row = self.source.row_of_patch(number) if self.source is not None else None
         if row is not None:
             self._land(row)
 
-    def reloaded(self, judged: Judged) -> None:
+    def reloaded(self, judged: Judged, diffs: list[PatchDiff], owners: dict[str, Owner]) -> None:
         """The store was loaded again: rebuild from the new verdicts (a parent file's
         "approved" label comes from them), staying about where the user was."""
         position = self.position
         self.judged = judged
+        self.diffs, self.owners = diffs, owners
         self._rebuild()
         if self.source is not None:
             self._land(max(0, min(position, len(self.source) - 1)))

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
 from workbench.analysis import Judged, Workbench
+from workbench.config import Settings
 from workbench.text import one_line
 from workbench.tui import listing, render
+from workbench.state.chains import ChainIndex
 from workbench.state.model import LABELS, TriageState
 from workbench.tui.listing import ListRow, Quick, SortKey
+from workbench.tui.messages import OpenSeries, QueryRequested, StateRequested
 from workbench.tui.screens.choice import ChoiceScreen
-
-if TYPE_CHECKING:
-    from workbench.tui.app import WorkbenchApp
 
 _SORT = Binding.Group("sort / reverse")
 _QUICK = Binding.Group("all·parent·review·docs·incomplete·mine", compact=True)
@@ -56,13 +57,18 @@ class SeriesListScreen(Screen):
         Binding("end", "cursor('bottom')", "Last series", show=False, id="list.bottom"),
     ]
 
-    def __init__(self) -> None:
+    # How the rows are chosen and ordered; one watcher (``_view_changed``) shows the rows
+    # again whichever of them changed.
+    quick: var[Quick] = var(Quick.ALL, init=False)
+    sort: var[SortKey] = var(SortKey.DATE, init=False)
+    reverse: var[bool] = var(False, init=False)
+    show_all: var[bool] = var(False, init=False)
+    states: var[frozenset[str]] = var(frozenset(), init=False)  # my triage states shown (empty: any)
+
+    def __init__(self, settings: Settings) -> None:
         super().__init__(id="series-list")
-        self.quick = Quick.ALL
-        self.sort = SortKey.DATE
-        self.reverse = False
-        self.show_all = False
-        self.states: frozenset[str] = frozenset()  # only these triage states (empty: any)
+        self.settings = settings  # the app replaces it when the query changes
+        self._chains: ChainIndex | None = None  # my triage state, as the app last read it
         self.rows_shown: list[ListRow] = []
         self._rows: list[ListRow] = []
         self._judged: dict[str, Judged] = {}
@@ -73,10 +79,6 @@ class SeriesListScreen(Screen):
         self._loading: tuple[int, int] | None = None
         self._ready = False  # columns exist: updates can go to the widgets
         self.columns: tuple[listing.Column, ...] = ()
-
-    @property
-    def wb_app(self) -> WorkbenchApp:
-        return self.app  # type: ignore[return-value]  # Screen.app is typed App; it is always ours
 
     def compose(self) -> ComposeResult:
         yield Static(id="list-head")
@@ -90,7 +92,9 @@ class SeriesListScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.show_all = self.wb_app.settings.show_all
+        self.show_all = self.settings.show_all  # before _ready: the watcher does nothing yet
+        for name in ("quick", "sort", "reverse", "show_all", "states"):
+            self.watch(self, name, self._view_changed, init=False)
         table = self.query_one("#series", DataTable)
         self._set_columns(self.app.size.width)
         self.query_one("#filter", Input).display = False
@@ -101,7 +105,7 @@ class SeriesListScreen(Screen):
             if self._preview:
                 self.refresh_rows()
         else:
-            self.set_workbench(self._workbench, self._error)
+            self.set_workbench(self._workbench, self._error, self._chains)
 
     # -- columns ----------------------------------------------------------------------
 
@@ -148,12 +152,15 @@ class SeriesListScreen(Screen):
         if self._ready:
             self.refresh_rows()
 
-    def set_workbench(self, workbench: Workbench | None, error: str | None = None) -> None:
+    def set_workbench(self, workbench: Workbench | None, error: str | None = None,
+                      chains: ChainIndex | None = None) -> None:
+        """The loaded workbench (or the error) with my triage state of its chains."""
+        self._chains = chains
         self._workbench = workbench
         self._error = error
         self._loading = None
         self._preview = False
-        self._rows = listing.rows_of(workbench, self.wb_app.chains) if workbench is not None else []
+        self._rows = listing.rows_of(workbench, self._chains) if workbench is not None else []
         self._judged = {j.series.id: j for j in workbench.judged} if workbench is not None else {}
         if not self._ready:
             return
@@ -161,7 +168,11 @@ class SeriesListScreen(Screen):
         self.refresh_rows()
         pending, self._pending_open = self._pending_open, None
         if pending and pending in self._judged and self.app.screen is self:
-            self.wb_app.open_series(self._judged[pending])
+            self.post_message(OpenSeries(self._judged[pending]))
+
+    def _view_changed(self) -> None:
+        if self._ready:
+            self.refresh_rows()
 
     def refresh_rows(self, keep: str | None = None) -> None:
         self._set_columns(self.app.size.width)  # sized to the rows: they may be new
@@ -229,7 +240,7 @@ class SeriesListScreen(Screen):
         head.append(f" · sort: {self.sort.value}{' (reversed)' if self.reverse else ''}")
         head.append(" · " + ("all series" if self.show_all else "current, in scope"))
         # what was loaded (the query with --since folded in), else what is being loaded
-        query = self._workbench.context.query if self._workbench else self.wb_app.settings.effective_query()
+        query = self._workbench.context.query if self._workbench else self.settings.effective_query()
         head.append(" · query: ")
         head.append(one_line(query, 70), style="cyan")
         text = self.query_one("#filter", Input).value
@@ -271,7 +282,7 @@ class SeriesListScreen(Screen):
     def action_open(self) -> None:
         judged = self.current()
         if judged is not None:
-            self.wb_app.open_series(judged)
+            self.post_message(OpenSeries(judged))
         elif self._preview and (row := self.current_row()) is not None:
             self._pending_open = row.id
             self.notify("the store is still loading: the series opens when it has", timeout=4)
@@ -301,41 +312,38 @@ class SeriesListScreen(Screen):
             self.query_one("#series", DataTable).focus()
 
     def action_query(self) -> None:
-        self.wb_app.ask_query()
+        self.post_message(QueryRequested())
 
     def action_cycle_sort(self) -> None:
         order = list(SortKey)
         self.sort = order[(order.index(self.sort) + 1) % len(order)]
-        self.refresh_rows()
 
     def action_reverse_sort(self) -> None:
         self.reverse = not self.reverse
-        self.refresh_rows()
 
     def action_toggle_all(self) -> None:
         self.show_all = not self.show_all
-        self.refresh_rows()
 
     def action_quick(self, name: str) -> None:
         self.quick = Quick(name)
-        self.refresh_rows()
 
-    def states_changed(self) -> None:
+    def states_changed(self, chains: ChainIndex | None) -> None:
         """The triage state file changed (or was read again): the rows show it now."""
+        self._chains = chains
         if self._workbench is not None:
-            self._rows = listing.rows_of(self._workbench, self.wb_app.chains)
+            self._rows = listing.rows_of(self._workbench, chains)
             if self._ready:
                 self.refresh_rows()
 
     def action_set_state(self) -> None:
         judged = self.current()
         if judged is not None:
-            self.wb_app.ask_state(judged)
+            self.post_message(StateRequested(judged))
 
     def action_snooze(self) -> None:
         judged = self.current()
         if judged is not None:
-            self.wb_app.ask_state(judged, TriageState.SNOOZED)
+            self.post_message(StateRequested(judged, TriageState.SNOOZED))
 
     def action_state_filter(self) -> None:
         """A quick filter by my triage state ("waiting" also shows "new version": the
@@ -350,7 +358,6 @@ class SeriesListScreen(Screen):
         def chosen(index: int | None) -> None:
             if index is not None:
                 self.states = options[index][1]
-                self.refresh_rows()
 
         self.app.push_screen(ChoiceScreen("show the series in state", [label for label, _s in options]), chosen)
 

@@ -1,54 +1,58 @@
-"""One series: the acceptance panel, the patches with their trailers, and the diff."""
+"""One series: the acceptance panel, the patches with their trailers, and the diff.
+
+The patches are re-read from their mails in two thread workers, one after the other: the
+highlighted patch first (``FirstDiffReady``), then, once that diff is painted, the rest
+(``DiffsReady``, which the app keeps for the hunk view). Reading the rest holds the GIL
+for a while; started before the paint it delayed the first diff of an 11k-line series by
+~90 ms.
+"""
 
 from __future__ import annotations
 
-import threading
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from workbench.analysis import Judged
+from workbench.analysis import Judged, Workbench
+from workbench.kernel.maintainers import Maintainers
 from workbench.model import Carried, Patch
 from workbench.policy.people import provenance_words
 from workbench.replies import kinds as K
 from workbench.replies.kinds import DraftOffer
 from workbench.text import one_line
 from workbench.tui import listing, render
-from workbench.tui.diffs import (
-    DiffSource,
-    Owner,
-    PatchDiff,
-    load_patch_diff,
-    owners_for,
-)
-from workbench.tui.drafting import (
-    REPLY_TRAILERS,
-    DraftRequest,
-    offered_kinds,
-    parent_sections,
-    reply_label,
-)
-from workbench.state.chains import reviewed_posting
+from workbench.state.chains import ChainIndex, reviewed_posting
 from workbench.state.model import TriageState
+from workbench.tui.diffs import DiffSource, PatchDiff, load_patch_diff
+from workbench.tui.drafting import REPLY_TRAILERS, DraftRequest, offered_kinds, parent_sections, reply_label
 from workbench.tui.memory import freeze_heap, release_heap
+from workbench.tui.messages import (
+    DiffsReady,
+    DraftRequested,
+    FirstDiffReady,
+    OpenHunks,
+    OpenInterdiff,
+    OpenThread,
+    OpenVersions,
+    StateRequested,
+)
 from workbench.versions.pairing import previous_version
 from workbench.tui.screens.choice import ChoiceScreen
+from workbench.tui.screens.reply import ask_reply
 from workbench.tui.widgets.line_view import LineView, TextLines
-
-if TYPE_CHECKING:
-    from workbench.tui.app import WorkbenchApp
+from workbench.views.owners import Owner, owners_for
 
 
-def series_head(judged: Judged, app: WorkbenchApp) -> Text:
+def series_head(judged: Judged, workbench: Workbench | None, chains: ChainIndex | None = None) -> Text:
     s = judged.series
     head = Text()
-    head.append(f" {listing.version_label(judged, app.workbench) if app.workbench else s.version} ",
+    head.append(f" {listing.version_label(judged, workbench) if workbench else s.version} ",
                 style="bold reverse")
     head.append(" " + one_line(s.title), style="bold")
     head.append("\n ")
@@ -57,8 +61,8 @@ def series_head(judged: Judged, app: WorkbenchApp) -> Text:
     head.append(" · drivers: " + (", ".join(judged.drivers) or "none (out of scope)"), style=render.ACCENT)
     present = f"{len(s.present)}/{s.expected} patches"
     head.append(" · " + present, style="" if s.complete else "bold red")
-    if app.chains is not None:
-        status = app.chains.status(judged)
+    if chains is not None:
+        status = chains.status(judged)
         head.append(f" · state: {status.effective.label}", style="bold")
         if status.effective.note:
             head.append(f" ({one_line(status.effective.note, 60)})", style="italic")
@@ -111,27 +115,29 @@ class SeriesScreen(Screen):
         Binding("C", "review_draft", "Review draft", id="series.draft-comments"),
     ]
 
-    def __init__(self, judged: Judged) -> None:
+    def __init__(self, judged: Judged, workbench: Workbench | None,
+                 diffs: tuple[list[PatchDiff], dict[str, Owner]] | None = None,
+                 chains: ChainIndex | None = None) -> None:
+        """``diffs``: the series' parsed diffs when the app kept them (opened before);
+        ``chains``: my triage state, as the app last read it."""
         super().__init__()
         self.judged = judged
+        self.workbench = workbench
+        self.chains = chains
+        self._kept = diffs
         self._diffs: list[PatchDiff] | None = None
         self._owners: dict[str, Owner] = {}
         self.offers: list[DraftOffer] = []
         self.diff_shown = False  # the highlighted patch's diff is on screen
         self._first: tuple[int, PatchDiff, dict[str, Owner]] | None = None  # read ahead of the rest
-        self._first_painted = threading.Event()
         self.hunks_asked: int | None = None  # d/enter while reading: the patch to open at
-
-    @property
-    def wb_app(self) -> WorkbenchApp:
-        return self.app  # type: ignore[return-value]  # Screen.app is typed App; it is always ours
 
     def on_unmount(self) -> None:
         # collect once the screen below has repainted: a closed big diff is freed then
         self.app.call_after_refresh(release_heap)
 
     def compose(self) -> ComposeResult:
-        yield Static(series_head(self.judged, self.wb_app), id="series-head")
+        yield Static(series_head(self.judged, self.workbench, self.chains), id="series-head")
         with Horizontal(id="series-body"):
             with Vertical(id="series-left"):
                 with VerticalScroll(id="acceptance-scroll"):
@@ -154,11 +160,15 @@ class SeriesScreen(Screen):
         table.add_column("A/R/T", key="art")
         self._fill()
         table.focus()
-        self._read_diffs(self.judged, table.cursor_row)
+        kept, self._kept = self._kept, None
+        if kept is not None:
+            self._show_diffs(*kept)
+        else:
+            self._read_diffs(self.judged, table.cursor_row)
 
     def _fill(self) -> None:
         """Offers, patch rows and a "reading" diff pane for ``self.judged``."""
-        wb = self.wb_app.workbench
+        wb = self.workbench
         self.offers = K.available_kinds(self.judged, wb.context if wb else None)
         self.refresh_bindings()
         table = self.query_one("#patches", DataTable)
@@ -183,16 +193,16 @@ class SeriesScreen(Screen):
         """The patches are still being read (the hunk view would have to wait for them)."""
         return self._diffs is None and bool(self.judged.series.patches)
 
-    def reloaded(self, judged: Judged) -> None:
+    def reloaded(self, judged: Judged, workbench: Workbench) -> None:
         """The store was loaded again (``r``): show the new verdicts of this series in
         place, keeping the highlighted patch, and read its patches again."""
         row = self.query_one("#patches", DataTable).cursor_row
         self.judged = judged
+        self.workbench = workbench
         self.hunks_asked = None
         self._diffs, self._owners, self._first = None, {}, None
-        self._first_painted = threading.Event()
         self.diff_shown = False
-        self.query_one("#series-head", Static).update(series_head(judged, self.wb_app))
+        self.query_one("#series-head", Static).update(series_head(judged, workbench, self.chains))
         self.query_one("#acceptance", Static).update(render.acceptance(render.panel_rows(judged)))
         self._fill()
         table = self.query_one("#patches", DataTable)
@@ -200,43 +210,60 @@ class SeriesScreen(Screen):
             table.move_cursor(row=max(0, min(row, table.row_count - 1)), animate=False)
         self._read_diffs(judged, table.cursor_row)
 
-    @work(thread=True, exclusive=True, group="series-diffs")
-    def _read_diffs(self, judged: Judged, row: int = 0) -> None:
-        """Re-reading and parsing a long series' mails takes a while: the panel and the
-        patch list paint first, then the diff of the highlighted patch (one mail), then
-        the rest (which the hunk view needs too). ``judged``: what is being read (a reload
-        replaces ``self.judged``; a read of the old one is then dropped)."""
-        app = self.wb_app
-        patches = judged.series.patches
-        painted = self._first_painted
-        one: PatchDiff | None = None
-        if 0 <= row < len(patches) and not app.has_patch_diffs(judged):
-            one = load_patch_diff(patches[row])
-            self.app.call_from_thread(self._first_ready, judged, row, one, owners_for(judged, app.maintainers))
-            # Reading the other patches holds the GIL for a while: let the first diff be
-            # painted before (measured: it otherwise waits ~90 ms for the rest of a 11k-line
-            # series to be read).
-            painted.wait(timeout=0.5)
-        diffs, owners = app.patch_diffs(judged, one)
-        self.app.call_from_thread(self._diffs_ready, judged, diffs, owners)
+    # Re-reading and parsing a long series' mails takes a while: the panel and the patch
+    # list paint first, then the diff of the highlighted patch (one mail), then the rest
+    # (which the hunk view needs too). Each message names the ``judged`` it was read for:
+    # a reload replaces ``self.judged``, and a read of the old one is then dropped.
 
-    def _first_ready(self, judged: Judged, row: int, diff: PatchDiff, owners: dict[str, Owner]) -> None:
-        if judged is not self.judged:
+    def _read_diffs(self, judged: Judged, row: int) -> None:
+        if 0 <= row < len(judged.series.patches):
+            self._read_first(judged, row)
+        else:
+            self._read_rest(judged, None)
+
+    def _maintainers(self) -> Maintainers | None:
+        return self.workbench.context.maintainers if self.workbench is not None else None
+
+    @work(thread=True, exclusive=True, group="series-diffs")
+    def _read_first(self, judged: Judged, row: int) -> None:
+        diff = load_patch_diff(judged.series.patches[row])
+        self.post_message(FirstDiffReady(judged, row, diff, owners_for(judged, self._maintainers())))
+
+    @work(thread=True, exclusive=True, group="series-diffs")
+    def _read_rest(self, judged: Judged, known: PatchDiff | None) -> None:
+        diffs = [known if known is not None and known.number == p.number else load_patch_diff(p)
+                 for p in judged.series.patches]
+        self.post_message(DiffsReady(judged, diffs, owners_for(judged, self._maintainers())))
+
+    @on(FirstDiffReady)
+    def _first_ready(self, message: FirstDiffReady) -> None:
+        if message.judged is not self.judged:
             return
-        self._first = (row, diff, owners)
+        self._first = (message.row, message.diff, message.owners)
         if self._diffs is None:
             self._show_patch(self.query_one("#patches", DataTable).cursor_row)
-        self.call_after_refresh(self._first_painted.set)
+        # the rest once this diff is painted (reading it holds the GIL: see the docstring)
+        self.call_after_refresh(self._read_the_rest, message.judged, message.diff)
 
-    def _diffs_ready(self, judged: Judged, diffs: list[PatchDiff], owners: dict[str, Owner]) -> None:
-        if judged is not self.judged:
+    def _read_the_rest(self, judged: Judged, known: PatchDiff) -> None:
+        if judged is self.judged and self._diffs is None:
+            self._read_rest(judged, known)
+
+    @on(DiffsReady)
+    def _diffs_ready(self, message: DiffsReady) -> None:
+        """Show them; the message then goes on to the app, which keeps them."""
+        if message.judged is not self.judged:
+            message.stop()  # read for a series a reload replaced: nobody keeps it
             return
+        self._show_diffs(message.diffs, message.owners)
+
+    def _show_diffs(self, diffs: list[PatchDiff], owners: dict[str, Owner]) -> None:
         self._diffs, self._owners = diffs, owners
         freeze_heap()
         self._show_patch(self.query_one("#patches", DataTable).cursor_row)
         asked, self.hunks_asked = self.hunks_asked, None
         if asked is not None and self.app.screen is self:
-            self.wb_app.open_hunks(self.judged, asked)
+            self.post_message(OpenHunks(self.judged, asked))
 
     def current_patch(self) -> Patch | None:
         table = self.query_one("#patches", DataTable)
@@ -288,47 +315,49 @@ class SeriesScreen(Screen):
             self.hunks_asked = patch.number if patch else 0
             self.notify("still reading the patches: the hunk view opens when they are read", timeout=3)
             return
-        self.wb_app.open_hunks(self.judged, patch.number if patch else None)
+        self.post_message(OpenHunks(self.judged, patch.number if patch else None))
 
     def action_thread(self) -> None:
-        self.wb_app.open_thread(self.judged)
+        self.post_message(OpenThread(self.judged))
 
     def action_versions(self) -> None:
-        self.wb_app.open_versions(self.judged)
+        self.post_message(OpenVersions(self.judged))
 
     # -- drafts -------------------------------------------------------------------------
 
-    def states_changed(self) -> None:
+    def states_changed(self, chains: ChainIndex | None) -> None:
+        """My triage state was set or read again: the head shows it."""
+        self.chains = chains
         heads = self.query("#series-head")  # empty before the screen is composed
         if heads:
-            heads.first(Static).update(series_head(self.judged, self.wb_app))
+            heads.first(Static).update(series_head(self.judged, self.workbench, chains))
 
     def action_set_state(self) -> None:
-        self.wb_app.ask_state(self.judged)
+        self.post_message(StateRequested(self.judged))
 
     def action_snooze(self) -> None:
-        self.wb_app.ask_state(self.judged, TriageState.SNOOZED)
+        self.post_message(StateRequested(self.judged, TriageState.SNOOZED))
 
     def action_interdiff(self) -> None:
         """The highlighted patch against its predecessor in the previous version."""
-        wb = self.wb_app.workbench
+        wb = self.workbench
         older = previous_version(self.judged, wb) if wb is not None else None
         if older is None:
             self.notify("no earlier version of this series in the store", timeout=4)
             return
         patch = self.current_patch()
-        self.wb_app.open_interdiff(older, self.judged, patch.number if patch else None, "previous version")
+        self.post_message(OpenInterdiff(older, self.judged, patch.number if patch else None, "previous version"))
 
     def action_since_reviewed(self) -> None:
         """Everything that changed since the version I last reviewed (set "reviewing" on,
         or wrote in)."""
-        app = self.wb_app
-        reviewed = reviewed_posting(app.chains, self.judged) if app.chains is not None else None
+        reviewed = reviewed_posting(self.chains, self.judged) if self.chains is not None else None
         if reviewed is None:
             self.notify("no earlier version I reviewed (set 'reviewing' or replied to) in the store", timeout=5)
             return
         patch = self.current_patch()
-        app.open_interdiff(reviewed, self.judged, patch.number if patch else None, "since the version I reviewed")
+        self.post_message(OpenInterdiff(reviewed, self.judged, patch.number if patch else None,
+                                        "since the version I reviewed"))
 
     def action_review_draft(self) -> None:
         """The highlighted patch's comments (c in the hunk view) as a review reply."""
@@ -338,8 +367,8 @@ class SeriesScreen(Screen):
 
         def chosen(index: int | None) -> None:
             if index is not None:
-                self.wb_app.open_draft(self.judged, DraftRequest(K.DraftKind.COMMENTS, target_msgid=patch.msgid,
-                                                                 trailer=REPLY_TRAILERS[index]))
+                self.post_message(DraftRequested(self.judged, DraftRequest(
+                    K.DraftKind.COMMENTS, target_msgid=patch.msgid, trailer=REPLY_TRAILERS[index])))
 
         self.app.push_screen(ChoiceScreen(f"review of patch {patch.number}: add my trailer?",
                                           [reply_label(t) for t in REPLY_TRAILERS]), chosen)
@@ -356,12 +385,12 @@ class SeriesScreen(Screen):
         if kind == K.DraftKind.PARENT_ACK:
             sections = parent_sections(self.offers)
             if len(sections) == 1:
-                self.wb_app.open_draft(self.judged, DraftRequest(kind, section=sections[0]))
+                self.post_message(DraftRequested(self.judged, DraftRequest(kind, section=sections[0])))
                 return
 
             def chosen(index: int | None) -> None:
                 if index is not None:
-                    self.wb_app.open_draft(self.judged, DraftRequest(kind, section=sections[index]))
+                    self.post_message(DraftRequested(self.judged, DraftRequest(kind, section=sections[index])))
 
             self.app.push_screen(ChoiceScreen("ask which parent-driver section for its approval?",
                                               sections), chosen)
@@ -372,17 +401,7 @@ class SeriesScreen(Screen):
                            f"[{patch.number}/{self.judged.series.expected}] {patch.subject}" if patch
                            else self.judged.series.title)
             return
-        self.wb_app.open_draft(self.judged, DraftRequest(kind))
+        self.post_message(DraftRequested(self.judged, DraftRequest(kind)))
 
     def ask_reply(self, msgid: str | None, what: str) -> None:
-        ask_reply(self.wb_app, self.judged, msgid, what)
-
-
-def ask_reply(app: WorkbenchApp, judged: Judged, msgid: str | None, what: str) -> None:
-    """A reply to one message of the series, with or without my own trailer."""
-
-    def chosen(index: int | None) -> None:
-        if index is not None:
-            app.open_draft(judged, DraftRequest(K.DraftKind.REPLY, target_msgid=msgid, trailer=REPLY_TRAILERS[index]))
-
-    app.push_screen(ChoiceScreen(f"reply to {what}", [reply_label(t) for t in REPLY_TRAILERS]), chosen)
+        ask_reply(self, self.judged, msgid, what)

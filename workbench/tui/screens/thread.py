@@ -13,9 +13,10 @@ from textual.widgets import Footer, Static
 
 from workbench.analysis import Judged, Workbench
 from workbench.text import one_line
-from workbench.tui.screens.series_view import ask_reply
-from workbench.tui.thread import ThreadMessage, thread_lines, thread_messages
+from workbench.tui.screens.reply import ask_reply
+from workbench.tui.thread import thread_lines
 from workbench.tui.widgets.line_view import LineView, TextLines
+from workbench.views.thread import ThreadMessage, thread_messages
 
 
 class ThreadScreen(Screen):
@@ -45,13 +46,13 @@ class ThreadScreen(Screen):
         self._select(0, scroll=False)
         view.focus()
 
-    def reloaded(self, judged: Judged) -> None:
+    def reloaded(self, judged: Judged, workbench: Workbench) -> None:
         """The store was loaded again: the thread as it is now (a new reply shows up),
         staying on the message the user was on when it is still there."""
         current = self.current_message()
         msgid = current.msgid if current else None
         self.judged = judged
-        self.messages = thread_messages(judged, self.app.workbench)  # type: ignore[attr-defined]  # App is ours
+        self.messages = thread_messages(judged, workbench)
         self.lines, self.starts = thread_lines(self.messages)
         ids = [m.msgid for m in self.messages]
         self._select(ids.index(msgid) if msgid in ids else 0, scroll=False)
@@ -93,7 +94,7 @@ class ThreadScreen(Screen):
         if message is None:
             self.notify("no message to reply to", timeout=2)
             return
-        ask_reply(self.app, self.judged, message.msgid, message.subject)  # type: ignore[arg-type]  # App is ours
+        ask_reply(self, self.judged, message.msgid, message.subject)
 
     def action_jump(self, step: int) -> None:
         if not self.starts:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,14 +11,12 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from workbench.analysis import Judged
+from workbench.analysis import Judged, Workbench
 from workbench.report.marks import CHECK_LETTER, STATUS_MARK
 from workbench.text import one_line
 from workbench.tui import listing, render
+from workbench.tui.messages import OpenSeries
 from workbench.tui.versions import chain, check_changes, patch_changes
-
-if TYPE_CHECKING:
-    from workbench.tui.app import WorkbenchApp
 
 _KIND_STYLE = {"changed": "yellow", "unchanged": "dim", "added": "green", "dropped": "red"}
 
@@ -29,14 +27,11 @@ class VersionsScreen(Screen):
         Binding("enter", "open", "Open version", id="versions.open"),
     ]
 
-    def __init__(self, judged: Judged) -> None:
+    def __init__(self, judged: Judged, workbench: Workbench | None) -> None:
         super().__init__()
         self.judged = judged
+        self.workbench = workbench
         self.versions: list[Judged] = []
-
-    @property
-    def wb_app(self) -> WorkbenchApp:
-        return self.app  # type: ignore[return-value]  # Screen.app is typed App; it is always ours
 
     def compose(self) -> ComposeResult:
         yield Static(id="versions-head")
@@ -57,17 +52,18 @@ class VersionsScreen(Screen):
         self._fill()
         table.focus()
 
-    def reloaded(self, judged: Judged) -> None:
+    def reloaded(self, judged: Judged, workbench: Workbench) -> None:
         """The store was loaded again: the chain and its verdicts as they are now (a new
         version shows up), the cursor staying on the version it was on."""
         row = self.query_one("#versions", DataTable).cursor_row
         at = self.versions[row].series.id if 0 <= row < len(self.versions) else judged.series.id
         self.judged = judged
+        self.workbench = workbench
         self._fill()
         self.highlight(at)
 
     def _fill(self) -> None:
-        wb = self.wb_app.workbench
+        wb = self.workbench
         self.versions = chain(self.judged, wb) if wb is not None else [self.judged]
         head = Text()
         head.append(" versions ", style="bold reverse")
@@ -142,4 +138,4 @@ class VersionsScreen(Screen):
     def action_open(self) -> None:
         row = self.query_one("#versions", DataTable).cursor_row
         if 0 <= row < len(self.versions):  # one open below returns to it
-            self.wb_app.open_series(self.versions[row])
+            self.post_message(OpenSeries(self.versions[row]))

@@ -16,6 +16,7 @@ still never highlighted as a whole.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import ClassVar, Protocol
 
 from rich.segment import Segment
@@ -27,7 +28,6 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 _CACHE_LINES = 2048
-_MARK = Style(bgcolor="#2b3f5c")
 
 
 class LineSource(Protocol):
@@ -37,6 +37,9 @@ class LineSource(Protocol):
 
     @property
     def width(self) -> int: ...
+
+    def restyle(self, style: Callable[[str], Style]) -> None:
+        """Take colours from the view's component classes (``style(name)``)."""
 
 
 class TextLines:
@@ -51,6 +54,9 @@ class TextLines:
 
     def line(self, index: int) -> Text:
         return self._lines[index]
+
+    def restyle(self, style: Callable[[str], Style]) -> None:
+        pass  # the lines came styled
 
     @property
     def width(self) -> int:
@@ -69,6 +75,12 @@ class LineView(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("right", "scroll_right", "Right", show=False, id="scroll.right"),
     ]
 
+    # Colours a theme (app.tcss) can change: diff lines and the line a jump landed on.
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "line-view--added", "line-view--removed", "line-view--added-sign", "line-view--removed-sign",
+        "line-view--mark",
+    }
+
     DEFAULT_CSS = """
     LineView { height: 1fr; }
     """
@@ -85,10 +97,22 @@ class LineView(ScrollView, can_focus=True, inherit_bindings=False):
     def source(self) -> LineSource:
         return self._source
 
+    def _component_style(self, name: str) -> Style:
+        return self.get_component_rich_style(name, partial=True)
+
+    def notify_style_update(self) -> None:
+        """The theme or the CSS changed: lines drawn with the old colours go."""
+        super().notify_style_update()
+        if self.is_mounted:
+            self._source.restyle(self._component_style)
+        self._cache.clear()
+
     def set_source(self, source: LineSource, *, keep_scroll: bool = False) -> None:
         self._source = source
         self.marked = None
         self._cache.clear()
+        if self.is_mounted:
+            source.restyle(self._component_style)
         self.virtual_size = Size(max(source.width, 1), len(source))
         if not keep_scroll:
             self.scroll_to(0, 0, animate=False, immediate=True)
@@ -96,6 +120,7 @@ class LineView(ScrollView, can_focus=True, inherit_bindings=False):
         self._schedule_read_ahead()
 
     def on_mount(self) -> None:
+        self._source.restyle(self._component_style)
         self.virtual_size = Size(max(self._source.width, 1), len(self._source))
 
     def _strip(self, index: int) -> Strip:
@@ -123,7 +148,8 @@ class LineView(ScrollView, can_focus=True, inherit_bindings=False):
             return Strip.blank(width, style)
         strip = self._strip(index).crop_extend(scroll_x, scroll_x + width, style).apply_style(style)
         if index == self.marked:  # over the line's own colours (a diff line has a background)
-            return Strip(Segment.apply_style(strip, post_style=_MARK), strip.cell_length)
+            mark = self._component_style("line-view--mark")
+            return Strip(Segment.apply_style(strip, post_style=mark), strip.cell_length)
         return strip
 
     def mark(self, index: int | None) -> None:
