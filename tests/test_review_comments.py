@@ -17,7 +17,7 @@ from workbench.cli import main
 from workbench.config import Settings
 from workbench.errors import DraftError
 from vfio_workbench_demo.mailwriter import build_store
-from workbench.mail.message_text import read_message_text
+from workbench.mail.reading import READER
 from workbench.pipeline import build_workbench
 from workbench.replies.review import compose_review, review_body
 from workbench.state.model import Comment
@@ -88,14 +88,14 @@ def test_review_body_quotes_context_and_trims(qat):
     each under its hunk header and 3 lines of context, everything else "[...]": a
     700-line patch cut to what the comments are about."""
     _settings, _wb, _judged, patch = qat
-    body = review_body(read_message_text(patch.path), comments_for(patch), attribution="X wrote:",
+    body = review_body(READER.body(patch.path), comments_for(patch), attribution="X wrote:",
                        trailer="Reviewed-by: Alex Williamson <alex.williamson@redhat.com>")
     assert body == EXPECTED
 
 
 def test_adjacent_comments_share_their_quote(qat):
     _settings, _wb, _judged, patch = qat
-    text = read_message_text(patch.path)
+    text = READER.body(patch.path)
     close = [Comment(patch.msgid, MAIN_C, 0, 310, "+\tif (end > mig_dev->state_size)", "one"),
              Comment(patch.msgid, MAIN_C, 0, 311, "+\t\treturn -ENOMEM;", "two"),
              Comment(patch.msgid, MAIN_C, 0, 0, "+// SPDX-License-Identifier: GPL-2.0-only", "first line")]
@@ -111,9 +111,9 @@ def test_a_comment_whose_line_changed_is_an_error(qat):
     _settings, _wb, _judged, patch = qat
     stale = Comment(patch.msgid, MAIN_C, 0, 319, "+\tret = copy_to_user(x);", "?")
     with pytest.raises(DraftError, match="comment 1 .*main.c, hunk 1, line 320.*now reads"):
-        review_body(read_message_text(patch.path), [stale], attribution="X wrote:")
+        review_body(READER.body(patch.path), [stale], attribution="X wrote:")
     with pytest.raises(DraftError, match="no longer touches"):
-        review_body(read_message_text(patch.path), [Comment(patch.msgid, "gone.c", 0, 0, "+", "?")],
+        review_body(READER.body(patch.path), [Comment(patch.msgid, "gone.c", 0, 0, "+", "?")],
                     attribution="X wrote:")
 
 

@@ -15,7 +15,7 @@ from workbench.tui import listing
 from workbench.tui.body import read_body
 from workbench.tui.diffs import DiffSource, PatchDiff, highlight
 from workbench.tui.thread import thread_lines
-from workbench.tui.versions import chain, check_changes, patch_changes
+from workbench.versions.pairing import chain, check_changes, patch_changes
 from workbench.views.owners import Owner
 from workbench.views.thread import thread_messages
 

@@ -8,7 +8,7 @@ silently repaints looks the same as one that did not change.
 from __future__ import annotations
 
 from workbench.analysis import Judged
-from workbench.tui.versions import check_changes
+from workbench.versions.pairing import check_changes
 
 
 def series_changes(before: Judged, after: Judged) -> list[str]:

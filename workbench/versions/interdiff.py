@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from enum import StrEnum
 
-from workbench.mail.message_text import read_message_text
+from workbench.mail.reading import READER
 from workbench.model import Patch
 from workbench.patchmail.diff import split_patch
 from workbench.patchmail.hunks import FileDiff, read_diff
@@ -307,7 +307,7 @@ def interdiff_texts(old_text: str | None, new_text: str | None, *, old_title: st
 
 def interdiff(old: Patch | None, new: Patch | None) -> Interdiff:
     """The interdiff of two patches of a chain (read from their files)."""
-    return interdiff_texts(read_message_text(old.path) if old else None,
-                           read_message_text(new.path) if new else None,
+    return interdiff_texts(READER.body(old.path) if old else None,
+                           READER.body(new.path) if new else None,
                            old_title=old.title if old else "", new_title=new.title if new else "",
                            old=old, new=new)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import StrEnum
 
-from workbench.mail.message_text import read_message_text
+from workbench.mail.reading import READER
 from workbench.model import Patch, Series, Status
 from workbench.analysis import Judged, Workbench
 from workbench.patchmail.diff import split_patch
@@ -57,7 +57,7 @@ class PatchPair:
 @dataclass(frozen=True, slots=True)
 class PatchChange:
     title: str
-    kind: str  # a PairKind value
+    kind: PairKind
     old: int | None  # patch number in the older version
     new: int | None
 
@@ -121,7 +121,7 @@ def pair_patches(older: Series, newer: Series) -> list[PatchPair]:
 
 
 def _normalized_diff(patch: Patch) -> str:
-    _prose, diff = split_patch(read_message_text(patch.path))
+    _prose, diff = split_patch(READER.body(patch.path))
     return _NOISE.sub("", diff)
 
 
@@ -129,11 +129,11 @@ def patch_changes(older: Judged, newer: Judged) -> list[PatchChange]:
     out: list[PatchChange] = []
     for pair in pair_patches(older.series, newer.series):
         if pair.old is None:
-            out.append(PatchChange(pair.title, PairKind.ADDED.value, None, pair.new.number))  # type: ignore[union-attr]
+            out.append(PatchChange(pair.title, PairKind.ADDED, None, pair.new.number))  # type: ignore[union-attr]
         elif pair.new is None:
-            out.append(PatchChange(pair.title, PairKind.DROPPED.value, pair.old.number, None))
+            out.append(PatchChange(pair.title, PairKind.DROPPED, pair.old.number, None))
         else:
             same = _normalized_diff(pair.old) == _normalized_diff(pair.new)
             kind = PairKind.UNCHANGED if same else PairKind.CHANGED
-            out.append(PatchChange(pair.title, kind.value, pair.old.number, pair.new.number))
+            out.append(PatchChange(pair.title, kind, pair.old.number, pair.new.number))
     return out

@@ -16,7 +16,7 @@ from workbench.report.marks import CHECK_LETTER, STATUS_MARK
 from workbench.text import one_line
 from workbench.tui import listing, render
 from workbench.tui.messages import OpenSeries
-from workbench.tui.versions import chain, check_changes, patch_changes
+from workbench.versions.pairing import chain, check_changes, patch_changes
 
 _KIND_STYLE = {"changed": "yellow", "unchanged": "dim", "added": "green", "dropped": "red"}
 
