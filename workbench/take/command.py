@@ -14,17 +14,21 @@ Exit status: 0 done; 1 git could not apply the series (nothing kept); 2 a usage 
 from __future__ import annotations
 
 import os
+import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.analysis import Judged, Workbench
 from workbench.config import Settings
 from workbench.errors import ConfigError
+from workbench.model import Person, Series
 from workbench.text import echo, sanitize
 
 EXIT_OK = 0
 
 
-def _write_new_file(path: Path, data: bytes) -> None:
+def _write_new_file(path: Path, data: bytes, what: str = "--out ") -> None:
     """Create ``path`` and write ``data``; refuses an existing file or symlink (O_EXCL
     with O_NOFOLLOW: a link planted there is neither followed nor replaced)."""
     path = path.expanduser()
@@ -32,11 +36,48 @@ def _write_new_file(path: Path, data: bytes) -> None:
     try:
         fd = os.open(path, flags, 0o644)
     except FileExistsError:
-        raise ConfigError(f"--out {path}: exists; choose a new file name (it is never overwritten)") from None
+        raise ConfigError(f"{what}{path}: exists; choose a new file name (it is never overwritten)") from None
     except OSError as err:
-        raise ConfigError(f"--out {path}: {err.strerror or err}") from None
+        raise ConfigError(f"{what}{path}: {err.strerror or err}") from None
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
+
+
+@dataclass(frozen=True, slots=True)
+class AmFile:
+    """An mbox written for ``git am``: where, how many patches, and the trailers the
+    trust model left out (one line each, as ``--am`` prints them)."""
+
+    path: Path
+    version: int
+    patches: int
+    refused: tuple[str, ...]
+
+
+def am_file_name(series: Series) -> str:
+    """b4's naming, ``v3_20250102_vfio_mlx5_add_something.mbx``: sorts by version and
+    date, and says what it holds in a directory listing."""
+    day = series.date.strftime("%Y%m%d") if series.date else "undated"
+    slug = re.sub(r"[^a-z0-9]+", "_", series.title.lower()).strip("_")[:60] or "series"
+    return f"v{series.version}_{day}_{slug}.mbx"
+
+
+def write_am_file(judged: Judged, workbench: Workbench, me: Person | None, directory: Path) -> AmFile:
+    """The newest version of ``judged``'s chain as an mbox for ``git am``, written as a
+    new file in ``directory`` (the TUI's ``a``). Raises WorkbenchError (TakeError,
+    ConfigError) with a message for the user."""
+    from workbench.take.collect import plan
+    from workbench.take.mbox import write_mbox
+    from workbench.versions.pairing import chain
+
+    newest = chain(judged, workbench)[-1]
+    series = newest.series
+    taken = plan(series, workbench.context.mailmap)
+    data = write_mbox(taken, me)
+    path = directory / am_file_name(series)
+    _write_new_file(path, data, what="")
+    return AmFile(path, series.version, len(taken.patches),
+                  tuple(r.line(series.expected) for r in taken.refused))
 
 
 def run_am(settings: Settings, *, series_id: str, out: Path | None = None, apply: bool = False,

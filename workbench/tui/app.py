@@ -445,6 +445,37 @@ class WorkbenchApp(App[int]):
             return
         self.post_message(M.DraftComposed(judged, draft))
 
+    @on(M.TakeRequested)
+    def _take(self, message: M.TakeRequested) -> None:
+        if self.workbench is None:
+            self.notify("the store is not loaded yet", severity="error")
+            return
+        self._write_am(message.judged, self.workbench)
+
+    @work(thread=True, exclusive=True, group="take")
+    def _write_am(self, judged: Judged, workbench: Workbench) -> None:
+        """Reads every patch file of the newest version: a worker's job."""
+        from pathlib import Path
+
+        from workbench.take.command import write_am_file
+
+        me = workbench.context.me or self.settings.me
+        try:
+            written = write_am_file(judged, workbench, me, Path.cwd())
+        except WorkbenchError as err:
+            self.post_message(M.TakeWritten(str(err), error=True))
+            return
+        text = (f"v{written.version}: {written.patches} patches in {written.path}\n"
+                f"git am --patch-format=mboxrd {written.path.name}")
+        if written.refused:
+            text += f"\n{len(written.refused)} trailer(s) not added: " + "; ".join(written.refused)
+        self.post_message(M.TakeWritten(text))
+
+    @on(M.TakeWritten)
+    def _take_written(self, message: M.TakeWritten) -> None:
+        self.notify(message.text, title="git am mbox", severity="error" if message.error else "information",
+                    timeout=15, markup=False)
+
     @on(M.DraftComposed)
     def _draft_composed(self, message: M.DraftComposed) -> None:
         self.push_screen(DraftScreen(message.judged, message.draft, self.settings,

@@ -187,3 +187,21 @@ class MarkedRead(Message):
 
     ids: list[str]
     problem: str | None = None
+
+
+# -- taking the series (workbench.take) ---------------------------------------------------
+
+
+@dataclass
+class TakeRequested(Message):
+    """Write the newest version of the series' chain as an mbox for ``git am``."""
+
+    judged: Judged
+
+
+@dataclass
+class TakeWritten(Message):
+    """The mbox was written (``text`` says where and what), or could not be (``error``)."""
+
+    text: str
+    error: bool = False

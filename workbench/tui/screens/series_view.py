@@ -41,6 +41,7 @@ from workbench.tui.messages import (
     OpenThread,
     OpenVersions,
     StateRequested,
+    TakeRequested,
 )
 from workbench.versions.pairing import previous_version
 from workbench.tui.screens.choice import ChoiceScreen
@@ -113,6 +114,7 @@ class SeriesScreen(Screen):
         Binding("i", "interdiff", "Interdiff", id="series.interdiff"),
         Binding("w", "since_reviewed", "Since I reviewed", id="series.since-reviewed"),
         Binding("C", "review_draft", "Review draft", id="series.draft-comments"),
+        Binding("a", "take", "git am mbox", id="series.take"),
     ]
 
     def __init__(self, judged: Judged, workbench: Workbench | None,
@@ -358,6 +360,11 @@ class SeriesScreen(Screen):
         patch = self.current_patch()
         self.post_message(OpenInterdiff(reviewed, self.judged, patch.number if patch else None,
                                         "since the version I reviewed"))
+
+    def action_take(self) -> None:
+        """The newest version of this chain as an mbox for ``git am``, in the current
+        directory (as ``b4 am`` writes it), trailers collected by the trust model."""
+        self.post_message(TakeRequested(self.judged))
 
     def action_review_draft(self) -> None:
         """The highlighted patch's comments (c in the hunk view) as a review reply."""
