@@ -153,11 +153,7 @@ def draft_msgid(data: bytes) -> str:
 
 # --- indexing ----------------------------------------------------------------------------
 
-_CHILD = r"""
-import json, sys, time
-import notmuch2
-root, path, config, tags = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
-deadline = time.monotonic() + float(sys.argv[5])
+OPEN_RW = r"""
 C = notmuch2.Database.CONFIG
 RW = notmuch2.Database.MODE.READ_WRITE
 
@@ -185,6 +181,17 @@ while True:
               flush=True)
         sys.exit(3)
 print(json.dumps({"opened": True}), flush=True)
+"""
+"""The child scripts' common part: open the database read-write as the parent's settings
+say (``root``, ``config`` and ``deadline`` defined before it), waiting for a writer's lock
+until the deadline; says ``{"opened": true}`` on stdout, or the error, and exits 3."""
+
+_CHILD = r"""
+import json, sys, time
+import notmuch2
+root, path, config, tags = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+deadline = time.monotonic() + float(sys.argv[5])
+""" + OPEN_RW + r"""
 try:
     with db.atomic():
         msg, dup = db.add(path, sync_flags=False)

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from workbench.config import Settings
-from workbench.mail.drafts import LOCK_TIMEOUT, _read_line, mail_root
+from workbench.mail.drafts import LOCK_TIMEOUT, OPEN_RW, _read_line, mail_root
 
 _CHILD = r"""
 import json, sys, time
@@ -26,31 +26,7 @@ import notmuch2
 root, config, tag = sys.argv[1], sys.argv[2], sys.argv[3]
 deadline = time.monotonic() + float(sys.argv[4])
 ids = json.loads(sys.stdin.read())
-C = notmuch2.Database.CONFIG
-RW = notmuch2.Database.MODE.READ_WRITE
-
-def open_rw():
-    if config == ":search:":
-        try:
-            return notmuch2.Database(root, mode=RW, config=C.SEARCH)
-        except notmuch2.NoConfigError:
-            return notmuch2.Database(root, mode=RW, config=C.EMPTY)
-    if config == ":empty:":
-        return notmuch2.Database(root, mode=RW, config=C.EMPTY)
-    return notmuch2.Database(root, mode=RW, config=config)
-
-while True:
-    try:
-        db = open_rw()
-        break
-    except Exception as err:
-        if "lock" in str(err).lower() and time.monotonic() < deadline:
-            time.sleep(0.2)
-            continue
-        print(json.dumps({"error": f"{type(err).__name__}: {err}", "locked": "lock" in str(err).lower()}),
-              flush=True)
-        sys.exit(3)
-print(json.dumps({"opened": True}), flush=True)
+""" + OPEN_RW + r"""
 changed = 0
 try:
     with db.atomic():
