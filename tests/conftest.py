@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import csv
+import fcntl
+import os
+import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -11,7 +14,7 @@ import pytest
 from vfio_workbench_demo.mailwriter import build_store
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = Path(__import__("os").environ.get("VFIO_WORKBENCH_SHARED", REPO.parent / "shared"))
+SHARED = Path(os.environ.get("VFIO_WORKBENCH_SHARED", REPO.parent / "shared"))
 
 
 def shared_path(*parts: str) -> Path:
@@ -58,6 +61,9 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
+    # the text report fits the terminal: the same width under xdist workers (no tty) as in a shell
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setenv("LINES", "40")
     for var in ("NOTMUCH_CONFIG", "NOTMUCH_PROFILE", "NOTMUCH_DATABASE", "MAILDIR",
                 "VFIO_WORKBENCH_CONFIG", "VFIO_WORKBENCH_CACHE", "EDITOR", "VISUAL"):
         monkeypatch.delenv(var, raising=False)
@@ -81,13 +87,39 @@ def make_store(tmp_path: Path) -> StoreFactory:
     return build
 
 
+def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """``name``'s directory, built by ``build`` once per test run, whichever pytest-xdist
+    worker asks first (the others wait on a lock, then read what it built).
+
+    Each xdist worker has its own base temp directory below the run's; session fixtures
+    are per worker, so a read-only store indexed by each would cost every worker the
+    same indexing. A build that failed or was interrupted leaves no ``.done`` mark and is
+    built again from nothing.
+    """
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    root, done = base / f"shared-{name}", base / f"shared-{name}.done"
+    with open(base / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(root, ignore_errors=True)
+            root.mkdir()
+            build(root)
+            done.touch()
+    return root
+
+
 @pytest.fixture(scope="session")
 def lore_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real notmuch store of all 2,031 lore-vfio messages, built once per test session
-    (indexing takes ~15 s; tests must only read it)."""
+    """A real notmuch store of all 2,031 lore-vfio messages, built once per test run
+    (indexing takes ~20 s; tests must only read it)."""
     corpus = shared_path("corpus", "lore-vfio")
-    files = sorted(corpus.glob("*/*.eml"))
-    return build_store(tmp_path_factory.mktemp("lore") / "mail", [f.read_bytes() for f in files])
+
+    def build(root: Path) -> None:
+        build_store(root / "mail", [f.read_bytes() for f in sorted(corpus.glob("*/*.eml"))])
+
+    return once_per_run(tmp_path_factory, "lore", build) / "mail"
 
 
 @pytest.fixture(scope="session")
@@ -101,10 +133,10 @@ def lore_cache(lore_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 
 @pytest.fixture(scope="session")
 def demo_store(tmp_path_factory: pytest.TempPathFactory):
-    """The bundled demo store (vfio_workbench_demo), built once per test session; read only."""
+    """The bundled demo store (vfio_workbench_demo), built once per test run; read only."""
     from vfio_workbench_demo import ensure_demo_store
 
-    return ensure_demo_store(tmp_path_factory.mktemp("demo-cache"))
+    return ensure_demo_store(once_per_run(tmp_path_factory, "demo", ensure_demo_store))
 
 
 @pytest.fixture

@@ -19,6 +19,9 @@ from benchmarks.synth_mail import COPY_SHIFT, copy_message, scaled_real
 
 from tests.conftest import shared_path
 
+# the module-scoped fixtures are built once: under pytest-xdist its tests share one worker
+pytestmark = pytest.mark.xdist_group(__name__)
+
 
 def test_count_addresses_ignores_commas_in_names_and_comments() -> None:
     assert count_addresses(b'"Tian, Kevin" <kevin.tian@intel.com>, Alex <a@b.c>') == 2

@@ -24,6 +24,9 @@ from workbench.mail.loader import load_records
 from workbench.mail.session import StoreSession
 from workbench.model import FileChange, MailRecord, Person, RawTrailer, Signal, SignalKind
 
+# the module-scoped fixtures are built once: under pytest-xdist its tests share one worker
+pytestmark = pytest.mark.xdist_group(__name__)
+
 QUERY = "*"
 
 

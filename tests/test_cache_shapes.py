@@ -23,6 +23,9 @@ from conftest import lore_thread, shared_path
 from workbench.cli import main
 from workbench.mail.cache import BadRecord, Decoder
 
+# the module-scoped fixtures are built once: under pytest-xdist its tests share one worker
+pytestmark = pytest.mark.xdist_group(__name__)
+
 THREADS = ("[PATCH v3 0/6] vfio/hisilicon: add acc live migration driver",
            "[PATCH 00/10] crypto: qat - enable SRIOV VF live migration for")
 
@@ -60,6 +63,30 @@ def reference(store: Path) -> str:
     out = buf.getvalue()
     assert len(json.loads(out)["series"]) >= 2
     return out
+
+
+@pytest.fixture(scope="module")
+def filled(store: Path, reference: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache the report filled (records and the kept report), which printed the reference.
+    Each test damages its own copy of it: filling it is the same run every time."""
+    data = shared_path("data")
+    cache = tmp_path_factory.mktemp("filled") / "cache"
+    import contextlib
+    import io
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert main(["--report", "--format", "json", "--all", "--db", str(store), "--query", "*",
+                     "--cache-dir", str(cache), "--maintainers", str(data / "MAINTAINERS"),
+                     "--mailmap", str(data / "mailmap")]) == 0
+    assert buf.getvalue() == reference
+    return cache
+
+
+def filled_copy(filled: Path, tmp_path: Path) -> Path:
+    cache = tmp_path / "cache"
+    shutil.copytree(filled, cache)
+    return cache
 
 
 def cache_db(cache: Path) -> Path:
@@ -114,10 +141,10 @@ DAMAGE: dict[str, Callable[[tuple], object]] = {
 
 
 @pytest.mark.parametrize("damage", list(DAMAGE), ids=list(DAMAGE))
-def test_record_of_wrong_shape_is_a_miss(damage: str, store: Path, reference: str, tmp_path: Path,
+def test_record_of_wrong_shape_is_a_miss(damage: str, store: Path, reference: str, filled: Path, tmp_path: Path,
                                         capsys: pytest.CaptureFixture[str]) -> None:
-    cache = tmp_path / "cache"
-    assert report(store, cache, capsys) == reference  # fills the record cache
+    cache = filled_copy(filled, tmp_path)
+    assert report(store, cache, capsys) == reference  # the copy answers as the cache it copies
     msgid, record = patch_row(cache)
     put(cache, msgid, DAMAGE[damage](record))
     shutil.rmtree(cache / "reports")  # the kept report would answer without reading records
@@ -167,10 +194,9 @@ META_DAMAGE: dict[str, Callable[[dict], object]] = {
 
 
 @pytest.mark.parametrize("damage", list(META_DAMAGE), ids=list(META_DAMAGE))
-def test_kept_report_of_wrong_shape_is_a_miss(damage: str, store: Path, reference: str, tmp_path: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
-    cache = tmp_path / "cache"
-    assert report(store, cache, capsys) == reference
+def test_kept_report_of_wrong_shape_is_a_miss(damage: str, store: Path, reference: str, filled: Path,
+                                             tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cache = filled_copy(filled, tmp_path)
     meta_path = kept_meta(cache)
     meta = json.loads(meta_path.read_text())
     meta_path.write_text(json.dumps(META_DAMAGE[damage](meta)))
@@ -178,10 +204,9 @@ def test_kept_report_of_wrong_shape_is_a_miss(damage: str, store: Path, referenc
     assert report(store, cache, capsys) == reference  # kept again, and sound
 
 
-def test_kept_report_truncated(store: Path, reference: str, tmp_path: Path,
+def test_kept_report_truncated(store: Path, reference: str, filled: Path, tmp_path: Path,
                                capsys: pytest.CaptureFixture[str]) -> None:
-    cache = tmp_path / "cache"
-    assert report(store, cache, capsys) == reference
+    cache = filled_copy(filled, tmp_path)
     meta_path = kept_meta(cache)
     meta_path.write_bytes(meta_path.read_bytes()[:20])
     assert report(store, cache, capsys) == reference

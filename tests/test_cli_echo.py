@@ -20,6 +20,9 @@ from conftest import REPO, StoreFactory, lore_thread, shared_path
 from workbench.cli import main
 from workbench.text import echo
 
+# the module-scoped fixtures are built once: under pytest-xdist its tests share one worker
+pytestmark = pytest.mark.xdist_group(__name__)
+
 # OSC 52 (clipboard write), a title change, clear screen, an 8-bit CSI, a bidi override
 HOSTILE = "\x1b]52;c;cHduZWQ=\x07\x1b]0;owned\x07\x1b[2J\x9b31m\u202e"
 BAD = ("\x1b", "\x07", "\x9b", "\u202e")

@@ -21,6 +21,9 @@ from demo_expectations import EXPECTATIONS
 from vfio_workbench_demo.patches import diffstat, edit, hunk, new_file, render_diff
 from vfio_workbench_demo.series_specs import build_corpus
 
+# the module-scoped fixtures are built once: under pytest-xdist its tests share one worker
+pytestmark = pytest.mark.xdist_group(__name__)
+
 REALISTIC_DOMAINS = ("nvidia.com", "linaro.org", "gmail.com", "arndb.de", "infradead.org", "huawei.com", "hisilicon.com", "intel.com", "amd.com", "redhat.com",
                      "kernel.org", "outlook.com", "apana.org.au", "shazbot.org", "linux.intel.com")
 VARIANT_DIR = re.compile(r"^drivers/vfio/pci/([^/]+)/")

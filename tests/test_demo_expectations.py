@@ -11,6 +11,9 @@ from demo_expectations import EXPECTATIONS, SeriesExpect, TrailerExpect
 from vfio_workbench_demo.series_specs import build_corpus
 from workbench.model import CHECK_IDS
 
+# the module-scoped fixtures are built once: under pytest-xdist its tests share one worker
+pytestmark = pytest.mark.xdist_group(__name__)
+
 KEYS = [e.key for e in EXPECTATIONS]
 
 

@@ -18,6 +18,9 @@ from workbench.mail import drafts as D
 from workbench.pipeline import build_workbench
 from workbench.replies.compose import compose
 
+# the module-scoped fixtures are built once: under pytest-xdist its tests share one worker
+pytestmark = pytest.mark.xdist_group(__name__)
+
 QAT = "20250923103004.5123-1-xin.zeng@intel.com"
 MLX5_V1 = "20250304120512.1742-1-yishaih@nvidia.com"
 

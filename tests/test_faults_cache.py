@@ -29,6 +29,9 @@ import pytest
 from conftest import REPO, shared_path
 from vfio_workbench_demo.mailwriter import deliver, index_files
 
+# the module-scoped fixtures are built once: under pytest-xdist its tests share one worker
+pytestmark = pytest.mark.xdist_group(__name__)
+
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:

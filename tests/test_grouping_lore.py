@@ -11,6 +11,9 @@ from workbench.mail.parse import parse_message
 from workbench.model import MailRecord, Origin, Series
 from workbench.series.grouping import group_series
 
+# the module-scoped fixtures are built once: under pytest-xdist its tests share one worker
+pytestmark = pytest.mark.xdist_group(__name__)
+
 HISI = {  # vfio/hisilicon: add ACC live migration driver, every posting in the corpus
     "rfc2": "20210702095849.1610-1-shameerali.kolothum.thodi@huawei.com",
     "v3": "20210915095037.1149-1-shameerali.kolothum.thodi@huawei.com",

@@ -27,6 +27,9 @@ from workbench.pipeline import analyse, build_workbench
 from workbench.report import render
 from workbench.series.grouping import group_series
 
+# the module-scoped fixtures are built once: under pytest-xdist its tests share one worker
+pytestmark = pytest.mark.xdist_group(__name__)
+
 AUTHOR = "Yishai Hadas <yishaih@nvidia.com>"
 REVIEWER = "Kevin Tian <kevin.tian@intel.com>"
 MAINT_LINE = "--- a/drivers/vfio/pci/mlx5/main.c\n+++ b/drivers/vfio/pci/mlx5/main.c\n"

@@ -14,6 +14,9 @@ from workbench.pipeline import build_workbench
 from workbench.versions.interdiff import LineKind, interdiff, interdiff_texts
 from workbench.versions.pairing import PairKind, chain, pair_patches, patch_changes, previous_version
 
+# the module-scoped fixtures are built once: under pytest-xdist its tests share one worker
+pytestmark = pytest.mark.xdist_group(__name__)
+
 HISI_V10 = "20251017091057.3770403-1-liulongfang@huawei.com"
 HISI_V11 = "20251029122441.3063127-1-liulongfang@huawei.com"
 QAT_V5 = "20240306135855.4123535-1-xin.zeng@intel.com"

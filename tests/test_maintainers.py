@@ -13,6 +13,9 @@ from workbench.errors import MaintainersError
 from workbench.kernel.maintainers import Maintainers
 from workbench.model import Person
 
+# the module-scoped fixtures are built once: under pytest-xdist its tests share one worker
+pytestmark = pytest.mark.xdist_group(__name__)
+
 SMALL = """\
 List of maintainers
 ===================

@@ -21,6 +21,9 @@ from hypothesis import strategies as st
 from conftest import SHARED, shared_path
 from workbench.kernel.maintainers import Maintainers
 
+# the module-scoped fixtures are built once: under pytest-xdist its tests share one worker
+pytestmark = pytest.mark.xdist_group(__name__)
+
 GLOB = re.compile(r"[*?\[]")
 
 

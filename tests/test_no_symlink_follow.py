@@ -20,6 +20,9 @@ from conftest import StoreFactory, lore_thread, shared_path
 from workbench.cli import main
 from workbench.mail import drafts
 
+# the module-scoped fixtures are built once: under pytest-xdist its tests share one worker
+pytestmark = pytest.mark.xdist_group(__name__)
+
 PRECIOUS = b"precious: must never be overwritten\n"
 
 

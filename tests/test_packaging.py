@@ -27,6 +27,9 @@ import pytest
 
 from conftest import REPO
 
+# the module-scoped fixtures are built once: under pytest-xdist its tests share one worker
+pytestmark = pytest.mark.xdist_group(__name__)
+
 # pip's cache makes the install take seconds: taken from the environment as it was when
 # the suite started (the autouse fixture gives each test a scratch HOME).
 _PIP_ENV = {k: v for k, v in os.environ.items() if not k.startswith("VFIO_WORKBENCH")}

@@ -17,6 +17,9 @@ from workbench.mail.parse import ParseFailure, parse_message
 from workbench.model import CHECK_IDS, CheckResult, Status
 from workbench.pipeline import analyse
 
+# the module-scoped fixtures are built once: under pytest-xdist its tests share one worker
+pytestmark = pytest.mark.xdist_group(__name__)
+
 HISI_V8 = "20220303230131.2103-1-shameerali.kolothum.thodi@huawei.com"
 MLX5_V9 = "20220224142024.147653-1-yishaih@nvidia.com"
 

@@ -17,6 +17,9 @@ from workbench.model import Status
 from workbench.pipeline import build_workbench
 from workbench.report.markdown_format import render_markdown
 
+# the module-scoped fixtures are built once: under pytest-xdist its tests share one worker
+pytestmark = pytest.mark.xdist_group(__name__)
+
 HISI = {10: "20251017091057.3770403-1-liulongfang@huawei.com",
         11: "20251029122441.3063127-1-liulongfang@huawei.com",
         12: "20251030015744.131771-1-liulongfang@huawei.com"}

@@ -15,6 +15,9 @@ from workbench.model import Origin, Person, Status
 from workbench.policy.checks import PolicyContext
 from workbench.policy.parent import check_parent_approval
 
+# the module-scoped fixtures are built once: under pytest-xdist its tests share one worker
+pytestmark = pytest.mark.xdist_group(__name__)
+
 CTX = small_ctx()
 MLX5_CORE = "drivers/net/ethernet/mellanox/mlx5/core/sriov.c"
 QM = "drivers/crypto/hisilicon/qm.c"

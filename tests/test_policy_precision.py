@@ -20,6 +20,9 @@ from workbench.model import CheckResult, Status
 from workbench.pipeline import build_workbench
 from workbench.report import render
 
+# the module-scoped fixtures are built once: under pytest-xdist its tests share one worker
+pytestmark = pytest.mark.xdist_group(__name__)
+
 ISM = {v: f"{d}-vfio_pci_ism-v{v}-0-{h}@linux.ibm.com" for v, d, h in [
     (2, "20260224", "f010945373fa"), (3, "20260305", "1217076c81d9"), (4, "20260313", "4765ae056f71"),
     (5, "20260317", "b73248b4e576"), (6, "20260319", "c6bab675bc0a"), (7, "20260323", "abf537150408"),

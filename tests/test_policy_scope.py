@@ -11,6 +11,9 @@ from workbench.policy.checks import variant_drivers
 from workbench.policy.ownership import is_parent_candidate, owners
 from workbench.policy.scope import known_variants, variant_of
 
+# the module-scoped fixtures are built once: under pytest-xdist its tests share one worker
+pytestmark = pytest.mark.xdist_group(__name__)
+
 SMALL = Maintainers.parse(SMALL_MAINTAINERS, "test")
 
 

@@ -24,6 +24,9 @@ import pytest
 from conftest import REPO, shared_path
 from workbench.config import Settings
 
+# the module-scoped fixtures are built once: under pytest-xdist its tests share one worker
+pytestmark = pytest.mark.xdist_group(__name__)
+
 Snapshot = dict[str, tuple[str, int, int]]
 
 

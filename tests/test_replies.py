@@ -21,6 +21,9 @@ from workbench.replies.compose import compose, first_name, reply_subject
 from workbench.replies.kinds import available_kinds
 from workbench.replies.templates import VARIABLES
 
+# the module-scoped fixtures are built once: under pytest-xdist its tests share one worker
+pytestmark = pytest.mark.xdist_group(__name__)
+
 ALEX = Person("Alex Williamson", "alex.williamson@redhat.com")
 MLX5_V1 = "20250304120512.1742-1-yishaih@nvidia.com"  # two parent sections missing
 QAT = "20250923103004.5123-1-xin.zeng@intel.com"  # 3/4 never arrived, docs missing

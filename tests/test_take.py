@@ -14,6 +14,9 @@ import pytest
 from conftest import lore_thread, shared_path
 from workbench.cli import main
 
+# the module-scoped fixtures are built once: under pytest-xdist its tests share one worker
+pytestmark = pytest.mark.xdist_group(__name__)
+
 HISI_V8 = "[PATCH v8 0/9] vfio/hisilicon: add ACC live migration driver"
 HISI_V8_ID = "20220303230131.2103-1-shameerali.kolothum.thodi@huawei.com"
 DMA_V9 = "[PATCH v9 00/24] Provide a new two step DMA mapping API"

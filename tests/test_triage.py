@@ -27,6 +27,9 @@ from workbench.pipeline import analyse
 from workbench.policy.checks import run_checks
 from workbench.triage import activity, mine_to_act_on, waits_on_maintainer
 
+# the module-scoped fixtures are built once: under pytest-xdist its tests share one worker
+pytestmark = pytest.mark.xdist_group(__name__)
+
 VARIANT = "drivers/vfio/pci/mlx5/main.c"
 HISI_V12 = "20251030015744.131771-1-liulongfang@huawei.com"
 ALEX_NOW = Person("Alex Williamson", "alex@shazbot.org")

@@ -162,8 +162,13 @@ def deliver(folder: Path, data: bytes, flags: str = "S") -> Path:
 
 
 def build_store(root: Path, messages: Iterable[bytes], folder: str = "INBOX") -> Path:
-    """A maildir under ``root`` holding ``messages``, indexed by notmuch. Returns ``root``."""
+    """A maildir under ``root`` holding ``messages``, indexed by notmuch. Returns ``root``.
+
+    The files are written straight into ``cur/`` without an fsync each (``place``): a
+    store built from nothing is built again from nothing when interrupted, and the
+    fsyncs were a quarter of the time of building the 2,031-message test store."""
     create_database(root)
-    paths = [deliver(root / folder, data) for data in messages]
+    box = ensure_maildir(root / folder)
+    paths = [place(box, f"{unique_name()}:2,S", data) for data in messages]
     index_files(root, paths, tags=("inbox",))
     return root
