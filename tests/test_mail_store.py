@@ -9,7 +9,8 @@ import pytest
 
 from workbench.config import Settings
 from workbench.errors import StoreError
-from workbench.mail.notmuch_config import open_readonly, user_identity
+from workbench.mail.notmuch_config import open_readonly
+from workbench.mail.session import StoreSession
 from workbench.mail.store import list_messages, revision, snapshot
 from workbench.model import Person
 
@@ -39,6 +40,11 @@ def test_explicit_path_without_any_config(store: Path):
         entries = sorted(list_messages(db, "subject:vfio"))
     assert [m for m, _ in entries] == ["m1@x", "m2@x"]
     assert all(Path(p).is_file() and str(store) in p for _, p in entries)
+
+
+def user_identity(settings: Settings) -> Person | None:
+    with StoreSession(settings) as session:
+        return session.user_identity()
 
 
 def test_found_through_notmuch_config_like_the_cli(store: Path, tmp_path: Path, monkeypatch):

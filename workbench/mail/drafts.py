@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import os
-import selectors
 import subprocess
 import sys
 import time
@@ -34,6 +33,7 @@ from pathlib import Path, PurePosixPath
 from workbench.config import Settings
 from workbench.errors import DraftError, StoreError
 from workbench.mail.maildir import ensure_maildir, unique_name
+from workbench.mail.writer_child import OPEN_RW, json_result, read_line, reap
 
 DRAFT_TAGS: tuple[str, ...] = ("+draft", "-inbox", "-unread")
 LOCK_TIMEOUT = 5.0
@@ -153,39 +153,6 @@ def draft_msgid(data: bytes) -> str:
 
 # --- indexing ----------------------------------------------------------------------------
 
-OPEN_RW = r"""
-C = notmuch2.Database.CONFIG
-RW = notmuch2.Database.MODE.READ_WRITE
-
-def open_rw():
-    if config == ":search:":
-        try:
-            return notmuch2.Database(root, mode=RW, config=C.SEARCH)
-        except notmuch2.NoConfigError:
-            return notmuch2.Database(root, mode=RW, config=C.EMPTY)
-    if config == ":empty:":
-        return notmuch2.Database(root, mode=RW, config=C.EMPTY)
-    return notmuch2.Database(root, mode=RW, config=config)
-
-while True:
-    # libnotmuch built with Xapian's DB_RETRY_LOCK waits for the lock inside open (the
-    # parent's deadline covers that); without it, open fails at once: retry here.
-    try:
-        db = open_rw()
-        break
-    except Exception as err:
-        if "lock" in str(err).lower() and time.monotonic() < deadline:
-            time.sleep(0.2)
-            continue
-        print(json.dumps({"error": f"{type(err).__name__}: {err}", "locked": "lock" in str(err).lower()}),
-              flush=True)
-        sys.exit(3)
-print(json.dumps({"opened": True}), flush=True)
-"""
-"""The child scripts' common part: open the database read-write as the parent's settings
-say (``root``, ``config`` and ``deadline`` defined before it), waiting for a writer's lock
-until the deadline; says ``{"opened": true}`` on stdout, or the error, and exits 3."""
-
 _CHILD = r"""
 import json, sys, time
 import notmuch2
@@ -210,22 +177,6 @@ finally:
 """
 
 
-def _read_line(proc: subprocess.Popen, deadline: float) -> str | None:
-    """One line of the child's stdout, or None when the deadline passes first."""
-    assert proc.stdout is not None
-    sel = selectors.DefaultSelector()
-    sel.register(proc.stdout, selectors.EVENT_READ)
-    try:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return None
-            if sel.select(timeout=left):
-                return proc.stdout.readline().decode("utf-8", "replace")
-    finally:
-        sel.close()
-
-
 def index_draft(root: Path, path: Path, config: str, tags=DRAFT_TAGS,
                 lock_timeout: float = LOCK_TIMEOUT) -> tuple[bool, str | None, str | None]:
     """(indexed, thread id, problem) for a file already inside ``root``."""
@@ -238,7 +189,7 @@ def index_draft(root: Path, path: Path, config: str, tags=DRAFT_TAGS,
     except OSError as err:
         return False, None, f"cannot start the indexer: {err.strerror or err}"
     try:
-        first = _read_line(proc, time.monotonic() + lock_timeout + 2.0)  # + interpreter start-up
+        first = read_line(proc, time.monotonic() + lock_timeout + 2.0)  # + interpreter start-up
         if first is None:
             proc.kill()
             proc.wait()
@@ -251,13 +202,7 @@ def index_draft(root: Path, path: Path, config: str, tags=DRAFT_TAGS,
             proc.wait()
             return False, None, "indexing the draft did not finish"
         stderr = raw_err.decode("utf-8", "replace")
-        lines = [first] + out.decode("utf-8", "replace").splitlines()
-        result: dict = {}
-        for line in lines:
-            try:
-                result.update(json.loads(line))
-            except (ValueError, TypeError):
-                continue
+        result = json_result(first, out)
         if result.get("indexed"):
             return True, result.get("thread"), None
         if result.get("locked"):
@@ -266,12 +211,7 @@ def index_draft(root: Path, path: Path, config: str, tags=DRAFT_TAGS,
         problem = result.get("error") or (stderr.strip().splitlines() or ["the indexer failed"])[-1]
         return False, None, f"notmuch could not index the draft ({problem})"
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
-                stream.close()
+        reap(proc)
 
 
 def save_draft(data: bytes, settings: Settings | Path, folder: str | None = None, *,

@@ -160,18 +160,6 @@ def exclude_tags(db: notmuch2.Database) -> list[str]:
     return tags + [t for t in ALWAYS_EXCLUDED if t not in tags]
 
 
-def user_identity(settings: Settings) -> Person | None:
-    """user.name / user.primary_email from notmuch's configuration, None when unset
-    (or when the database cannot be opened: loading reports that error properly)."""
-    try:
-        with open_readonly(settings) as db:
-            email = config_value(db, "user.primary_email")
-            name = config_value(db, "user.name")
-    except StoreError:
-        return None
-    return identity_from(name, email)
-
-
 def identity_from(name: str | None, email: str | None) -> Person | None:
     """The user named by notmuch's user.name / user.primary_email values, or None."""
     if not email or _libnotmuch_guess(email):

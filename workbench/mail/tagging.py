@@ -1,7 +1,7 @@
 """The one tag change the workbench makes to the user's mail: removing ``unread`` from
 the messages of a series I opened, and only when the config says ``mark_read = true``.
 
-The write runs in a child process, as indexing a draft does (``drafts.index_draft``): a
+The write runs in a child process, as indexing a draft does (``drafts.index_draft``, ``writer_child``): a
 writer holding the database (a running ``notmuch new``) makes libnotmuch wait or fail
 inside ``open``, and neither must hang or crash the app; the child gives up after
 ``lock_timeout`` and the caller reports it. Only messages that carry the tag are
@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from workbench.config import Settings
-from workbench.mail.drafts import LOCK_TIMEOUT, OPEN_RW, _read_line, mail_root
+from workbench.mail.drafts import LOCK_TIMEOUT, mail_root
+from workbench.mail.writer_child import OPEN_RW, json_result, read_line, reap
 
 _CHILD = r"""
 import json, sys, time
@@ -76,17 +77,12 @@ def remove_tag(settings: Settings, msgids: Iterable[str], tag: str = "unread", *
         proc.stdin.write(json.dumps(ids).encode())
         proc.stdin.close()
         proc.stdin = None  # written whole: communicate() must not touch it again
-        first = _read_line(proc, time.monotonic() + lock_timeout + 2.0)
+        first = read_line(proc, time.monotonic() + lock_timeout + 2.0)
         if first is None:
             return TagResult(0, f"the notmuch database stayed locked for {lock_timeout:g}s; "
                                 f"'{tag}' was left as it is")
         out, errors = proc.communicate(timeout=120)
-        result: dict = {}
-        for line in [first] + out.decode("utf-8", "replace").splitlines():
-            try:
-                result.update(json.loads(line))
-            except (ValueError, TypeError):
-                continue
+        result = json_result(first, out)
         if "changed" in result:
             return TagResult(int(result["changed"]))
         if result.get("locked"):
@@ -97,10 +93,5 @@ def remove_tag(settings: Settings, msgids: Iterable[str], tag: str = "unread", *
     except subprocess.TimeoutExpired:
         return TagResult(0, "changing the tags did not finish")
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
-                stream.close()
+        reap(proc)
 
