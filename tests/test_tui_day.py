@@ -48,9 +48,9 @@ async def choose(pilot, label: str) -> None:
     await pilot.pause()
 
 
-def test_set_state_snooze_and_filter_from_the_list(demo_settings: Settings, wb: Workbench) -> None:
+def test_set_state_snooze_and_filter_from_the_list(demo_settings: Settings, wb: Workbench, demo_loader) -> None:
     target = chained(wb)
-    app = WorkbenchApp(demo_settings)
+    app = WorkbenchApp(demo_settings, loader=demo_loader)
 
     async def script(pilot) -> None:
         screen = app.list_screen
@@ -95,10 +95,10 @@ def test_set_state_snooze_and_filter_from_the_list(demo_settings: Settings, wb: 
     run(app, script)
 
 
-def test_interdiff_from_the_series_view(demo_settings: Settings, wb: Workbench) -> None:
+def test_interdiff_from_the_series_view(demo_settings: Settings, wb: Workbench, demo_loader) -> None:
     newest = chained(wb)
     older = previous_version(newest, wb)
-    app = WorkbenchApp(demo_settings)
+    app = WorkbenchApp(demo_settings, loader=demo_loader)
 
     async def script(pilot) -> None:
         await open_series(pilot, newest)
@@ -126,10 +126,10 @@ def test_interdiff_from_the_series_view(demo_settings: Settings, wb: Workbench) 
     run(app, script)
 
 
-def test_since_i_reviewed_compares_with_the_version_i_reviewed(demo_settings: Settings, wb: Workbench) -> None:
+def test_since_i_reviewed_compares_with_the_version_i_reviewed(demo_settings: Settings, wb: Workbench, demo_loader) -> None:
     newest = chained(wb)
     first = wb.find(newest.series.revisions[0])
-    app = WorkbenchApp(demo_settings)
+    app = WorkbenchApp(demo_settings, loader=demo_loader)
 
     async def script(pilot) -> None:
         await pilot.press("a")  # superseded versions too
