@@ -75,13 +75,13 @@ def test_snapshot_draft(snap_compare, demo_settings: Settings, demo_loader) -> N
                         run_before=_open("Restore the device state in chunks", 2, "enter", "R"))
 
 
-def test_snapshot_interdiff(snap_compare, demo_settings: Settings) -> None:
+def test_snapshot_interdiff(snap_compare, demo_settings: Settings, demo_loader) -> None:
     """What changed in each patch from v2 to v3, from the series view's i."""
-    assert snap_compare(WorkbenchApp(demo_settings), terminal_size=SIZE,
+    assert snap_compare(WorkbenchApp(demo_settings, loader=demo_loader), terminal_size=SIZE,
                         run_before=_open("compressed migration state", 3, "enter", "i"))
 
 
-def test_snapshot_comment_dialog(snap_compare, demo_settings: Settings) -> None:
+def test_snapshot_comment_dialog(snap_compare, demo_settings: Settings, demo_loader) -> None:
     """c in the hunk view: the diff lines on screen to pick from, and the comment field."""
-    assert snap_compare(WorkbenchApp(demo_settings), terminal_size=SIZE,
+    assert snap_compare(WorkbenchApp(demo_settings, loader=demo_loader), terminal_size=SIZE,
                         run_before=_open("Xe VF migration", 2, "enter", "d", "n", "c"))
