@@ -87,7 +87,7 @@ def make_store(tmp_path: Path) -> StoreFactory:
     return build
 
 
-def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], object]) -> Path:
     """``name``'s directory, built by ``build`` once per test run, whichever pytest-xdist
     worker asks first (the others wait on a lock, then read what it built).
 
