@@ -6,7 +6,7 @@ import csv
 import fcntl
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -53,21 +53,33 @@ def data_dir(shared: Path) -> Path:
     return shared / "data"
 
 
+def _isolate(mp: pytest.MonkeyPatch, home: Path) -> Path:
+    mp.setenv("HOME", str(home))
+    mp.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    mp.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    mp.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
+    # the text report fits the terminal: the same width under xdist workers (no tty) as in a shell
+    mp.setenv("COLUMNS", "120")
+    mp.setenv("LINES", "40")
+    for var in ("NOTMUCH_CONFIG", "NOTMUCH_PROFILE", "NOTMUCH_DATABASE", "MAILDIR",
+                "VFIO_WORKBENCH_CONFIG", "VFIO_WORKBENCH_CACHE", "EDITOR", "VISUAL"):
+        mp.delenv(var, raising=False)
+    return home
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_session_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The same isolation for session- and module-scoped fixtures, which pytest sets up
+    before any test's own home: a module's reference report once read the real user's
+    triage state (whose digest is part of the kept report's key)."""
+    with pytest.MonkeyPatch.context() as mp:
+        yield _isolate(mp, tmp_path_factory.mktemp("session-home"))
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No test reads or writes the real user's notmuch config, workbench config or cache."""
-    home = tmp_path_factory.mktemp("home")
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
-    monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
-    # the text report fits the terminal: the same width under xdist workers (no tty) as in a shell
-    monkeypatch.setenv("COLUMNS", "120")
-    monkeypatch.setenv("LINES", "40")
-    for var in ("NOTMUCH_CONFIG", "NOTMUCH_PROFILE", "NOTMUCH_DATABASE", "MAILDIR",
-                "VFIO_WORKBENCH_CONFIG", "VFIO_WORKBENCH_CACHE", "EDITOR", "VISUAL"):
-        monkeypatch.delenv(var, raising=False)
-    return home
+    return _isolate(monkeypatch, tmp_path_factory.mktemp("home"))
 
 
 StoreFactory = Callable[[Iterable[bytes | Path]], Path]
