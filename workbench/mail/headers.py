@@ -78,7 +78,9 @@ def read_headers(block: bytes, wanted: frozenset[bytes] = WANTED) -> tuple[dict[
         if name in WANTED and name in wanted:
             cur = [line[colon + 1:]]
             found.setdefault(name, []).append(cur)
-    values = {name: [_FOLD.sub(b" ", b"\n".join(parts) if len(parts) > 1 else parts[0]).strip() for parts in raw]
+    # a one-line value has no line break to unfold
+    values = {name: [_FOLD.sub(b" ", b"\n".join(parts)).strip() if len(parts) > 1 else parts[0].strip()
+                     for parts in raw]
               for name, raw in found.items()}
     return values, max(0, junk - block.count(b"\n\n"))
 
