@@ -96,9 +96,7 @@ def test_a_restarted_listing_voids_what_it_sent_before(lore: Path, monkeypatch):
     want = entries[20:30] + entries[45:60]
     assert work.entries == want and problems == [] and cached == 0
     assert sorted((r.msgid, r.path) for r in records) == sorted(want)
-    assert sorted((m, p) for m, p, _b, _c in parsed) == sorted(want)
-    # what was parsed before the restart and listed again is not parsed twice
-    assert sorted(parsed) == sorted(parse_entries(want, workers=1))
+    assert sorted((m, p) for m, p, _size, _c in parsed.rows) == sorted(want)
 
 
 def test_stored_records_of_unchanged_files_are_reused_mid_listing(lore: Path):
@@ -111,3 +109,28 @@ def test_stored_records_of_unchanged_files_are_reused_mid_listing(lore: Path):
     records, problems, parsed, cached = work.finish(None)
     assert cached == 20 and len(parsed) == 10 and problems == []
     assert sorted(r.msgid for r in records) == sorted(m for m, *_ in rows)
+
+
+def test_a_stored_blob_that_does_not_decode_makes_the_reused_ones_parsed(lore: Path):
+    files = [str(f) for f in lore_files(lore, 30)]
+    rows = parse_entries([(parse_message(f).msgid, f) for f in files], workers=1)
+    stored = {m: (p, blob) for m, p, blob, _c in rows}
+    stored[rows[7][0]] = (rows[7][1], b"\x00not marshal")  # torn
+    work = _Work(stored, None, workers=1)
+    work.add([(m, p) for m, p, _b, _c in rows[:15]])
+    work.add([(m, p) for m, p, _b, _c in rows[15:]])
+    records, problems, parsed, cached = work.finish(None)
+    assert cached == 0 and len(parsed) == 30 and problems == []
+    assert sorted(r.msgid for r in records) == sorted(m for m, *_ in rows)  # each once, none lost
+
+
+def test_parsed_rows_wait_in_a_file_and_come_back_in_order(lore: Path):
+    files = [str(f) for f in lore_files(lore, 12)]
+    rows = parse_entries([(parse_message(f).msgid, f) for f in files], workers=1)
+    rows[3] = (*rows[3][:3], False)  # not cacheable: not written to the cache
+    spool = loader._Spool(keep_blobs=True)
+    spool.add(rows[:5])
+    spool.add(rows[5:])
+    assert spool.file is not None and len(spool) == 12 and not spool.settled() and spool.uncacheable() == 1
+    assert list(spool.cacheable()) == [(m, p, b) for m, p, b, c in rows if c]
+    spool.close()

@@ -22,7 +22,8 @@ is reset in one place (``_CacheSlot.reset``) and the records parsed from the mai
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -273,6 +274,7 @@ def load_records(settings: Settings, progress: Progress | None = None,
 
 def _parse_all(plan: _Plan, session: StoreSession, progress: Progress | None) -> LoadResult:
     records, problems, parsed, _cached = _list_and_parse(plan, session, {}, None, progress)
+    parsed.close()
     return _finish(records, problems, plan, len(parsed), 0, progress)
 
 
@@ -287,15 +289,18 @@ def _load_with_cache(slot: _CacheSlot, session: StoreSession, progress: Progress
         slot.reset()
         plan.from_cache = False
     records, problems, parsed, cached = _list_and_parse(plan, session, slot.stored(), slot, progress)
-    _save(slot, plan, parsed)
-    settled = all(cacheable for *_, cacheable in parsed)
+    try:
+        _save(slot, plan, parsed)
+    finally:
+        parsed.close()
+    settled = parsed.settled()
     return _finish(records, problems, plan, len(parsed), cached, progress,
                    matched=len(plan.entries), settled=settled)
 
 
 def _list_and_parse(plan: _Plan, session: StoreSession, stored: dict[str, tuple[str, bytes]],
                     slot: _CacheSlot | None, progress: Progress | None,
-                    ) -> tuple[list[MailRecord], list[LoadProblem], list[Parsed], int]:
+                    ) -> tuple[list[MailRecord], list[LoadProblem], _Spool, int]:
     """List the query (``plan.entries``, ``plan.problems``) and make its records: stored
     blobs of unchanged files are reused, the rest parsed — in workers that start on the
     first listed batches while notmuch still walks the rest. (records, problems, the
@@ -327,7 +332,11 @@ class _Work:
         self.slot = slot
         self.workers = _cpus() if workers is None else workers
         self.entries: list[tuple[str, str]] = []  # the listing (of its last attempt)
-        self.reuse: list[tuple[str, str, bytes]] = []
+        self.reuse: list[tuple[str, str]] = []  # answered by the cache (decoded as listed)
+        self.decoder = Decoder()
+        self.reused: list[MailRecord] = []
+        self.reused_problems: list[LoadProblem] = []
+        self.reuse_bad = False  # a stored blob did not decode: the cache file is suspect
         self.todo: list[tuple[str, str]] = []  # to parse, not handed to a worker yet
         self.sent: set[tuple[str, str]] = set()  # handed to a worker (by any attempt)
         self.restarted = False
@@ -341,17 +350,29 @@ class _Work:
         messages it does not list again are dropped at the end)."""
         self.restarted = self.restarted or bool(self.entries)
         self.entries, self.reuse, self.todo = [], [], []
+        self.reused, self.reused_problems = [], []
 
     def add(self, batch: list[tuple[str, str]]) -> None:
         stored, sent = self.stored, self.sent
+        hits: list[bytes] = []
         for msgid, path in batch:
             self.entries.append((msgid, path))
             hit = stored.get(msgid)
             if hit is not None and hit[0] == path:
-                self.reuse.append((msgid, path, hit[1]))
+                self.reuse.append((msgid, path))
+                hits.append(stored.pop(msgid)[1])  # decoded now: its bytes need not stay
             elif (msgid, path) not in sent:
                 self.todo.append((msgid, path))
         self._send(final=False)
+        if hits and not self.reuse_bad:
+            try:
+                records, problems = _build(hits, self.decoder)
+            except (ValueError, EOFError, TypeError, IndexError):
+                self.reuse_bad = True  # parsed from the mail at the end, the file reset
+                self.reused, self.reused_problems = [], []
+            else:
+                self.reused.extend(records)
+                self.reused_problems.extend(problems)
 
     def _send(self, *, final: bool) -> None:
         if self.pool is None:
@@ -375,7 +396,7 @@ class _Work:
             self.futures[future] = chunk
             self.sent.update(chunk)
 
-    def finish(self, progress: Progress | None) -> tuple[list[MailRecord], list[LoadProblem], list[Parsed], int]:
+    def finish(self, progress: Progress | None) -> tuple[list[MailRecord], list[LoadProblem], _Spool, int]:
         total = len(self.entries)
         if progress:
             progress(0, total)
@@ -384,44 +405,46 @@ class _Work:
         if not self.no_pool:
             self._send(final=True)
         keep = set(self.entries) if self.restarted else None
-        decoder = Decoder()
+        decoder = self.decoder
         records: list[MailRecord] = []
         problems: list[LoadProblem] = []
-        parsed: list[Parsed] = []
+        parsed = _Spool(keep_blobs=self.slot is not None)
         done = len(self.reuse)
 
         def take(rows: list[Parsed]) -> None:
             if keep is not None:
                 rows = [row for row in rows if (row[0], row[1]) in keep]
-            parsed.extend(rows)
+            parsed.add(rows)
             more_records, more_problems = _build((blob for _m, _p, blob, _c in rows), decoder)
             records.extend(more_records)
             problems.extend(more_problems)
 
-        for future in as_completed(self.futures):
-            try:
-                rows = future.result()
-            except (OSError, RuntimeError, EOFError):  # a worker died (BrokenProcessPool): parse it here
-                rows = _parse_chunk(self.futures[future])
-            take(rows)
-            if progress:
-                progress(done + len(parsed), total)
-        self.futures.clear()
-        self.close()
-        if self.todo:
-            take(parse_entries(self.todo, progress, done=done + len(parsed), total=total, workers=1))
-        cached = len(self.reuse)
         try:
-            reused, reused_problems = _build((blob for _m, _p, blob in self.reuse), decoder)
-        except (ValueError, EOFError, TypeError, IndexError):
-            # a stored blob that does not decode: the whole file is suspect, parse those too
-            if self.slot is not None:
-                self.slot.reset()
-            cached = 0
-            take(parse_entries([(m, p) for m, p, _b in self.reuse]))
-        else:
-            records.extend(reused)
-            problems.extend(reused_problems)
+            for future in as_completed(self.futures):
+                try:
+                    rows = future.result()
+                except (OSError, RuntimeError, EOFError):  # a worker died (BrokenProcessPool): parse it here
+                    rows = _parse_chunk(self.futures[future])
+                take(rows)
+                if progress:
+                    progress(done + len(parsed), total)
+            self.futures.clear()
+            self.close()
+            if self.todo:
+                take(parse_entries(self.todo, progress, done=done + len(parsed), total=total, workers=1))
+            cached = len(self.reuse)
+            if self.reuse_bad:
+                # a stored blob that does not decode: the whole file is suspect, parse those too
+                if self.slot is not None:
+                    self.slot.reset()
+                cached = 0
+                take(parse_entries(self.reuse))
+            else:
+                records.extend(self.reused)
+                problems.extend(self.reused_problems)
+        except BaseException:
+            parsed.close()
+            raise
         return records, problems, parsed, cached
 
     def close(self) -> None:
@@ -432,6 +455,66 @@ class _Work:
         if self.reopen and self.slot is not None:
             self.reopen = False
             self.slot.resume()
+
+
+class _Spool:
+    """The rows parsed in this load on their way to the cache: their encoded blobs wait in
+    an unnamed temporary file, not in memory, next to the records decoded from them (at
+    100k real messages the blobs are ~230 MB). Without a cache (``keep_blobs`` false)
+    only the counts are kept."""
+
+    def __init__(self, keep_blobs: bool) -> None:
+        self.keep_blobs = keep_blobs
+        self.rows: list[tuple[str, str, int, bool]] = []  # (msgid, path, blob size, cacheable)
+        self.file = None
+        self.memory: list[bytes] | None = None  # where no temporary file can be made
+
+    def add(self, rows: list[Parsed]) -> None:
+        if not self.keep_blobs:
+            self.rows.extend((m, p, 0, c) for m, p, _b, c in rows)
+            return
+        if self.file is None and self.memory is None:
+            try:
+                self.file = tempfile.TemporaryFile(prefix="vfio-workbench-rows-")
+            except OSError:
+                self.memory = []
+        for msgid, path, blob, cacheable in rows:
+            if self.file is not None:
+                self.file.write(blob)
+            else:
+                assert self.memory is not None
+                self.memory.append(blob)
+            self.rows.append((msgid, path, len(blob), cacheable))
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def settled(self) -> bool:
+        return all(cacheable for *_, cacheable in self.rows)
+
+    def uncacheable(self) -> int:
+        return sum(1 for *_, cacheable in self.rows if not cacheable)
+
+    def cacheable(self) -> Iterator[tuple[str, str, bytes]]:
+        """(msgid, path, blob) of the rows worth keeping, read back in order."""
+        if self.file is not None:
+            self.file.flush()
+            self.file.seek(0)
+            read = self.file.read
+            for msgid, path, size, cacheable in self.rows:
+                blob = read(size)
+                if cacheable:
+                    yield msgid, path, blob
+        elif self.memory is not None:
+            for (msgid, path, _size, cacheable), blob in zip(self.rows, self.memory, strict=True):
+                if cacheable:
+                    yield msgid, path, blob
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+        self.memory = None
 
 
 def _answer_from_cache(slot: _CacheSlot, state: CacheState, plan: _Plan,
@@ -452,7 +535,7 @@ def _answer_from_cache(slot: _CacheSlot, state: CacheState, plan: _Plan,
                    matched=state.count, settled=True)
 
 
-def _save(slot: _CacheSlot, plan: _Plan, parsed: list[Parsed]) -> None:
+def _save(slot: _CacheSlot, plan: _Plan, parsed: _Spool) -> None:
     """The parsed rows and the new state in one transaction, the file then holding
     exactly the listed messages. A missing file is retried next run: its rows are
     stored, but no revision, so the next run lists the query again instead of trusting
@@ -460,11 +543,10 @@ def _save(slot: _CacheSlot, plan: _Plan, parsed: list[Parsed]) -> None:
     cache = slot.cache
     if cache is None:
         return
-    rows = [(m, p, blob) for m, p, blob, cacheable in parsed if cacheable]
-    uncacheable = len(parsed) - len(rows)
+    uncacheable = parsed.uncacheable()
     rev = -1 if uncacheable else plan.revision.rev
     try:
-        cache.save(CacheState(plan.revision.uuid, rev, len(plan.entries) - uncacheable), rows,
+        cache.save(CacheState(plan.revision.uuid, rev, len(plan.entries) - uncacheable), parsed.cacheable(),
                    keep=(m for m, _p in plan.entries))
-    except (CacheBusy, CacheCorrupt):
+    except (CacheBusy, CacheCorrupt, OSError):
         pass
