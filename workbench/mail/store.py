@@ -196,7 +196,18 @@ def _list_child(settings: Settings, query: str, sender) -> None:
         return problems
 
     try:
-        sender.send(("ok", with_database(settings, read, query)))
+        for attempt in range(RETRIES):
+            try:
+                problems = with_database(settings, read, query)
+                break
+            except RuntimeError:
+                # libnotmuch handed back NULL for a message mid-walk (cffi: "cannot use
+                # string() on <cdata 'char *' NULL>"): a writer's commit moved the database
+                # under the walk, as DatabaseModifiedError says elsewhere; walk again
+                if attempt == RETRIES - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        sender.send(("ok", problems))
     except BrokenPipeError:
         pass  # the parent stopped listening (it failed or was interrupted): nothing to tell
     except StoreError as err:
