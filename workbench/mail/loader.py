@@ -421,14 +421,18 @@ class _Work:
 
         try:
             for future in as_completed(self.futures):
+                # popped: a future holds its result, and the results' blobs must not all
+                # stay in memory (as_completed lets go of each future it has yielded)
+                chunk = self.futures.pop(future)
                 try:
                     rows = future.result()
                 except (OSError, RuntimeError, EOFError):  # a worker died (BrokenProcessPool): parse it here
-                    rows = _parse_chunk(self.futures[future])
+                    rows = _parse_chunk(chunk)
+                del future
                 take(rows)
+                del rows
                 if progress:
                     progress(done + len(parsed), total)
-            self.futures.clear()
             self.close()
             if self.todo:
                 take(parse_entries(self.todo, progress, done=done + len(parsed), total=total, workers=1))
