@@ -9,6 +9,7 @@ and results for messages a restarted listing no longer lists are dropped.
 from __future__ import annotations
 
 import csv
+from itertools import pairwise
 from dataclasses import replace
 from pathlib import Path
 
@@ -73,7 +74,7 @@ def test_workers_started_mid_listing_give_the_serial_records(make_store, lore: P
     for record in result.records:
         assert record == replace(direct[record.msgid], path=record.path)
     assert calls[0] == (0, 120) and calls[-1] == (120, 120)
-    assert all(a[0] <= b[0] for a, b in zip(calls, calls[1:]))
+    assert all(a[0] <= b[0] for a, b in pairwise(calls))
     warm = load_records(Settings(db_path=root, query="*", cache_dir=tmp_path / "c"))
     assert (warm.parsed, warm.cached) == (0, 120) and warm.records == result.records
 

@@ -418,9 +418,9 @@ class MailCache:
         # a 100k-message store (~230 MB) would otherwise sit in memory beside their records
         try:
             with no_gc():
-                cursor = self.conn.execute("SELECT blob FROM records") if self.conn else iter(())
-                for (blob,) in cursor:
-                    item = decoder.decode(blob)
+                cursor: Iterable[tuple[bytes]] = self.conn.execute("SELECT blob FROM records") if self.conn else ()
+                for row in cursor:
+                    item = decoder.decode(row[0])
                     n += 1
                     if isinstance(item, LoadProblem):
                         problems.append(item)

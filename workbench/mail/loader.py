@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from workbench.config import Settings
 from workbench.mail.cache import (
@@ -470,7 +471,7 @@ class _Spool:
     def __init__(self, keep_blobs: bool) -> None:
         self.keep_blobs = keep_blobs
         self.rows: list[tuple[str, str, int, bool]] = []  # (msgid, path, blob size, cacheable)
-        self.file = None
+        self.file: IO[bytes] | None = None
         self.memory: list[bytes] | None = None  # where no temporary file can be made
 
     def add(self, rows: list[Parsed]) -> None:

@@ -171,7 +171,7 @@ def listing_events(settings: Settings, query: str) -> Iterator[tuple[Listed, Any
             yield Listed.DONE, payload
             return
         if kind == "error":
-            raise StoreError(payload)
+            raise StoreError(str(payload))
         reason = f"the reader died with status {child.exitcode} (libnotmuch aborts when the database changes under it)"
     raise StoreError(f"could not list the messages of {query!r} while the database was being written: "
                      f"{reason}; retry when 'notmuch new' has finished")

@@ -320,7 +320,7 @@ class HunkSummary:
     ('+', '-', ' ', '\\'), ``added``/``removed`` the texts of those lines, in order."""
 
     header: str
-    kinds: list[str] = field(default_factory=list)
+    kinds: list[LineKind] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
 
