@@ -64,6 +64,7 @@ class Phases:
         self.trace, self.top = trace, top
         self.current = "start-up"
         self.t0 = time.perf_counter()
+        self.cpu0 = (0.0, 0.0)
         self.rows: list[dict] = []
         self.peak_kb = 0
         self.lock = threading.Lock()
@@ -86,8 +87,12 @@ class Phases:
         now = time.perf_counter()
         with self.lock:
             peak, self.peak_kb = self.peak_kb, sum(_pss_kb(p) for p in _tree(os.getpid()))
+        cpu = os.times()
         row = {"phase": self.current, "seconds": now - self.t0, "rss_end_mb": _rss_mb(),
-               "tree_peak_mb": max(peak, self.peak_kb) / 1024}
+               "tree_peak_mb": max(peak, self.peak_kb) / 1024,
+               "cpu_self": cpu.user + cpu.system - self.cpu0[0], "cpu_children": cpu.children_user
+               + cpu.children_system - self.cpu0[1]}
+        self.cpu0 = (cpu.user + cpu.system, cpu.children_user + cpu.children_system)
         if self.trace and tracemalloc.is_tracing():
             current, traced_peak = tracemalloc.get_traced_memory()
             row["traced_mb"], row["traced_peak_mb"] = current / 2**20, traced_peak / 2**20
@@ -157,7 +162,7 @@ def field_sizes(records: list) -> list[tuple[str, float, int]]:
     return sorted(out, key=lambda t: -t[1])
 
 
-def child(argv: list[str], out: Path, trace: bool, top: int, fields: bool = False) -> int:
+def child(argv: list[str], out: Path, trace: bool, top: int, fields: bool = False, profile: bool = True) -> int:
     """In the child: run the CLI with phase marks and cProfile; write the findings to ``out``."""
     import tracemalloc
 
@@ -191,15 +196,18 @@ def child(argv: list[str], out: Path, trace: bool, top: int, fields: bool = Fals
     prof = cProfile.Profile()
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink):
-        prof.enable()
+        if profile:
+            prof.enable()
         status = cli.run(argv)
-        prof.disable()
+        if profile:
+            prof.disable()
     phases.mark("end")
     phases.stop.set()
     text = io.StringIO()
-    stats = pstats.Stats(prof, stream=text)
-    stats.sort_stats("cumulative").print_stats(top)
-    stats.sort_stats("tottime").print_stats(top)
+    if profile:
+        stats = pstats.Stats(prof, stream=text)
+        stats.sort_stats("cumulative").print_stats(top)
+        stats.sort_stats("tottime").print_stats(top)
     out.write_text(json.dumps({"status": status, "phases": phases.rows, "profile": text.getvalue(), "fields": sizes,
                                "output_bytes": len(sink.getvalue())}))
     return status
@@ -226,11 +234,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--tracemalloc", action="store_true", help="also trace Python allocations per phase (slower)")
     p.add_argument("--fields", action="store_true", help="also measure the bytes each record field holds")
     p.add_argument("--top", type=int, default=25, help="profile entries / allocation sites shown")
+    p.add_argument("--no-profile", action="store_true",
+                   help="phases only, without cProfile (whose overhead inflates Python-heavy phases 2-4x): "
+                        "real wall and CPU per phase (the CPU of this process includes the 50 ms memory "
+                        "sampler's thread, which also makes the parse pool fork from a forkserver, as in the TUI)")
     p.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     p.add_argument("--child-out", type=Path, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child is not None:
-        return child(args.child, args.child_out, args.tracemalloc, args.top, args.fields)
+        return child(args.child, args.child_out, args.tracemalloc, args.top, args.fields, not args.no_profile)
     if not args.store:
         p.error("which store? e.g. 10k, rs-10k, real-40k")
 
@@ -246,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
             cmd.append("--tracemalloc")
         if args.fields:
             cmd.append("--fields")
+        if args.no_profile:
+            cmd.append("--no-profile")
         (work / "home").mkdir()
         run = run_child(cmd + ["--child", *report], env=child_env(work / "home", work / "pycache"))
         if run.status != 0 or not found.exists():
@@ -255,10 +269,11 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"cold --report --format json{' --all' if args.all else ''} of {args.store}: {store.messages} messages, "
-          f"{store.matched} matched; {run.wall:.1f}s wall under cProfile{' and tracemalloc' if args.tracemalloc else ''}, "
+          f"{store.matched} matched; {run.wall:.1f}s wall{'' if args.no_profile else ' under cProfile'}"
+          f"{' and tracemalloc' if args.tracemalloc else ''}, {run.cpu:.1f}s CPU (with workers), "
           f"peak tree PSS {run.tree_mb:.0f} MB, main process peak RSS {run.rss_mb:.0f} MB, "
           f"{data['output_bytes'] / 1e6:.1f} MB of JSON\n")
-    head = f"{'phase':<34} {'s':>7} {'RSS end MB':>10} {'tree peak MB':>12}"
+    head = f"{'phase':<34} {'s':>7} {'cpu s':>7} {'workers':>7} {'RSS end MB':>10} {'tree peak MB':>12}"
     if args.tracemalloc:
         head += f" {'py live MB':>10} {'py peak MB':>10}"
     print(head)
@@ -266,7 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     for row in data["phases"]:
         if row["phase"] == "between" and row["seconds"] < 0.05:
             continue
-        line = f"{row['phase']:<34} {row['seconds']:>7.2f} {row['rss_end_mb']:>10.0f} {row['tree_peak_mb']:>12.0f}"
+        line = (f"{row['phase']:<34} {row['seconds']:>7.2f} {row.get('cpu_self', 0):>7.2f} "
+                f"{row.get('cpu_children', 0):>7.2f} {row['rss_end_mb']:>10.0f} {row['tree_peak_mb']:>12.0f}")
         if "traced_mb" in row:
             line += f" {row['traced_mb']:>10.0f} {row['traced_peak_mb']:>10.0f}"
         print(line)

@@ -7,7 +7,8 @@ the real corpus scaled ``real-40k``, the corpus itself ``corpus``) this measures
   file's bytes — no tool that looks at the matched mail can do less;
 - the report with an empty workbench cache (*cold*) and again with the cache it just
   filled (*warm*), each a fresh ``python -m workbench`` process: wall time, CPU time and
-  peak RSS (from ``wait4`` on that one child, not the cumulative RUSAGE_CHILDREN);
+  peak RSS (the largest process's VmHWM, sampled: ``wait4``'s ru_maxrss would include
+  this process's own size when it forked the child) and peak summed PSS of the tree;
 - the same floor and cold report after dropping the page cache, when this process may
   (root: ``echo 3 > /proc/sys/vm/drop_caches``), since a maintainer's first run of the day
   meets a cold disk.
@@ -126,20 +127,38 @@ def _pss_kb(pid: int) -> int:
     return 0
 
 
+def _hwm_kb(pid: int) -> int:
+    """A process's own peak RSS since its exec (VmHWM belongs to its address space)."""
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
 class TreeSampler(threading.Thread):
     """Samples the summed PSS of a process tree, since wait4's ru_maxrss is the peak of
-    the largest single process, not of the parent and its pool workers together."""
+    the largest single process, not of the parent and its pool workers together; and the
+    largest process's VmHWM, since ru_maxrss also counts what the benchmark process itself
+    held when it forked the child (the exec'ed child inherits that high-water mark: after
+    a large report was read here, every later child would seem to use as much)."""
 
     def __init__(self, pid: int, interval: float = 0.05):
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
         self.peak_kb = 0
+        self.hwm_kb = 0
         self.stop = threading.Event()
 
     def run(self) -> None:
         while not self.stop.is_set():
-            total = sum(_pss_kb(p) for p in _tree(self.pid))
+            tree = _tree(self.pid)
+            total = sum(_pss_kb(p) for p in tree)
             self.peak_kb = max(self.peak_kb, total)
+            self.hwm_kb = max([self.hwm_kb, *(_hwm_kb(p) for p in tree)])
             self.stop.wait(self.interval)
 
 
@@ -167,7 +186,7 @@ def run_child(argv: list[str], *, env: dict[str, str] | None = None, stdout=subp
     err.close()
     if proc.returncode < 0:
         note = f"killed after {timeout:.0f}s" if wall >= timeout else f"signal {-proc.returncode}"
-    return Run(wall=wall, cpu=usage.ru_utime + usage.ru_stime, rss_mb=usage.ru_maxrss / 1024,
+    return Run(wall=wall, cpu=usage.ru_utime + usage.ru_stime, rss_mb=sampler.hwm_kb / 1024,
                status=proc.returncode, note=note[-2000:], tree_mb=sampler.peak_kb / 1024)
 
 

@@ -414,20 +414,20 @@ class MailCache:
         records: list[MailRecord] = []
         problems: list[LoadProblem] = []
         n = 0
+        # rows are decoded as SQLite hands them over, never all fetched first: the blobs of
+        # a 100k-message store (~230 MB) would otherwise sit in memory beside their records
         try:
             with no_gc():
-                rows = self.conn.execute("SELECT blob FROM records").fetchall() if self.conn else []
-        except sqlite3.DatabaseError as err:
-            raise CacheCorrupt(str(err)) from None
-        try:
-            with no_gc():
-                for (blob,) in rows:
-                    item = decoder.decode(blob)
+                cursor: Iterable[tuple[bytes]] = self.conn.execute("SELECT blob FROM records") if self.conn else ()
+                for row in cursor:
+                    item = decoder.decode(row[0])
                     n += 1
                     if isinstance(item, LoadProblem):
                         problems.append(item)
                     else:
                         records.append(item)
+        except sqlite3.DatabaseError as err:
+            raise CacheCorrupt(str(err)) from None
         except BadRecord as err:
             raise CacheCorrupt(f"undecodable record: {err}") from None
         if n != expected:

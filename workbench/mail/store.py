@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TypeVar
+from enum import Enum
+from typing import Any, TypeVar
 
 import notmuch2
 
@@ -62,7 +63,12 @@ def list_messages(db: notmuch2.Database, query: str, exclude: list[str] | None =
     """(message-id, file path) of every message matching ``query``. A message indexed
     with several files (the same mail in two folders) is listed once, with a file that
     still exists when the first one is gone."""
-    out: list[tuple[str, str]] = []
+    return list(iter_messages(db, query, exclude, problems))
+
+
+def iter_messages(db: notmuch2.Database, query: str, exclude: list[str] | None = None,
+                  problems: list[LoadProblem] | None = None) -> Iterator[tuple[str, str]]:
+    """``list_messages`` one message at a time (the database must stay open meanwhile)."""
     for msg in _messages(db, query, exclude or []):
         msgid = msg.messageid
         try:
@@ -75,8 +81,7 @@ def list_messages(db: notmuch2.Database, query: str, exclude: list[str] | None =
             # one stat per listed message; a gone first copy is common after moving mail
             # between folders without 'notmuch new', and the other copy is the same mail
             path = next((p for p in _filenames(msg) if os.path.exists(p)), path)
-        out.append((str(msgid), path))
-    return out
+        yield str(msgid), path
 
 
 def _filenames(msg: notmuch2.Message) -> list[str]:
@@ -87,14 +92,47 @@ def _filenames(msg: notmuch2.Message) -> list[str]:
 
 
 def list_isolated(settings: Settings, query: str) -> tuple[list[tuple[str, str]], list[LoadProblem]]:
-    """``list_messages`` in a child process, retried when the child dies.
+    """``list_messages`` in a child process, retried when the child dies (``listing_events``
+    gathered into one list)."""
+    entries: list[tuple[str, str]] = []
+    problems: list[LoadProblem] = []
+    for kind, payload in listing_events(settings, query):
+        if kind is Listed.RESTART:
+            entries = []
+        elif kind is Listed.ENTRIES:
+            entries.extend(payload)
+        else:
+            problems = payload
+    return entries, problems
 
-    Why: when ``notmuch new`` commits while a query's messages are being walked, Xapian
-    throws DatabaseModifiedError from inside libnotmuch's iterator, where nothing catches
-    it, and the C++ runtime aborts the whole process (``terminate called after throwing an
-    instance of 'Xapian::DatabaseModifiedError'``): no Python handler runs, the TUI would
-    vanish. Walking in a child turns that abort into a retry. Counting and the revision
-    (single calls that do catch) stay in the caller."""
+
+class Listed(Enum):
+    """What ``listing_events`` yields: the listing starts (again: forget the entries
+    yielded before), a batch of (message-id, path) entries, or the end with its problems."""
+
+    RESTART = "restart"
+    ENTRIES = "entries"
+    DONE = "done"
+
+
+BATCH = 500
+"""Entries per message from the listing child: the loader starts parsing the first ones
+while notmuch is still walking the rest."""
+
+
+def listing_events(settings: Settings, query: str) -> Iterator[tuple[Listed, Any]]:
+    """The query's (message-id, path) entries as the listing child walks them, in batches,
+    so that a caller can start work on the first ones while notmuch walks the rest.
+
+    Why a child: when ``notmuch new`` commits while a query's messages are being walked,
+    Xapian throws DatabaseModifiedError from inside libnotmuch's iterator, where nothing
+    catches it, and the C++ runtime aborts the whole process (``terminate called after
+    throwing an instance of 'Xapian::DatabaseModifiedError'``): no Python handler runs, the
+    TUI would vanish. Walking in a child turns that abort into a retry. Every attempt (and
+    every reopen inside the child) begins with ``Listed.RESTART``: what was yielded before
+    it is void. Counting and the revision (single calls that do catch) stay in the caller.
+    The last event is ``Listed.DONE`` with the listing's problems; StoreError when the
+    query fails or the child keeps dying."""
     from workbench.mail.processes import process_context
 
     ctx = process_context()
@@ -109,19 +147,31 @@ def list_isolated(settings: Settings, query: str) -> tuple[list[tuple[str, str]]
             # as before the isolation, rather than not at all
             receiver.close()
             sender.close()
-            return _list_here(settings, query)
+            entries, problems = _list_here(settings, query)
+            yield Listed.RESTART, None
+            yield Listed.ENTRIES, entries
+            yield Listed.DONE, problems
+            return
         sender.close()
+        kind, payload = "died", None
         try:
-            kind, payload = receiver.recv()  # before join: a big answer must not block the child
-        except (EOFError, OSError):
-            kind, payload = "died", None
+            while True:
+                try:
+                    kind, payload = receiver.recv()  # before join: a big answer must not block the child
+                except (EOFError, OSError):
+                    kind, payload = "died", None
+                    break
+                if kind in ("ok", "error"):
+                    break
+                yield Listed(kind), payload
         finally:
-            receiver.close()
+            receiver.close()  # a caller that stops early: the child's next send fails, it exits
             child.join()
         if kind == "ok":
-            return payload
+            yield Listed.DONE, payload
+            return
         if kind == "error":
-            raise StoreError(payload)
+            raise StoreError(str(payload))
         reason = f"the reader died with status {child.exitcode} (libnotmuch aborts when the database changes under it)"
     raise StoreError(f"could not list the messages of {query!r} while the database was being written: "
                      f"{reason}; retry when 'notmuch new' has finished")
@@ -133,8 +183,33 @@ def _list_here(settings: Settings, query: str) -> tuple[list[tuple[str, str]], l
 
 
 def _list_child(settings: Settings, query: str, sender) -> None:
+    def read(db: notmuch2.Database) -> list[LoadProblem]:
+        sender.send((Listed.RESTART.value, None))  # a reopen after a Xapian error lists anew
+        problems: list[LoadProblem] = []
+        batch: list[tuple[str, str]] = []
+        for entry in iter_messages(db, query, exclude_tags(db), problems):
+            batch.append(entry)
+            if len(batch) >= BATCH:
+                sender.send((Listed.ENTRIES.value, batch))
+                batch = []
+        sender.send((Listed.ENTRIES.value, batch))
+        return problems
+
     try:
-        sender.send(("ok", _list_here(settings, query)))
+        for attempt in range(RETRIES):
+            try:
+                problems = with_database(settings, read, query)
+                break
+            except RuntimeError:
+                # libnotmuch handed back NULL for a message mid-walk (cffi: "cannot use
+                # string() on <cdata 'char *' NULL>"): a writer's commit moved the database
+                # under the walk, as DatabaseModifiedError says elsewhere; walk again
+                if attempt == RETRIES - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        sender.send(("ok", problems))
+    except BrokenPipeError:
+        pass  # the parent stopped listening (it failed or was interrupted): nothing to tell
     except StoreError as err:
         sender.send(("error", str(err)))
     except Exception as err:  # noqa: BLE001 — reported to the parent as a clear error

@@ -43,6 +43,12 @@ def is_documentation_file(path: str) -> bool:
     return path.startswith("Documentation/") or path.endswith(".rst")
 
 
+def reads_lines(path: str, status: str) -> bool:
+    """Whether ``doc_signals`` reads this file's lines (a variant driver's source or a
+    documentation file, not deleted): the others need no line-by-line view."""
+    return status != "deleted" and (bool(_DRIVER_SOURCE.match(path)) or is_documentation_file(path))
+
+
 def doc_signals(files: list[FileDiff]) -> tuple[Signal, ...]:
     out: list[Signal] = []
     comments = 0

@@ -15,8 +15,8 @@ import re
 from bisect import bisect_right
 
 from workbench.model import FileChange, Signal, SignalKind
-from workbench.patchmail.comments import doc_signals
-from workbench.patchmail.hunks import FileDiff, read_diff
+from workbench.patchmail.comments import doc_signals, reads_lines
+from workbench.patchmail.hunks import DiffLine, FileDiff, FileSummary, Hunk, read_diff, scan_summary
 from workbench.patchmail.patterns import PATTERNS, Pattern
 
 __all__ = ["PATTERNS", "Pattern", "MAX_PER_PATTERN", "MAX_PER_FILE", "MAX_LINE", "find_signals", "moved_lines",
@@ -100,10 +100,29 @@ def find_signals(files: list[FileDiff]) -> tuple[Signal, ...]:
       as one line, or turns ``ext->type.type = VFIO_REGION_TYPE_GFX;`` into a designated
       initializer, adds no extension; a driver that adds ``| VFIO_MIGRATION_PRE_COPY`` to
       its flags does."""
+    return _signals([_Lines(fd.path, [(line.text, hunk.header) for hunk in fd.hunks for line in hunk.lines
+                                      if line.kind == "+"],
+                            [line.text for hunk in fd.hunks for line in hunk.lines if line.kind == "-"])
+                     for fd in files])
+
+
+class _Lines:
+    """One file's added lines (text, hunk header) and removed lines (text), in order:
+    what the signal search reads, from a full ``FileDiff`` or a ``FileSummary``."""
+
+    __slots__ = ("path", "added", "removed")
+
+    def __init__(self, path: str, added: list[tuple[str, str]], removed: list[str]) -> None:
+        self.path = path
+        self.added = added
+        self.removed = removed
+
+
+def _signals(files: list[_Lines]) -> tuple[Signal, ...]:
     found: list[Signal] = []
     removed: _Removed | None = None  # built on the first candidate line: most patches have none
     for fd in files:
-        added = [(line.text, hunk.header) for hunk in fd.hunks for line in hunk.lines if line.kind == "+"]
+        added = fd.added
         if not added:
             continue
         patterns, needles, by_needle = _applies(fd.path)
@@ -171,7 +190,7 @@ class _Removed:
     """What one patch removes: its lines as tokens, and per extension pattern how often
     each name occurs on removed lines (counted down as added lines claim them)."""
 
-    def __init__(self, files: list[FileDiff]) -> None:
+    def __init__(self, files: list[_Lines]) -> None:
         self._files = files
         self._lines: set[str] | None = None
         self._names: dict[str, dict[str, int]] = {}
@@ -179,7 +198,8 @@ class _Removed:
     @property
     def lines(self) -> set[str]:
         if self._lines is None:
-            self._lines = moved_lines(self._files)
+            self._lines = {tokens(text) for fd in self._files for text in fd.removed}
+            self._lines.discard("")
         return self._lines
 
     def _counts(self, pat: Pattern) -> dict[str, int]:
@@ -189,17 +209,14 @@ class _Removed:
             for fd in self._files:
                 if pat.path is not None and not pat.path.search(fd.path):
                     continue
-                for hunk in fd.hunks:
-                    for line in hunk.lines:
-                        if line.kind != "-":
-                            continue
-                        text = line.text[:MAX_LINE]
-                        low = text.lower()
-                        if not any(n in low for n in pat.needles):
-                            continue
-                        for match in pat.regex.finditer(text):
-                            name = _name(text, match)
-                            counts[name] = counts.get(name, 0) + 1
+                for full in fd.removed:
+                    text = full[:MAX_LINE]
+                    low = text.lower()
+                    if not any(n in low for n in pat.needles):
+                        continue
+                    for match in pat.regex.finditer(text):
+                        name = _name(text, match)
+                        counts[name] = counts.get(name, 0) + 1
             self._names[pat.name] = counts
         return counts
 
@@ -275,9 +292,31 @@ def summarize_diff(diff: str) -> tuple[tuple[FileChange, ...], tuple[Signal, ...
     """Files touched and signals found, for every message at load time. Never raises: a
     broken diff yields what could be read.
 
-    Uses the tolerant hand parser (``hunks.read_diff``) rather than unidiff: on every diff
-    unidiff reads it gives the same files, counts and signals (tests/test_diff.py checks
-    that on the real corpus), at a fraction of the cost; unidiff stays for the hunk view,
-    which reads one series at a time."""
-    files = read_diff(diff)
-    return tuple(file_change(f) for f in files), find_signals(files) + doc_signals(files)
+    Reads the diff with ``hunks.scan_summary`` — the tolerant hand parser's walk without
+    numbered line objects, which nothing at load time reads — rather than unidiff: on every
+    diff unidiff reads it gives the same files, counts and signals (tests/test_diff.py
+    checks that on the real corpus), at a fraction of the cost; unidiff stays for the hunk
+    view, which reads one series at a time."""
+    try:
+        files = scan_summary(diff)
+    except Exception:  # noqa: BLE001 — a scanner bug: the full parse still answers
+        full = read_diff(diff)
+        return tuple(file_change(f) for f in full), find_signals(full) + doc_signals(full)
+    changes = tuple(FileChange(path=f.path, old_path=f.old_path, status=f.status,
+                               added=sum(len(h.added) for h in f.hunks),
+                               removed=sum(len(h.removed) for h in f.hunks)) for f in files)
+    lines = [_Lines(f.path, [(text, h.header) for h in f.hunks for text in h.added],
+                    [text for h in f.hunks for text in h.removed]) for f in files]
+    prose = [_doc_view(f) for f in files if reads_lines(f.path, f.status)]
+    return changes, _signals(lines) + (doc_signals(prose) if prose else ())
+
+
+def _doc_view(f: FileSummary) -> FileDiff:
+    """A summarised file as ``comments.doc_signals`` reads it: every line's kind, and the
+    text of the added ones (the only text it reads); no line numbers."""
+    hunks: list[Hunk] = []
+    for h in f.hunks:
+        added = iter(h.added)
+        hunks.append(Hunk(header=h.header, source_start=0, target_start=0,
+                          lines=[DiffLine(k, next(added) if k == "+" else "", None, None) for k in h.kinds]))
+    return FileDiff(path=f.path, old_path=f.old_path, status=f.status, hunks=hunks)

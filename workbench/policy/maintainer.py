@@ -90,7 +90,7 @@ def check_maintainer(series: Series, ctx: PolicyContext) -> CheckResult:
     lists = ctx.maintainers.list_addresses()
     replies: list[MailRecord] = []
     unverified: list[tuple[MailRecord, Person]] = []  # their name, another address
-    for r in sorted(series.replies, key=lambda r: (r.date is None, r.date)):
+    for r in sorted(series.replies, key=lambda r: (r.date is None, r.date.timestamp() if r.date else 0.0)):
         sender = sending_address(r, lists)
         if any(ctx.mailmap.same_address(sender, p) for p in people):
             replies.append(r)

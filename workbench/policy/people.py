@@ -93,13 +93,19 @@ NACK = "Nacked-by"
 
 def named(trailer: Trailer, people: Iterable[Person], mailmap: Mailmap) -> Person | None:
     """The entry of ``people`` the trailer names: by address first, else by name."""
-    people = list(people)
-    for candidate in people:
-        if mailmap.same_address(trailer.person, candidate):
-            return candidate
-    for candidate in people:
-        if mailmap.same_name(trailer.person, candidate):
-            return candidate
+    # ``Mailmap.same_address`` then ``same_name`` on each candidate, with the trailer's
+    # identity looked up once (this runs for every trailer of every patch under every check)
+    identity = mailmap.identity
+    email, name, written = identity(trailer.person)
+    keys = [(candidate, identity(candidate)) for candidate in people]
+    if email:
+        for candidate, key in keys:
+            if key[0] == email:
+                return candidate
+    if name or written:
+        for candidate, key in keys:
+            if (name and name == key[1]) or (written and written == key[2]):
+                return candidate
     return None
 
 

@@ -180,7 +180,7 @@ class _Placer:
         return found
 
     def place_all(self) -> list[Building]:
-        order = sorted(self.entries.values(), key=lambda e: (e.when, e.number, e.record.msgid))
+        order = sorted(self.entries.values(), key=lambda e: (e.when.timestamp(), e.number, e.record.msgid))
         for entry in order:
             chain: list[Entry] = []
             current: Entry | None = entry
