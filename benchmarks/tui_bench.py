@@ -1,16 +1,22 @@
 """Figures for the TUI: first paint, opening a big series, scrolling, peak RSS.
 
     .venv/bin/python -m benchmarks.tui_bench --demo
-    .venv/bin/python -m benchmarks.tui_bench --synth 10k
+    .venv/bin/python -m benchmarks.tui_bench --store 10k
+    .venv/bin/python -m benchmarks.tui_bench --store real-10k --no-open    # the scaled real corpus
     .venv/bin/python -m benchmarks.tui_bench --db PATH --maintainers PATH [--mailmap PATH] [--query Q]
 
 Runs the real app headlessly (Textual's test driver) on the store:
 
+- a cold ``--report --format json`` on the same store (a ``python -m workbench`` child,
+  empty cache), beside the cold TUI load it is the floor for (issue 13: a cold TUI load
+  should cost no more than the cold report plus 20%);
 - first paint of the series list: from starting the app to the first frame showing its
   rows, with an empty cache (cold) and again with the cache the first run left (warm; the
   rows of the last load are painted while the store is judged again), and when the load
-  has finished (series open from then on); the time to the first frame (the loading bar)
-  is shown too;
+  has finished; the time to the first frame (the loading bar) is shown too;
+- warm list painted → series openable: on the warm start, enter is pressed on the first
+  row as soon as the list is painted, and timed to the painted series view (issue 13: at
+  most 2 s, whatever the store's size);
 - opening a series with a diff of at least ``--diff-lines`` lines (default 5,000): the
   biggest series of the store, or, when the store has none that big, one written into a
   small extra store for the purpose; timed from the key press to the painted series view
@@ -29,25 +35,41 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from textual.widgets import DataTable
+from typing import TYPE_CHECKING
 
-from vfio_workbench_demo.mailwriter import build_store
-from workbench.analysis import Judged
 from workbench.config import Settings
-from workbench.tui.app import WorkbenchApp
-from workbench.tui.launch import settle
-from workbench.tui.memory import release_heap
-from workbench.tui.screens.hunks import HunkScreen
-from workbench.tui.screens.series_view import SeriesScreen
+
+if TYPE_CHECKING:
+    from workbench.analysis import Judged
+    from workbench.tui.app import WorkbenchApp
 
 SIZE = (160, 48)
+
+
+def _import_tui() -> None:
+    """Import textual and the app here, not at the top: the loader's parser pool runs as a
+    forkserver under the TUI (threads are running), and each of its workers imports the
+    main module first, as ``spawn`` does. The product's main modules (the
+    ``vfio-workbench`` script, ``python -m workbench``) are light; this one, with textual
+    at the top, made every worker import textual and the cold TUI load look ~1 s a worker
+    dearer than a user's."""
+    global DataTable, build_store, WorkbenchApp, settle, release_heap, HunkScreen, SeriesScreen
+    from textual.widgets import DataTable
+    from vfio_workbench_demo.mailwriter import build_store
+    from workbench.tui.app import WorkbenchApp
+    from workbench.tui.launch import settle
+    from workbench.tui.memory import release_heap
+    from workbench.tui.screens.hunks import HunkScreen
+    from workbench.tui.screens.series_view import SeriesScreen
 
 
 def diff_lines(judged: Judged) -> int:
@@ -116,14 +138,18 @@ class PaintClock:
         raise SystemExit(f"no repaint within {timeout}s after {what!r}")
 
 
-async def first_paint(settings: Settings) -> tuple[float, float, float, int]:
-    """(first frame, list painted with rows, store loaded, rows): a restart on an unchanged
-    store paints the rows of the last load (workbench.tui.preview) before the load ends."""
+async def first_paint(settings: Settings, open_first: bool = False) -> dict[str, float | int]:
+    """Figures of one start: ``frame`` (the first frame), ``painted`` (the list with
+    rows), ``loaded`` (the load done), ``rows``; with ``open_first``, enter is pressed on
+    the first row as soon as the list is painted and ``opened`` is when the series view
+    was painted (from the start, like the others). A restart on an unchanged store
+    paints the rows of the last load (workbench.tui.preview) before the load ends."""
     release_heap()  # start from a clean heap: earlier runs froze theirs
     started = time.perf_counter()
     app = WorkbenchApp(settings)
     clock = PaintClock(app)
     clock.started = started
+    out: dict[str, float | int] = {}
 
     def rows() -> int:
         try:
@@ -132,14 +158,52 @@ async def first_paint(settings: Settings) -> tuple[float, float, float, int]:
             return 0
 
     async with app.run_test(size=SIZE) as pilot:
-        first_frame = time.perf_counter() - started
-        painted = await clock.then(lambda: rows() > 0, timeout=3600, what="rows")
+        out["frame"] = time.perf_counter() - started
+        out["painted"] = await clock.then(lambda: rows() > 0, timeout=3600, what="rows")
+        if open_first:
+            app.simulate_key("enter")
+            out["opened"] = await clock.then(lambda: isinstance(app.screen, SeriesScreen), timeout=3600,
+                                             what="enter", after=out["painted"])
+        await asyncio.wait_for(app.loaded.wait(), 3600)
+        out["loaded"] = time.perf_counter() - started
         await settle(pilot)
-        loaded = time.perf_counter() - started
-        count = rows()
+        out["rows"] = rows() if app.screen is app.list_screen else len(app.list_screen.rows_shown)
         if app.load_error:
             raise SystemExit(f"load failed: {app.load_error}")
-    return first_frame, painted, loaded, count
+    return out
+
+
+def cold_report(db: Path, maintainers: Path, mailmap: Path | None, query: str | None,
+                tmpdir: Path) -> tuple[float, float, int]:
+    """(wall, CPU of the child and its parser pool, bytes printed) of a cold
+    ``--report --format json`` child: empty cache, no config file, no triage state."""
+    home = tmpdir / "report-home"
+    home.mkdir(exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("NOTMUCH_CONFIG", "NOTMUCH_PROFILE")}
+    env.update(XDG_CONFIG_HOME=str(home / "config"), XDG_STATE_HOME=str(home / "state"),
+               XDG_CACHE_HOME=str(home / "cache"))
+    argv = [sys.executable, "-m", "workbench", "--report", "--format", "json", "--db", str(db),
+            "--maintainers", str(maintainers), "--cache-dir", str(tmpdir / "report-cache")]
+    if mailmap:
+        argv += ["--mailmap", str(mailmap)]
+    if query:
+        argv += ["--query", query]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode not in (0, 3):
+        raise SystemExit(f"the report failed ({done.returncode}): {done.stderr.decode(errors='replace')[-500:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, len(done.stdout)
+
+
+def cpu_now() -> float:
+    """CPU seconds of this process and of its reaped children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 async def open_and_scroll(settings: Settings, min_lines: int) -> dict[str, float | int | str]:
@@ -202,12 +266,17 @@ def main(argv: list[str] | None = None) -> int:
     src = parser.add_mutually_exclusive_group(required=True)
     src.add_argument("--db", type=Path, help="notmuch database root")
     src.add_argument("--demo", action="store_true", help="the bundled demo store")
-    src.add_argument("--synth", metavar="PRESET", help="a benchmarks.synth store: 1k, 10k, 100k …")
+    src.add_argument("--store", "--synth", dest="store", metavar="NAME",
+                     help="a benchmarks.synth store: 1k, 10k, 100k, rs-10k, real-10k, real-40k …")
     parser.add_argument("--maintainers", type=Path)
     parser.add_argument("--mailmap", type=Path)
     parser.add_argument("--query")
     parser.add_argument("--diff-lines", type=int, default=5000)
+    parser.add_argument("--no-report", action="store_true", help="skip the cold --report run")
+    parser.add_argument("--no-open", action="store_true",
+                        help="skip opening the biggest series and scrolling its hunks")
     args = parser.parse_args(argv)
+    _import_tui()
 
     with tempfile.TemporaryDirectory(prefix="vfio-workbench-tui-bench-") as tmp:
         tmpdir = Path(tmp)
@@ -216,10 +285,10 @@ def main(argv: list[str] | None = None) -> int:
 
             demo = ensure_demo_store(tmpdir / "demo")
             db, maintainers, mailmap, me = demo.root, demo.maintainers, demo.mailmap, demo.me
-        elif args.synth:
-            from benchmarks.synth import ensure_store
+        elif args.store:
+            from benchmarks.synth import DEFAULT_OUT, ensure_store
 
-            store = ensure_store(Path("/tmp/vfio-workbench-bench"), args.synth, log=lambda m: print(m, file=sys.stderr))
+            store = ensure_store(DEFAULT_OUT, args.store, log=lambda m: print(m, file=sys.stderr))
             db, maintainers, mailmap, me = store.root, store.maintainers, store.mailmap, None
         else:
             if args.maintainers is None:
@@ -227,14 +296,29 @@ def main(argv: list[str] | None = None) -> int:
             db, maintainers, mailmap, me = args.db, args.maintainers, args.mailmap, None
         settings = Settings(db_path=db, maintainers=args.maintainers or maintainers,
                             mailmap=args.mailmap or mailmap, me=me, query=args.query,
-                            cache_dir=tmpdir / "cache")
+                            cache_dir=tmpdir / "cache", state_file=tmpdir / "state.sqlite3")
         print(f"store: {db}")
-        frame, cold, cold_loaded, rows = asyncio.run(first_paint(settings))
-        print(f"first frame (loading bar)           {_fmt(frame)}")
-        print(f"first paint of the list, cold cache {_fmt(cold)}  ({rows} rows; loaded {_fmt(cold_loaded).strip()})")
-        frame, warm, warm_loaded, rows = asyncio.run(first_paint(settings))
-        print(f"first paint of the list, warm cache {_fmt(warm)}  (loaded {_fmt(warm_loaded).strip()}: "
-              "series open from then on)")
+        print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} "
+              f"on {os.cpu_count()} cpus (wall figures under load are skewed; compare CPU)")
+        if not args.no_report:
+            wall, cpu, size = cold_report(db, settings.maintainers, settings.mailmap, args.query, tmpdir)
+            print(f"cold --report --format json         {_fmt(wall)}  (CPU {cpu:.1f} s; {size / 1e6:.1f} MB)")
+        cpu = cpu_now()
+        cold = asyncio.run(first_paint(settings))
+        cpu = cpu_now() - cpu
+        print(f"first frame (loading bar)           {_fmt(cold['frame'])}")
+        print(f"first paint of the list, cold cache {_fmt(cold['painted'])}  ({cold['rows']} rows)")
+        print(f"cold TUI load finished              {_fmt(cold['loaded'])}  (CPU {cpu:.1f} s, not counting a "
+              "forkserver pool's workers)")
+        if not args.no_report:
+            print(f"  cold TUI / cold report             {cold['loaded'] / wall:8.2f} x  (wall)")
+        warm = asyncio.run(first_paint(settings, open_first=True))
+        print(f"first paint of the list, warm cache {_fmt(warm['painted'])}")
+        print(f"warm list painted → series openable {_fmt(warm['opened'] - warm['painted'])}  "
+              "(enter at the paint → series view painted)")
+        print(f"warm TUI load finished              {_fmt(warm['loaded'])}")
+        if args.no_open:
+            return 0
 
         figures = asyncio.run(open_and_scroll(settings, args.diff_lines))
         if "open series view" not in figures:
