@@ -434,6 +434,30 @@ class MailCache:
             raise CacheCorrupt(f"{n} rows where {expected} were stored")
         return records, problems
 
+    def records_of(self, msgids: Iterable[str]) -> list[MailRecord] | None:
+        """The stored records of ``msgids`` (looked up by key, not a scan: the TUI opens
+        one series this way before a large store has loaded); None when one of them is
+        not stored as a record. CacheCorrupt for a row that does not decode."""
+        assert self.conn is not None
+        wanted = list(dict.fromkeys(msgids))
+        decoder = Decoder()
+        out: list[MailRecord] = []
+        try:
+            for start in range(0, len(wanted), 500):  # SQLite's bound-parameter limit
+                part = wanted[start:start + 500]
+                rows = self.conn.execute(f"SELECT blob FROM records WHERE msgid IN ({','.join('?' * len(part))})",
+                                         part).fetchall()
+                for (blob,) in rows:
+                    item = decoder.decode(blob)
+                    if isinstance(item, LoadProblem):
+                        return None
+                    out.append(item)
+        except sqlite3.DatabaseError as err:
+            raise CacheCorrupt(str(err)) from None
+        except BadRecord as err:
+            raise CacheCorrupt(f"undecodable record: {err}") from None
+        return out if len(out) == len(wanted) else None
+
     def stored(self) -> dict[str, tuple[str, bytes]]:
         """msgid → (path, blob) of every stored message."""
         return {msgid: (path, blob) for msgid, path, blob in self.rows()}

@@ -34,7 +34,7 @@ from workbench.mail.drafts import LOCK_TIMEOUT, SavedDraft
 from workbench.pipeline import build_workbench
 from workbench.tui import keymap as keymaps
 from workbench.tui import messages as M
-from workbench.tui import preview
+from workbench.tui import opening, preview
 from workbench.tui.diffs import PatchDiff, load_patch_diff, warm_highlighter
 from workbench.tui.drafting import DraftRequest
 from workbench.tui import triage_state
@@ -92,6 +92,13 @@ class WorkbenchApp(App[int]):
         self.chains: ChainIndex | None = None  # my triage state of every chain, as last read
         self.unread: set[str] | None = None  # notmuch's unread tag, read with each load
         self.review_comments: dict[str, tuple[str, list[int]]] = {}  # draft msgid -> (patch, comment ids)
+        # before the first load ends: the chains the last load kept (workbench.tui.opening),
+        # the series asked for from the painted list, and the workbenches of the chains
+        # opened from them (by every series id in them), replaced when the load ends
+        self._kept_chains: opening.KeptChains | None = None
+        self._kept_wanted: str | None = None
+        self._provisional: dict[str, Workbench] = {}
+        self._looks_owed: list[str] = []  # series opened before the load: their look is kept then
 
     @property
     def maintainers(self) -> Maintainers | None:
@@ -127,8 +134,9 @@ class WorkbenchApp(App[int]):
         first = self.workbench is None
         if first and (rows := preview.kept_rows(self.settings)) is not None:
             self.post_message(M.PreviewReady(rows))
+            if (kept := opening.kept_chains(self.settings)) is not None:
+                self.post_message(M.ChainsKept(kept))
         try:
-            warm_highlighter()
             workbench = self._loader(self.settings, progress)
         except WorkbenchError as err:
             self.post_message(M.Loaded(None, str(err), time.perf_counter() - started))
@@ -139,7 +147,10 @@ class WorkbenchApp(App[int]):
             return
         unread = _unread(self.settings)
         self.post_message(M.Loaded(workbench, None, time.perf_counter() - started, unread))
-        preview.keep_rows(self.settings, workbench)  # after the paint: the user is not waiting for it
+        # after the paint: the user is not waiting for these
+        preview.keep_rows(self.settings, workbench)
+        opening.keep_chains(self.settings, workbench)
+        warm_highlighter()
 
     # One queue (the app's) carries the preview, the progress and the result, in the order
     # the worker posted them: a late progress report never shows the bar over the rows.
@@ -147,6 +158,55 @@ class WorkbenchApp(App[int]):
     @on(M.PreviewReady)
     def _preview_ready(self, message: M.PreviewReady) -> None:
         self.list_screen.set_preview(message.rows)
+
+    @on(M.ChainsKept)
+    def _chains_kept(self, message: M.ChainsKept) -> None:
+        if self.workbench is not None:
+            return
+        self._kept_chains = message.kept
+        if self._kept_wanted is not None:
+            self._open_kept(message.kept, self._kept_wanted)
+
+    @on(M.OpenKept)
+    def open_kept(self, message: M.OpenKept) -> None:
+        """A series of the painted list asked for before the load ended: judged from its
+        kept chain alone when the last load kept one (else it opens when the load ends)."""
+        if self.workbench is not None or self._kept_wanted == message.series_id:
+            return  # loaded (the list opens it), or already asked (enter also selects the row)
+        part = self._provisional.get(message.series_id)
+        if part is not None and (judged := part.find(message.series_id)) is not None:
+            if self.list_screen.take_pending_open(message.series_id):  # opened before: judged already
+                self.post_message(M.OpenSeries(judged))
+            return
+        self._kept_wanted = message.series_id
+        if self._kept_chains is not None:
+            self._open_kept(self._kept_chains, message.series_id)
+        else:
+            self.notify("the store is still loading: the series opens when it has", timeout=4)
+
+    @work(thread=True, exclusive=True, group="kept-open")
+    def _open_kept(self, kept: opening.KeptChains, series_id: str) -> None:
+        self.post_message(M.KeptOpened(series_id, opening.open_kept(kept, series_id)))
+
+    @on(M.KeptOpened)
+    def _kept_opened(self, message: M.KeptOpened) -> None:
+        if self.workbench is not None or self._kept_wanted != message.series_id:
+            return  # the load ended first, or another series was asked for since
+        if message.opened is None:
+            self.notify("the store is still loading: the series opens when it has", timeout=4)
+            return
+        self._kept_wanted = None
+        if not self.list_screen.take_pending_open(message.series_id):
+            return  # no longer asked for (the list moved on)
+        judged, part = message.opened
+        for other in part.judged:
+            self._provisional[other.series.id] = part
+        self.post_message(M.OpenSeries(judged))
+
+    def _workbench_for(self, judged: Judged) -> Workbench | None:
+        """The loaded workbench; before the load ends, that of the kept chain ``judged`` was
+        judged from (a series opened from the painted list)."""
+        return self.workbench if self.workbench is not None else self._provisional.get(judged.series.id)
 
     @on(M.LoadProgress)
     def _load_progress(self, message: M.LoadProgress) -> None:
@@ -164,14 +224,23 @@ class WorkbenchApp(App[int]):
             self._diffs.clear()
             self.read_states()
         self.list_screen.set_workbench(self.workbench if error is None else None, error, self.chains)
-        if workbench is not None and previous is not None:
-            self._refresh_open_series(workbench)
+        provisional = bool(self._provisional)
+        self._kept_chains, self._kept_wanted, self._provisional = None, None, {}
+        if workbench is not None and (previous is not None or provisional):
+            # a series opened from the kept chain is brought up to the whole load; the
+            # user is told only when that changed anything (they asked for no reload)
+            self._refresh_open_series(workbench, quiet=previous is None)
+        if workbench is not None:
+            owed, self._looks_owed = self._looks_owed, []
+            for series_id in dict.fromkeys(owed):
+                if (judged := workbench.find(series_id)) is not None:
+                    self._looked_at(judged)
         freeze_heap()
         self.loaded.set()
 
-    def _refresh_open_series(self, workbench: Workbench) -> None:
+    def _refresh_open_series(self, workbench: Workbench, quiet: bool = False) -> None:
         """A reload under an open series: its screens show the new verdicts, and the user
-        is told what changed in the series on top (or that nothing did)."""
+        is told what changed in the series on top (or that nothing did, unless ``quiet``)."""
         told = False
         for screen in reversed(self.screen_stack):
             old = getattr(screen, "judged", None)
@@ -188,8 +257,9 @@ class WorkbenchApp(App[int]):
                 continue
             if not told:
                 changes = series_changes(old, new)
-                self.notify(" · ".join(changes) if changes else "nothing changed in this series",
-                            title=f"reloaded: v{new.series.version}", timeout=10, markup=False)
+                if changes or not quiet:
+                    self.notify(" · ".join(changes) if changes else "nothing changed in this series",
+                                title=f"reloaded: v{new.series.version}", timeout=10, markup=False)
                 told = True
             if isinstance(screen, HunkScreen):
                 reloaded(new, *self.patch_diffs(new))
@@ -231,7 +301,9 @@ class WorkbenchApp(App[int]):
         in a worker first; this reads only what it did not keep, e.g. after a reload)."""
         value = self.cached_diffs(judged)
         if value is None:
-            value = ([load_patch_diff(p) for p in judged.series.patches], owners_for(judged, self.maintainers))
+            wb = self._workbench_for(judged)
+            value = ([load_patch_diff(p) for p in judged.series.patches],
+                     owners_for(judged, wb.context.maintainers if wb else None))
             self._keep_diffs(judged, value)
         return value
 
@@ -267,7 +339,10 @@ class WorkbenchApp(App[int]):
         judged = message.judged
         same = judged.series.id
         if self._return_to(SeriesScreen, lambda s: s.judged.series.id == same) is None:
-            self.push_screen(SeriesScreen(judged, self.workbench, diffs=self.cached_diffs(judged), chains=self.chains))
+            self.push_screen(SeriesScreen(judged, self._workbench_for(judged), diffs=self.cached_diffs(judged),
+                                          chains=self.chains))
+        if self.workbench is None:
+            self._looks_owed.append(same)  # opened from the kept chain: the look is kept at the load
         self._looked_at(judged)
 
     # -- my triage state (workbench.state) -------------------------------------------
@@ -324,6 +399,7 @@ class WorkbenchApp(App[int]):
         judged, state = message.judged, message.state
         workbench = self.workbench
         if workbench is None:
+            self.notify("the store is still loading: states can be set when it has", severity="warning")
             return
         current = self.chains.status(judged).effective if self.chains is not None else None
 
@@ -399,14 +475,14 @@ class WorkbenchApp(App[int]):
     def open_thread(self, message: M.OpenThread) -> None:
         same = message.judged.series.id
         if self._return_to(ThreadScreen, lambda s: s.judged.series.id == same) is None:
-            self.push_screen(ThreadScreen(message.judged, self.workbench))
+            self.push_screen(ThreadScreen(message.judged, self._workbench_for(message.judged)))
 
     @on(M.OpenVersions)
     def open_versions(self, message: M.OpenVersions) -> None:
         same = message.judged.series.id
         screen = self._return_to(VersionsScreen, lambda s: any(v.series.id == same for v in s.versions))
         if screen is None:
-            self.push_screen(VersionsScreen(message.judged, self.workbench))
+            self.push_screen(VersionsScreen(message.judged, self._workbench_for(message.judged)))
         else:
             screen.highlight(same)
 

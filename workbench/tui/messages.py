@@ -22,6 +22,7 @@ from workbench.state.model import TriageState
 from workbench.tui.diffs import Owner, PatchDiff
 from workbench.tui.drafting import DraftRequest
 from workbench.tui.listing import ListRow
+from workbench.tui.opening import KeptChains
 
 Anchor = tuple[str, str, int, int, str]
 """A diff line a comment is on: patch msgid, path, hunk, line index, the line."""
@@ -34,6 +35,13 @@ class OpenSeries(Message):
     """Show one series (returning to its screen when it is already in the stack)."""
 
     judged: Judged
+
+
+@dataclass
+class OpenKept(Message):
+    """Open the series ``series_id`` of the list of the last load, before this load ends."""
+
+    series_id: str
 
 
 @dataclass
@@ -86,6 +94,23 @@ class PreviewReady(Message):
     """The rows the last load of the same inputs ended with (painted while loading)."""
 
     rows: list[ListRow]
+
+
+@dataclass
+class ChainsKept(Message):
+    """What the last load of the same inputs kept to open a series before this load ends
+    (``workbench.tui.opening``)."""
+
+    kept: KeptChains
+
+
+@dataclass
+class KeptOpened(Message):
+    """A series judged from its kept chain alone, and the workbench of that chain; None
+    when it could not be (the series then opens when the load is done)."""
+
+    series_id: str
+    opened: tuple[Judged, Workbench] | None
 
 
 @dataclass

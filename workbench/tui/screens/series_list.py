@@ -20,7 +20,7 @@ from workbench.tui import listing, render
 from workbench.state.chains import ChainIndex
 from workbench.state.model import LABELS, TriageState
 from workbench.tui.listing import ListRow, Quick, SortKey
-from workbench.tui.messages import OpenSeries, QueryRequested, StateRequested
+from workbench.tui.messages import OpenKept, OpenSeries, QueryRequested, StateRequested
 from workbench.tui.screens.choice import ChoiceScreen
 
 _SORT = Binding.Group("sort / reverse")
@@ -265,7 +265,7 @@ class SeriesListScreen(Screen):
                 status.append(f" ({hidden} superseded or out of scope hidden: a shows them)", style="dim")
             if wb is None:
                 status.append(" · as at the last load of this store (unchanged since); "
-                              "series open once it has loaded", style="italic yellow")
+                              "judging it again", style="italic yellow")
             else:
                 status.append(f" · MAINTAINERS: {one_line(_tail(wb.context.maintainers.origin))}")
                 if wb.problems:
@@ -284,8 +284,17 @@ class SeriesListScreen(Screen):
         if judged is not None:
             self.post_message(OpenSeries(judged))
         elif self._preview and (row := self.current_row()) is not None:
+            # opened from what the last load kept of its chain when it can be (the app
+            # answers with OpenSeries), else when the load is done
             self._pending_open = row.id
-            self.notify("the store is still loading: the series opens when it has", timeout=4)
+            self.post_message(OpenKept(row.id))
+
+    def take_pending_open(self, series_id: str) -> bool:
+        """Whether ``series_id`` is the series still waiting to open (it no longer is)."""
+        if self._pending_open != series_id or self.app.screen is not self:
+            return False
+        self._pending_open = None
+        return True
 
     def action_filter(self) -> None:
         field = self.query_one("#filter", Input)
