@@ -57,7 +57,7 @@ async def _until(pilot, predicate, timeout: float = 20.0) -> None:
         await pilot.pause(0.05)
 
 
-def test_restart_paints_the_last_rows_before_the_load_and_opens_when_loaded(settings: Settings) -> None:
+def test_restart_paints_the_last_rows_before_the_load_and_opens_from_them(settings: Settings) -> None:
     first = _first_run(settings)
     assert first and preview.kept_rows(settings) is not None
     held = HeldLoader()
@@ -75,12 +75,14 @@ def test_restart_paints_the_last_rows_before_the_load_and_opens_when_loaded(sett
             await pilot.press("2")  # filters work on the picture too
             wanted = [r.id for r in app.list_screen.rows_shown]
             assert wanted and len(wanted) < len(first)
-            await pilot.press("enter")  # asked before the load: opens when it is done
-            assert not isinstance(app.screen, SeriesScreen)
+            await pilot.press("enter")  # asked before the load: opens from its kept chain
+            await _until(pilot, lambda: isinstance(app.screen, SeriesScreen))
+            assert app.screen.judged.series.id == wanted[0] and app.workbench is None
             held.go.set()
             await settle(pilot, timeout=60)
-            await _until(pilot, lambda: isinstance(app.screen, SeriesScreen))
-            assert app.screen.judged.series.id == wanted[0]
+            assert isinstance(app.screen, SeriesScreen)
+            assert app.screen.judged is app.workbench.find(wanted[0])  # now the whole load's
+            # (without a kept chain it opens when the load is done: test_tui_opening.py)
             assert "as at the last load" not in app.list_screen.query_one("#list-status", Static).render().plain
 
     asyncio.run(main())

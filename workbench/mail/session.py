@@ -37,6 +37,7 @@ the same revision; ``--no-cache`` is the answer there.) Why the count as well as
 from __future__ import annotations
 
 import re
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,7 +50,7 @@ from workbench.errors import StoreError
 from workbench.mail.notmuch_config import config_value, exclude_tags, identity_from, open_database
 from workbench.mail.reading import READER, MailReader
 from workbench.mail.store import RETRIES, Revision, count_messages, revision
-from workbench.model import Person
+from workbench.model import MailRecord, Person
 
 if TYPE_CHECKING:
     from workbench.mail.loader import LoadResult, Progress
@@ -219,6 +220,26 @@ class StoreSession:
     close = release
 
     # -- what the run reads -------------------------------------------------------------
+
+    def cached_records(self, msgids: list[str]) -> list[MailRecord] | None:
+        """The records of ``msgids`` as the record cache holds them, looked up by key
+        (the TUI opens one series this way before a large store has loaded); None unless
+        the cache holds the query's messages as they are now (the freshness rule above)
+        and every one of ``msgids`` as a record. Never parses, never writes the cache."""
+        from pathlib import Path
+
+        from workbench.mail.cache import CacheBusy, CacheCorrupt, MailCache
+
+        facts = self.facts()
+        try:
+            with MailCache.open(Path(self.settings.cache_dir), facts.db_path, facts.cache_key(self.query)) as cache:
+                state = cache.state()
+                if state is None or not self.unchanged(state.uuid, state.rev, state.count):
+                    return None
+                return cache.records_of(msgids)
+        except (OSError, CacheBusy, CacheCorrupt, sqlite3.Error):
+            return None
+
 
     def records(self, progress: Progress | None = None) -> LoadResult:
         """The query's records, through the record cache; StoreError for database

@@ -8,7 +8,7 @@ chain (every posting's cover letter, patches, replies and extras). So each load 
 keeps, beside the rows and under the same checks (``workbench.report.memo``: same code,
 database, query, unchanged matches, MAINTAINERS, .mailmap, "me"), which message-ids make
 up each chain. A series asked for while the store still loads is then opened from those
-messages alone: read by key from the record cache (``MailCache.records_of``), grouped
+messages alone: read by key from the record cache (``StoreSession.cached_records``), grouped
 and judged (``pipeline.analyse``), in about the time one chain takes, whatever the size
 of the store.
 
@@ -152,7 +152,6 @@ def open_kept(kept: KeptChains, series_id: str) -> tuple[Judged, Workbench] | No
     """The judged series ``series_id`` and a workbench of its chain alone, from the kept
     chain and the record cache; None when anything is missing or no longer holds
     (the caller then waits for the full load). Raises nothing."""
-    from workbench.mail.cache import MailCache
     from workbench.pipeline import analyse
 
     wanted = kept.messages(series_id)
@@ -164,11 +163,7 @@ def open_kept(kept: KeptChains, series_id: str) -> tuple[Judged, Workbench] | No
         with StoreSession(settings) as session:
             facts = session.facts()
             context.me = context.me or session.user_identity()
-            with MailCache.open(Path(settings.cache_dir), facts.db_path, facts.cache_key(session.query)) as cache:
-                state = cache.state()
-                if state is None or not session.unchanged(state.uuid, state.rev, state.count):
-                    return None  # the record cache no longer holds the store as it is
-                records = cache.records_of(wanted)
+            records = session.cached_records(wanted)  # None: the cache no longer holds the store as it is
         if records is None:
             return None
         context.db_path, context.query = facts.db_path, settings.effective_query()
