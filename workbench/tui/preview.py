@@ -7,7 +7,9 @@ before the worker has finished — but only when every input is provably the sam
 kept rows go through the report memo's checks (same code, database, query and notmuch
 revision or unchanged matches, same MAINTAINERS and .mailmap content, same "me";
 ``workbench.report.memo``). Anything else, and the list waits for the real load as
-before. The rows are a picture, not the data: a series opens once the load is done.
+before. The rows are a picture, not the data: a series asked for on it is judged from
+its version chain alone, kept beside the rows (``workbench.tui.opening``), or else opens
+once the load is done.
 """
 
 from __future__ import annotations
