@@ -4,7 +4,6 @@ judged from its kept chain alone, then brought up to the whole load."""
 from __future__ import annotations
 
 import asyncio
-import threading
 from pathlib import Path
 
 import pytest
@@ -18,38 +17,10 @@ from workbench.pipeline import build_workbench
 from workbench.tui import opening, preview
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.launch import settle
+from tui_support import HeldLoader, first_run, until
 from workbench.tui.screens.series_view import SeriesScreen
 
 SIZE = (160, 48)
-
-
-class HeldLoader:
-    """build_workbench, held back until the test lets it go."""
-
-    def __init__(self) -> None:
-        self.go = threading.Event()
-
-    def __call__(self, settings, progress):
-        assert self.go.wait(60)
-        return build_workbench(settings, progress)
-
-
-def _first_run(settings: Settings) -> None:
-    app = WorkbenchApp(settings)
-
-    async def main() -> None:
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot, timeout=60)
-
-    asyncio.run(main())
-
-
-async def _until(pilot, predicate, timeout: float = 20.0) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not predicate():
-        assert loop.time() < end, "timed out"
-        await pilot.pause(0.05)
 
 
 def _verdicts(judged: Judged) -> tuple:
@@ -93,7 +64,7 @@ def test_nothing_is_opened_from_a_chain_that_no_longer_holds(demo_copy: Settings
 
 def test_a_series_opens_from_the_warm_list_before_the_load_finishes(demo_copy: Settings) -> None:
     settings = demo_copy
-    _first_run(settings)
+    first_run(settings)
     whole = build_workbench(settings)
     held = HeldLoader()
     app = WorkbenchApp(settings, loader=held)
@@ -101,18 +72,18 @@ def test_a_series_opens_from_the_warm_list_before_the_load_finishes(demo_copy: S
     async def main() -> None:
         async with app.run_test(size=SIZE) as pilot:
             table = app.list_screen.query_one("#series", DataTable)
-            await _until(pilot, lambda: table.row_count > 0)
+            await until(pilot, lambda: table.row_count > 0)
             await pilot.press("2")
             wanted = app.list_screen.rows_shown[0].id
             await pilot.press("enter")
-            await _until(pilot, lambda: isinstance(app.screen, SeriesScreen))
+            await until(pilot, lambda: isinstance(app.screen, SeriesScreen))
             assert app.workbench is None and not app.loaded.is_set()  # the load is still held
             early = app.screen
             assert early.judged.series.id == wanted
             assert _verdicts(early.judged) == _verdicts(whole.find(wanted))
             assert early.workbench is not None and early.workbench.find(wanted) is early.judged
             await pilot.press("t")  # the thread of the early series opens too
-            await _until(pilot, lambda: type(app.screen).__name__ == "ThreadScreen")
+            await until(pilot, lambda: type(app.screen).__name__ == "ThreadScreen")
             assert app.screen.messages
             await pilot.press("escape")
             held.go.set()
@@ -128,7 +99,7 @@ def test_a_series_opens_from_the_warm_list_before_the_load_finishes(demo_copy: S
 
 def test_what_opened_early_is_refreshed_when_the_store_changed_meanwhile(demo_copy: Settings) -> None:
     settings = demo_copy
-    _first_run(settings)
+    first_run(settings)
     held = HeldLoader()
     app = WorkbenchApp(settings, loader=held)
     root = Path(settings.db_path)
@@ -136,9 +107,9 @@ def test_what_opened_early_is_refreshed_when_the_store_changed_meanwhile(demo_co
     async def main() -> None:
         async with app.run_test(size=SIZE) as pilot:
             table = app.list_screen.query_one("#series", DataTable)
-            await _until(pilot, lambda: table.row_count > 0)
+            await until(pilot, lambda: table.row_count > 0)
             await pilot.press("enter")
-            await _until(pilot, lambda: isinstance(app.screen, SeriesScreen))
+            await until(pilot, lambda: isinstance(app.screen, SeriesScreen))
             early = app.screen.judged
             patch = early.series.patches[0]
             assert not any(t.person.email == "late@example.org" for t in patch.trailers)
@@ -162,7 +133,7 @@ def test_what_opened_early_is_refreshed_when_the_store_changed_meanwhile(demo_co
 
 def test_without_kept_chains_the_series_opens_when_loaded(demo_copy: Settings) -> None:
     settings = demo_copy
-    _first_run(settings)
+    first_run(settings)
     memo = opening._memo(settings, None)
     assert memo.lookup() is not None
     memo._remove()  # the rows are kept, the chains not (an older version kept no chains)
@@ -173,14 +144,14 @@ def test_without_kept_chains_the_series_opens_when_loaded(demo_copy: Settings) -
     async def main() -> None:
         async with app.run_test(size=SIZE) as pilot:
             table = app.list_screen.query_one("#series", DataTable)
-            await _until(pilot, lambda: table.row_count > 0)
+            await until(pilot, lambda: table.row_count > 0)
             wanted = app.list_screen.rows_shown[0].id
             await pilot.press("enter")
             await pilot.pause(0.3)
             assert not isinstance(app.screen, SeriesScreen)
             held.go.set()
             await settle(pilot, timeout=60)
-            await _until(pilot, lambda: isinstance(app.screen, SeriesScreen))
+            await until(pilot, lambda: isinstance(app.screen, SeriesScreen))
             assert app.screen.judged.series.id == wanted
 
     asyncio.run(main())
@@ -191,16 +162,16 @@ def test_what_writes_waits_for_the_load(demo_copy: Settings, writes: str) -> Non
     """A state or an mbox from a series opened early is refused with a word, not written
     against the part."""
     settings = demo_copy
-    _first_run(settings)
+    first_run(settings)
     held = HeldLoader()
     app = WorkbenchApp(settings, loader=held)
 
     async def main() -> None:
         async with app.run_test(size=SIZE) as pilot:
             table = app.list_screen.query_one("#series", DataTable)
-            await _until(pilot, lambda: table.row_count > 0)
+            await until(pilot, lambda: table.row_count > 0)
             await pilot.press("enter")
-            await _until(pilot, lambda: isinstance(app.screen, SeriesScreen))
+            await until(pilot, lambda: isinstance(app.screen, SeriesScreen))
             await pilot.press(writes)
             await pilot.pause(0.2)
             assert isinstance(app.screen, SeriesScreen)  # no dialog, no draft

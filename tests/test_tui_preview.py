@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from workbench.pipeline import build_workbench
 from workbench.tui import listing, preview
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.launch import settle
+from tui_support import HeldLoader, first_run, until
 from workbench.tui.screens.series_view import SeriesScreen
 
 SIZE = (160, 48)
@@ -25,40 +25,8 @@ def settings(demo_copy) -> Settings:
     return demo_copy
 
 
-class HeldLoader:
-    """build_workbench, held back until the test lets it go."""
-
-    def __init__(self) -> None:
-        self.go = threading.Event()
-
-    def __call__(self, settings, progress):
-        assert self.go.wait(60)
-        return build_workbench(settings, progress)
-
-
-def _first_run(settings: Settings) -> list[str]:
-    app = WorkbenchApp(settings)
-    shown: list[str] = []
-
-    async def main() -> None:
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot, timeout=60)
-            shown.extend(r.id for r in app.list_screen.rows_shown)
-
-    asyncio.run(main())
-    return shown
-
-
-async def _until(pilot, predicate, timeout: float = 20.0) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not predicate():
-        assert loop.time() < end, "timed out"
-        await pilot.pause(0.05)
-
-
 def test_restart_paints_the_last_rows_before_the_load_and_opens_from_them(settings: Settings) -> None:
-    first = _first_run(settings)
+    first = first_run(settings)
     assert first and preview.kept_rows(settings) is not None
     held = HeldLoader()
     app = WorkbenchApp(settings, loader=held)
@@ -66,7 +34,7 @@ def test_restart_paints_the_last_rows_before_the_load_and_opens_from_them(settin
     async def main() -> None:
         async with app.run_test(size=SIZE) as pilot:
             table = app.list_screen.query_one("#series", DataTable)
-            await _until(pilot, lambda: table.row_count > 0)
+            await until(pilot, lambda: table.row_count > 0)
             assert not app.loaded.is_set() and app.workbench is None
             assert [r.id for r in app.list_screen.rows_shown] == first
             status = app.list_screen.query_one("#list-status", Static).render().plain
@@ -76,7 +44,7 @@ def test_restart_paints_the_last_rows_before_the_load_and_opens_from_them(settin
             wanted = [r.id for r in app.list_screen.rows_shown]
             assert wanted and len(wanted) < len(first)
             await pilot.press("enter")  # asked before the load: opens from its kept chain
-            await _until(pilot, lambda: isinstance(app.screen, SeriesScreen))
+            await until(pilot, lambda: isinstance(app.screen, SeriesScreen))
             assert app.screen.judged.series.id == wanted[0] and app.workbench is None
             held.go.set()
             await settle(pilot, timeout=60)
@@ -89,7 +57,7 @@ def test_restart_paints_the_last_rows_before_the_load_and_opens_from_them(settin
 
 
 def test_no_picture_when_the_store_changed(settings: Settings, demo_store) -> None:
-    _first_run(settings)
+    first_run(settings)
     extra = (b"From: New Person <new@example.org>\nTo: kvm@vger.kernel.org\n"
              b"Subject: [PATCH] vfio/pds: a brand new fix\nDate: Mon, 1 Dec 2025 10:00:00 +0000\n"
              b"Message-Id: <brand-new@example.org>\n\nbody\n")
@@ -113,7 +81,7 @@ def test_no_picture_when_the_store_changed(settings: Settings, demo_store) -> No
 def test_no_picture_without_the_cache(settings: Settings) -> None:
     from dataclasses import replace
 
-    _first_run(settings)
+    first_run(settings)
     assert preview.kept_rows(replace(settings, use_cache=False)) is None
     assert preview.kept_rows(replace(settings, query="thread:{subject:pds}")) is None
 
