@@ -240,7 +240,6 @@ class StoreSession:
         except (OSError, CacheBusy, CacheCorrupt, sqlite3.Error):
             return None
 
-
     def records(self, progress: Progress | None = None) -> LoadResult:
         """The query's records, through the record cache; StoreError for database
         problems, unusable messages as problems (``loader.load_records``)."""
