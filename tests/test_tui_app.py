@@ -840,9 +840,8 @@ def test_long_driver_lists_are_abbreviated_and_columns_follow_the_width() -> Non
 
 def test_help_groups_by_screen_in_key_order_and_footer_shows_quick_filters(demo_settings: Settings,
                                                                           demo_loader) -> None:
-    from textual.widgets import Footer
-
     from workbench.tui.app import help_sections
+    from workbench.tui.widgets.key_bar import KeyBar
 
     app = WorkbenchApp(demo_settings, loader=demo_loader)
 
@@ -863,8 +862,7 @@ def test_help_groups_by_screen_in_key_order_and_footer_shows_quick_filters(demo_
         assert [k for k in firsts if k in "012345" and k] == list("012345")
         await pilot.press("escape")
         await pilot.pause()
-        footer = app.screen.query_one(Footer)
-        actions = {getattr(key, "action", None) for key in footer.query("FooterKey")}
+        actions = {span.action for span in app.screen.query_one(KeyBar).spans}
         for name in ("quick('needs parent ack')", "quick('mine to act on')", "reverse_sort"):
             assert name in actions, actions
 

@@ -32,7 +32,7 @@ from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static, TextArea
+from textual.widgets import Input, Label, Static, TextArea
 
 from workbench.analysis import Judged
 from workbench.config import Settings
@@ -52,6 +52,7 @@ from workbench.tui.drafting import (
 from workbench.tui.messages import DraftSaved, DraftSaveEnded
 from workbench.tui.render import ACCENT
 from workbench.tui.screens.choice import ConfirmScreen
+from workbench.tui.widgets.key_bar import KeyBar
 
 _FIELDS = (("From", "draft-from"), ("To", "draft-to"), ("Cc", "draft-cc"), ("Subject", "draft-subject"))
 
@@ -91,7 +92,7 @@ class DraftScreen(Screen):
                 yield Input(id=ident, compact=True, select_on_focus=False)
         yield TextArea(id="draft-body", soft_wrap=True, tab_behavior="focus")
         yield Static(id="draft-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#draft-body").border_title = "body"

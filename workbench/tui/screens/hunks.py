@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from workbench.analysis import Judged
 from workbench.text import one_line
@@ -16,6 +16,7 @@ from workbench.tui.diffs import DiffSource, PatchDiff
 from workbench.tui.memory import freeze_heap, release_heap
 from workbench.tui.messages import Anchor, CommentRequested
 from workbench.tui.render import ACCENT
+from workbench.tui.widgets.key_bar import KeyBar
 from workbench.tui.widgets.line_view import LineView
 from workbench.views.owners import Owner
 
@@ -53,7 +54,7 @@ class HunkScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(id="hunk-head")
         yield LineView(id="hunks")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._rebuild()

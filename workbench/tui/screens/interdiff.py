@@ -11,11 +11,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from workbench.analysis import Judged
 from workbench.text import one_line
 from workbench.tui.interdiff_view import InterdiffSource, compute, version_name
+from workbench.tui.widgets.key_bar import KeyBar
 from workbench.tui.widgets.line_view import LineView, TextLines
 
 
@@ -38,7 +39,7 @@ class InterdiffScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(id="interdiff-head")
         yield LineView(TextLines([Text("working out the interdiff…", style="dim")]), id="interdiff")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         view = self.query_one("#interdiff", LineView)

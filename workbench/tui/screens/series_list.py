@@ -11,17 +11,18 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
+from textual.widgets import DataTable, Input, ProgressBar, Static
 
 from workbench.analysis import Judged, Workbench
 from workbench.config import Settings
-from workbench.text import one_line
-from workbench.tui import listing, render
 from workbench.state.chains import ChainIndex
 from workbench.state.model import LABELS, TriageState
+from workbench.text import one_line
+from workbench.tui import listing, render
 from workbench.tui.listing import ListRow, Quick, SortKey
 from workbench.tui.messages import OpenKept, OpenSeries, QueryRequested, StateRequested
 from workbench.tui.screens.choice import ChoiceScreen
+from workbench.tui.widgets.key_bar import KeyBar
 
 _SORT = Binding.Group("sort / reverse")
 _QUICK = Binding.Group("all·parent·review·docs·incomplete·mine", compact=True)
@@ -89,7 +90,7 @@ class SeriesListScreen(Screen):
         table: DataTable = DataTable(id="series", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static(id="list-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.show_all = self.settings.show_all  # before _ready: the watcher does nothing yet

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from workbench.analysis import Judged, Workbench
 from workbench.kernel.maintainers import Maintainers
@@ -25,10 +25,10 @@ from workbench.model import Carried, Patch
 from workbench.policy.people import provenance_words
 from workbench.replies import kinds as K
 from workbench.replies.kinds import DraftOffer
-from workbench.text import one_line
-from workbench.tui import listing, render
 from workbench.state.chains import ChainIndex, reviewed_posting
 from workbench.state.model import TriageState
+from workbench.text import one_line
+from workbench.tui import listing, render
 from workbench.tui.diffs import DiffSource, PatchDiff, load_patch_diff
 from workbench.tui.drafting import REPLY_TRAILERS, DraftRequest, offered_kinds, parent_sections, reply_label
 from workbench.tui.memory import freeze_heap, release_heap
@@ -43,10 +43,11 @@ from workbench.tui.messages import (
     StateRequested,
     TakeRequested,
 )
-from workbench.versions.pairing import previous_version
 from workbench.tui.screens.choice import ChoiceScreen
 from workbench.tui.screens.reply import ask_reply
+from workbench.tui.widgets.key_bar import KeyBar
 from workbench.tui.widgets.line_view import LineView, TextLines
+from workbench.versions.pairing import previous_version
 from workbench.views.owners import Owner, owners_for
 
 
@@ -148,7 +149,7 @@ class SeriesScreen(Screen):
                 with VerticalScroll(id="trailers-scroll"):
                     yield Static(id="trailers")
             yield LineView(id="patch-diff")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#acceptance-scroll").border_title = "acceptance"

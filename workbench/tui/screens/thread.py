@@ -9,12 +9,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from workbench.analysis import Judged, Workbench
 from workbench.text import one_line
 from workbench.tui.screens.reply import ask_reply
 from workbench.tui.thread import thread_lines
+from workbench.tui.widgets.key_bar import KeyBar
 from workbench.tui.widgets.line_view import LineView, TextLines
 from workbench.views.thread import ThreadMessage, thread_messages
 
@@ -38,7 +39,7 @@ class ThreadScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(id="thread-head")
         yield LineView(id="thread")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.lines, self.starts = thread_lines(self.messages)

@@ -9,13 +9,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from workbench.analysis import Judged, Workbench
 from workbench.report.marks import CHECK_LETTER, STATUS_MARK
 from workbench.text import one_line
 from workbench.tui import listing, render
 from workbench.tui.messages import OpenSeries
+from workbench.tui.widgets.key_bar import KeyBar
 from workbench.versions.pairing import chain, check_changes, patch_changes
 
 _KIND_STYLE = {"changed": "yellow", "unchanged": "dim", "added": "green", "dropped": "red"}
@@ -38,7 +39,7 @@ class VersionsScreen(Screen):
         yield DataTable(id="versions", cursor_type="row")
         with VerticalScroll(id="changes-scroll"):
             yield Static(id="changes")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#versions", DataTable)
