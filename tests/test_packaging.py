@@ -10,6 +10,14 @@ directory, and a test checks that ``workbench`` is imported from the venv.
 The wheel is built from the sdist (what ``python -m build`` does), so a file the sdist
 forgets is missing from the wheel too. The wheel's dependencies come from the package
 index through pip's own cache (a few seconds once cached).
+
+What this costs is kept small without changing what is tested: the build runs in the
+test venv (``--no-isolation``: its setuptools is the build-system requirement, pinned in
+constraints.txt, and ``build`` checks it), the user's venv is made without a pip of its
+own and filled by the test venv's pip (``--python``), without byte-compiling what is
+installed (the installed command compiles what it imports on its first run). Each of
+the three had made its own venv or compiled all of textual and pygments: 24 s of CPU
+before, 5 s after.
 """
 
 from __future__ import annotations
@@ -75,13 +83,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     source = scratch / "src"
     shutil.copytree(REPO, source, ignore=_SKIP_COPY)
     dist = scratch / "dist"
-    _run([sys.executable, "-m", "build", "--outdir", str(dist), str(source)], env=_PIP_ENV, cwd=scratch)
+    _run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(dist), str(source)],
+         env=_PIP_ENV, cwd=scratch)
     sdists, wheels = sorted(dist.glob("*.tar.gz")), sorted(dist.glob("*.whl"))
     assert len(sdists) == 1 and len(wheels) == 1, sorted(p.name for p in dist.iterdir())
     venv = scratch / "venv"
-    _run([sys.executable, "-m", "venv", str(venv)], env=_PIP_ENV, cwd=scratch)
-    _run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "-c", str(REPO / "constraints.txt"),
-          str(wheels[0])], env=_PIP_ENV, cwd=scratch)
+    _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], env=_PIP_ENV, cwd=scratch)
+    _run([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", "-q", "--no-compile",
+          "-c", str(REPO / "constraints.txt"), str(wheels[0])], env=_PIP_ENV, cwd=scratch)
     return Built(sdists[0], wheels[0], venv, scratch)
 
 
