@@ -77,6 +77,11 @@ class Row:
     index: int = -1  # (where a review comment is anchored)
 
 
+def diff_lines(diffs: list[PatchDiff]) -> int:
+    """How many diff lines ``diffs`` hold (what a view of them shows, near enough)."""
+    return sum(len(hunk.lines) for pd in diffs for fd in pd.files for hunk in fd.hunks)
+
+
 def load_patch_diff(patch: Patch) -> PatchDiff:
     """One patch's diff, re-read from its mail."""
     read = READER.patch(patch.path)  # decoded and parsed once per file (the mail door's reader)

@@ -13,7 +13,7 @@ from textual.widgets import Static
 from workbench.analysis import Judged
 from workbench.text import one_line
 from workbench.tui.diffs import DiffSource, PatchDiff
-from workbench.tui.memory import freeze_heap, release_heap
+from workbench.tui.memory import hold_heap, release_heap
 from workbench.tui.messages import Anchor, CommentRequested
 from workbench.tui.render import ACCENT
 from workbench.tui.widgets.key_bar import KeyBar
@@ -46,10 +46,12 @@ class HunkScreen(Screen):
         self.start_patch = patch
         self.parent_only = False
         self.source: DiffSource | None = None
+        self._held = False  # froze the heap for a big diff (workbench.tui.memory)
 
     def on_unmount(self) -> None:
         # collect once the screen below has repainted: a closed big diff is freed then
-        self.app.call_after_refresh(release_heap)
+        if self._held:
+            self.app.call_after_refresh(release_heap)
 
     def compose(self) -> ComposeResult:
         yield Static(id="hunk-head")
@@ -73,7 +75,7 @@ class HunkScreen(Screen):
                                  total=self.judged.series.expected)
         self.query_one("#hunks", LineView).set_source(self.source)
         self._landed = None
-        freeze_heap()
+        self._held = hold_heap(len(self.source)) or self._held
 
     # -- where the user is ------------------------------------------------------------
     #

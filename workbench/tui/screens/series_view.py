@@ -29,9 +29,9 @@ from workbench.state.chains import ChainIndex, reviewed_posting
 from workbench.state.model import TriageState
 from workbench.text import one_line
 from workbench.tui import listing, render
-from workbench.tui.diffs import DiffSource, PatchDiff, load_patch_diff
+from workbench.tui.diffs import DiffSource, PatchDiff, diff_lines, load_patch_diff
 from workbench.tui.drafting import REPLY_TRAILERS, DraftRequest, offered_kinds, parent_sections, reply_label
-from workbench.tui.memory import freeze_heap, release_heap
+from workbench.tui.memory import hold_heap, release_heap
 from workbench.tui.messages import (
     DiffsReady,
     DraftRequested,
@@ -134,10 +134,12 @@ class SeriesScreen(Screen):
         self.diff_shown = False  # the highlighted patch's diff is on screen
         self._first: tuple[int, PatchDiff, dict[str, Owner]] | None = None  # read ahead of the rest
         self.hunks_asked: int | None = None  # d/enter while reading: the patch to open at
+        self._held = False  # froze the heap for a big diff (workbench.tui.memory)
 
     def on_unmount(self) -> None:
         # collect once the screen below has repainted: a closed big diff is freed then
-        self.app.call_after_refresh(release_heap)
+        if self._held:
+            self.app.call_after_refresh(release_heap)
 
     def compose(self) -> ComposeResult:
         yield Static(series_head(self.judged, self.workbench, self.chains), id="series-head")
@@ -262,7 +264,7 @@ class SeriesScreen(Screen):
 
     def _show_diffs(self, diffs: list[PatchDiff], owners: dict[str, Owner]) -> None:
         self._diffs, self._owners = diffs, owners
-        freeze_heap()
+        self._held = hold_heap(diff_lines(diffs)) or self._held
         self._show_patch(self.query_one("#patches", DataTable).cursor_row)
         asked, self.hunks_asked = self.hunks_asked, None
         if asked is not None and self.app.screen is self:
