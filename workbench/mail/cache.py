@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from workbench.sqlite_file import SqliteFile, write_transaction
 from workbench.model import (
     FileChange,
     LoadProblem,
@@ -310,7 +311,7 @@ def _unlink_planted_links(path: Path) -> None:
             os.unlink(name)
 
 
-class MailCache:
+class MailCache(SqliteFile):
     """One cache file. Every method raises CacheCorrupt for a file that is not a sound
     cache of this (database, query, code); ``open`` has already rebuilt such files."""
 
@@ -349,8 +350,7 @@ class MailCache:
         conn.execute("PRAGMA synchronous=NORMAL")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version == 0:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+            with write_transaction(conn):
                 if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
                     conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
                     conn.execute("CREATE TABLE records (msgid TEXT PRIMARY KEY, path TEXT NOT NULL, "
@@ -360,10 +360,6 @@ class MailCache:
                         ("code", code_fingerprint()),
                     ])
                     conn.execute(f"PRAGMA user_version={SCHEMA}")
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
             return
         if version != SCHEMA:
             raise CacheCorrupt(f"schema {version}")
@@ -375,20 +371,6 @@ class MailCache:
     def _meta(self) -> dict[str, str]:
         assert self.conn is not None
         return dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
-
-    def close(self) -> None:
-        if self.conn is not None:
-            try:
-                self.conn.close()
-            except sqlite3.Error:
-                pass
-            self.conn = None
-
-    def __enter__(self) -> MailCache:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def state(self) -> CacheState | None:
         """The revision the stored result set was complete at; None when never stored."""
@@ -470,8 +452,7 @@ class MailCache:
         assert self.conn is not None
         conn = self.conn
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+            with write_transaction(conn):
                 conn.execute("DELETE FROM meta WHERE key IN ('rev', 'uuid', 'count')")
                 conn.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?)", rows)
                 if keep is not None:
@@ -483,11 +464,6 @@ class MailCache:
                 conn.executemany("INSERT INTO meta VALUES (?, ?)", [
                     ("uuid", state.uuid), ("rev", str(state.rev)), ("count", str(state.count)),
                 ])
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
         except sqlite3.DatabaseError as err:
             raise _failure(err) from None
 

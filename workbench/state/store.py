@@ -27,6 +27,7 @@ from pathlib import Path
 
 from workbench.config import default_state_file
 from workbench.errors import WorkbenchError
+from workbench.sqlite_file import SqliteFile, write_transaction
 from workbench.state.model import SETTABLE, Comment, StateRecord, TriageState
 
 SCHEMA = 1
@@ -57,7 +58,7 @@ def _time(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-class StateStore:
+class StateStore(SqliteFile):
     """The state file, opened for one run. Every method raises StateError, never a
     bare sqlite3 error."""
 
@@ -133,34 +134,15 @@ class StateStore:
     def _create(self) -> None:
         conn = self.conn
         assert conn is not None
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(conn):
             if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
                 for sql in _TABLES:
                     conn.execute(sql)
                 conn.execute(f"PRAGMA user_version={SCHEMA}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
         try:
             os.chmod(self.path, 0o600)
         except OSError:
             pass
-
-    def close(self) -> None:
-        if self.conn is not None:
-            try:
-                self.conn.close()
-            except sqlite3.Error:
-                pass
-            self.conn = None
-
-    def __enter__(self) -> StateStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def _rows(self, sql: str, args: tuple = ()) -> list[tuple]:
         if self.conn is None:
@@ -177,15 +159,9 @@ class StateStore:
         assert conn is not None
         self._refuse_links()
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+            with write_transaction(conn):
                 for sql, args in statements:
                     conn.execute(sql, args)
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
         except sqlite3.Error as err:
             raise self._error(err) from None
 
