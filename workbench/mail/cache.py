@@ -21,7 +21,7 @@ import hashlib
 import marshal
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -390,28 +390,35 @@ class MailCache(SqliteFile):
         except sqlite3.DatabaseError as err:
             raise CacheCorrupt(str(err)) from None
 
-    def load_all(self, expected: int) -> tuple[list[MailRecord], list[LoadProblem]]:
-        """Every stored record; CacheCorrupt unless exactly ``expected`` rows decode."""
+    def _decoded(self, queries: Iterable[tuple[str, Sequence[str]]]) -> Iterator[MailRecord | LoadProblem]:
+        """The records of the ``(sql, parameters)`` queries' blobs, decoded as SQLite hands
+        the rows over (never all fetched first: the blobs of a 100k-message store, ~230 MB,
+        would otherwise sit in memory beside their records). CacheCorrupt for a file or a
+        row that does not read."""
+        if self.conn is None:
+            return
         decoder = Decoder()
-        records: list[MailRecord] = []
-        problems: list[LoadProblem] = []
-        n = 0
-        # rows are decoded as SQLite hands them over, never all fetched first: the blobs of
-        # a 100k-message store (~230 MB) would otherwise sit in memory beside their records
         try:
-            with no_gc():
-                cursor: Iterable[tuple[bytes]] = self.conn.execute("SELECT blob FROM records") if self.conn else ()
-                for row in cursor:
-                    item = decoder.decode(row[0])
-                    n += 1
-                    if isinstance(item, LoadProblem):
-                        problems.append(item)
-                    else:
-                        records.append(item)
+            for sql, parameters in queries:
+                for (blob,) in self.conn.execute(sql, parameters):
+                    yield decoder.decode(blob)
         except sqlite3.DatabaseError as err:
             raise CacheCorrupt(str(err)) from None
         except BadRecord as err:
             raise CacheCorrupt(f"undecodable record: {err}") from None
+
+    def load_all(self, expected: int) -> tuple[list[MailRecord], list[LoadProblem]]:
+        """Every stored record; CacheCorrupt unless exactly ``expected`` rows decode."""
+        records: list[MailRecord] = []
+        problems: list[LoadProblem] = []
+        n = 0
+        with no_gc():
+            for item in self._decoded([("SELECT blob FROM records", ())]):
+                n += 1
+                if isinstance(item, LoadProblem):
+                    problems.append(item)
+                else:
+                    records.append(item)
         if n != expected:
             raise CacheCorrupt(f"{n} rows where {expected} were stored")
         return records, problems
@@ -420,24 +427,14 @@ class MailCache(SqliteFile):
         """The stored records of ``msgids`` (looked up by key, not a scan: the TUI opens
         one series this way before a large store has loaded); None when one of them is
         not stored as a record. CacheCorrupt for a row that does not decode."""
-        assert self.conn is not None
         wanted = list(dict.fromkeys(msgids))
-        decoder = Decoder()
+        parts = (wanted[start:start + 500] for start in range(0, len(wanted), 500))  # SQLite's parameter limit
         out: list[MailRecord] = []
-        try:
-            for start in range(0, len(wanted), 500):  # SQLite's bound-parameter limit
-                part = wanted[start:start + 500]
-                rows = self.conn.execute(f"SELECT blob FROM records WHERE msgid IN ({','.join('?' * len(part))})",
-                                         part).fetchall()
-                for (blob,) in rows:
-                    item = decoder.decode(blob)
-                    if isinstance(item, LoadProblem):
-                        return None
-                    out.append(item)
-        except sqlite3.DatabaseError as err:
-            raise CacheCorrupt(str(err)) from None
-        except BadRecord as err:
-            raise CacheCorrupt(f"undecodable record: {err}") from None
+        for item in self._decoded((f"SELECT blob FROM records WHERE msgid IN ({','.join('?' * len(part))})", part)
+                                  for part in parts):
+            if isinstance(item, LoadProblem):
+                return None
+            out.append(item)
         return out if len(out) == len(wanted) else None
 
     def stored(self) -> dict[str, tuple[str, bytes]]:
