@@ -205,7 +205,7 @@ def demo_loader(_demo_workbench_once):
 
     demo_maintainers = _demo_workbench_once.context.maintainers.origin
 
-    def load(settings, progress=None):
+    def load(settings, progress=None, session=None):
         # only for settings on the demo store (or a copy of it): anything else is a test bug
         assert str(settings.maintainers_path()) == demo_maintainers, settings
         wb = copy.deepcopy(_demo_workbench_once)

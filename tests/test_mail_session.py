@@ -165,3 +165,31 @@ def test_session_serves_records_through_the_cache(setup) -> None:
     n = cold.matched
     assert n >= 1 and (cold.parsed, cold.cached) == (n, 0) and (warm.parsed, warm.cached) == (0, n)
     assert [r.msgid for r in warm.records] == [r.msgid for r in cold.records]
+
+
+def test_a_tui_load_opens_notmuch_once(setup, opens: Calls) -> None:
+    """The TUI's load is one look too: the kept pictures asked for before it, the records,
+    notmuch's unread tag, and keeping this load's pictures after it. A restart on the same
+    store paints the kept rows and still opens once."""
+    import asyncio
+
+    from workbench.tui.app import WorkbenchApp
+    from workbench.tui.launch import settle
+
+    _root, settings = setup
+
+    def session() -> list[str]:
+        app = WorkbenchApp(settings)
+
+        async def main() -> None:
+            async with app.run_test(size=(120, 30)) as pilot:
+                await settle(pilot, timeout=60)
+                await app.workers.wait_for_complete()  # the pictures are kept after the paint
+
+        asyncio.run(main())
+        return [r.id for r in app.list_screen.rows_shown]
+
+    cold = session()
+    assert cold and opens.n == 1
+    warm = session()
+    assert warm == cold and opens.n == 2

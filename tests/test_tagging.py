@@ -11,9 +11,15 @@ from conftest import lore_thread
 from workbench.config import Settings, load_settings
 from vfio_workbench_demo.mailwriter import build_store
 from workbench.mail.tagging import remove_tag
-from workbench.mail.tags import tagged_ids
+from workbench.mail.session import StoreSession
 
 V12 = "20251030015744.131771-1-liulongfang@huawei.com"
+
+
+def tagged_ids(settings: Settings, tag: str) -> set[str]:
+    """What notmuch says carries ``tag`` now (a fresh look each time)."""
+    with StoreSession(settings) as session:
+        return session.tagged_ids(tag)
 
 
 def _store(tmp_path: Path) -> tuple[Settings, list[str]]:

@@ -36,12 +36,13 @@ class HeldLoader:
     """build_workbench, held back until the test lets it go (``go.set()``): what the app
     does before its load ends is seen as it is."""
 
-    def __init__(self) -> None:
+    def __init__(self, load=build_workbench) -> None:
         self.go = threading.Event()
+        self.load = load
 
-    def __call__(self, settings, progress):
+    def __call__(self, settings, progress, session):
         assert self.go.wait(60)
-        return build_workbench(settings, progress)
+        return self.load(settings, progress, session)
 
 
 def first_run(settings: Settings, size: tuple[int, int] = (160, 48)) -> list[str]:

@@ -31,6 +31,7 @@ from workbench.replies import kinds as K
 from workbench.state.model import LABELS, SETTABLE, Comment, TriageState
 from workbench.kernel.maintainers import Maintainers
 from workbench.mail.drafts import LOCK_TIMEOUT, SavedDraft
+from workbench.mail.session import StoreSession
 from workbench.pipeline import build_workbench
 from workbench.tui import keymap as keymaps
 from workbench.tui import messages as M
@@ -54,7 +55,9 @@ from workbench.tui.screens.versions import VersionsScreen
 from workbench.tui.widgets.line_view import LineView
 from workbench.views.owners import Owner, owners_for
 
-Loader = Callable[[Settings, Progress], Workbench]
+Loader = Callable[[Settings, Progress, StoreSession], Workbench]
+"""What the app loads with (``build_workbench``; tests hand over prebuilt ones): the
+settings, a progress callback, and the load's one look at the store."""
 _S = TypeVar("_S", bound=Screen)
 
 _DIFF_CACHE = 8
@@ -131,25 +134,29 @@ class WorkbenchApp(App[int]):
                 posted = now
                 self.post_message(M.LoadProgress(done, total))
 
-        first = self.workbench is None
-        if first and (rows := preview.kept_rows(self.settings)) is not None:
-            self.post_message(M.PreviewReady(rows))
-            if (kept := opening.kept_chains(self.settings)) is not None:
-                self.post_message(M.ChainsKept(kept))
-        try:
-            workbench = self._loader(self.settings, progress)
-        except WorkbenchError as err:
-            self.post_message(M.Loaded(None, str(err), time.perf_counter() - started))
-            return
-        except Exception as err:  # noqa: BLE001 — show it, never a traceback over the UI
-            self.post_message(M.Loaded(None, f"internal error: {type(err).__name__}: {err}",
-                                       time.perf_counter() - started))
-            return
-        unread = _unread(self.settings)
-        self.post_message(M.Loaded(workbench, None, time.perf_counter() - started, unread))
-        # after the paint: the user is not waiting for these
-        preview.keep_rows(self.settings, workbench)
-        opening.keep_chains(self.settings, workbench)
+        # one look at the store for the whole load: the kept pictures, the records, the
+        # unread tag (read in the same look) and keeping the pictures of this load
+        with StoreSession(self.settings) as session:
+            session.want_tag("unread")
+            first = self.workbench is None
+            if first and (rows := preview.kept_rows(self.settings, session)) is not None:
+                self.post_message(M.PreviewReady(rows))
+                if (kept := opening.kept_chains(self.settings, session)) is not None:
+                    self.post_message(M.ChainsKept(kept))
+            try:
+                workbench = self._loader(self.settings, progress, session)
+            except WorkbenchError as err:
+                self.post_message(M.Loaded(None, str(err), time.perf_counter() - started))
+                return
+            except Exception as err:  # noqa: BLE001 — show it, never a traceback over the UI
+                self.post_message(M.Loaded(None, f"internal error: {type(err).__name__}: {err}",
+                                           time.perf_counter() - started))
+                return
+            unread = _unread(session)
+            self.post_message(M.Loaded(workbench, None, time.perf_counter() - started, unread))
+            # after the paint: the user is not waiting for these
+            preview.keep_rows(self.settings, workbench, session)
+            opening.keep_chains(self.settings, workbench, session)
         warm_highlighter()
 
     # One queue (the app's) carries the preview, the progress and the result, in the order
@@ -599,12 +606,11 @@ class WorkbenchApp(App[int]):
         yield from super().get_system_commands(screen)
 
 
-def _unread(settings: Settings) -> set[str] | None:
-    """notmuch's unread tag on the loaded mail (read only); None when it cannot be read."""
-    from workbench.mail.tags import tagged_ids
-
+def _unread(session: StoreSession) -> set[str] | None:
+    """notmuch's unread tag on the loaded mail (read only; in the load's own look when
+    the loader used it); None when it cannot be read."""
     try:
-        return tagged_ids(settings, "unread")
+        return session.tagged_ids("unread")
     except Exception:  # noqa: BLE001 — a count beside the list; the list must load without it
         return None
 

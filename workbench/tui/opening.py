@@ -99,12 +99,12 @@ def kept_chains(settings: Settings, session: StoreSession | None = None) -> Kept
         return None
 
 
-def keep_chains(settings: Settings, workbench: Workbench) -> None:
+def keep_chains(settings: Settings, workbench: Workbench, session: StoreSession | None = None) -> None:
     """Remember this load's chains for the next start (never raises)."""
     if not settings.use_cache:
         return
     try:
-        memo = _memo(settings, None)
+        memo = _memo(settings, session)
         if memo.lookup() is not None or memo.key is None:
             return  # already kept for exactly these inputs (or nothing to key it by)
         chains: list[list[str]] = []

@@ -19,23 +19,25 @@ from dataclasses import replace
 
 from workbench.analysis import Workbench
 from workbench.config import Settings
+from workbench.mail.session import StoreSession
 from workbench.tui.listing import ListRow, rows_of
 
 FORMAT = "tui-rows-3"  # part of the memo key: bump when ListRow changes
 
 
-def _memo(settings: Settings):
+def _memo(settings: Settings, session: StoreSession | None):
     from workbench.report.memo import ReportMemo
 
-    return ReportMemo(replace(settings, show_all=False), FORMAT)
+    return ReportMemo(replace(settings, show_all=False), FORMAT, session)
 
 
-def kept_rows(settings: Settings) -> list[ListRow] | None:
-    """The rows of the last load of these inputs, or None (never raises)."""
+def kept_rows(settings: Settings, session: StoreSession | None = None) -> list[ListRow] | None:
+    """The rows of the last load of these inputs, or None (never raises). ``session``:
+    the load's look at the store, so asking costs no notmuch open of its own."""
     if not settings.use_cache:
         return None
     try:
-        kept = _memo(settings).lookup()
+        kept = _memo(settings, session).lookup()
         if kept is None:
             return None
         return [ListRow.from_json(item) for item in json.loads(kept.output)["rows"]]
@@ -43,12 +45,12 @@ def kept_rows(settings: Settings) -> list[ListRow] | None:
         return None
 
 
-def keep_rows(settings: Settings, workbench: Workbench) -> None:
+def keep_rows(settings: Settings, workbench: Workbench, session: StoreSession | None = None) -> None:
     """Remember this load's rows for the next start (never raises)."""
     if not settings.use_cache:
         return
     try:
-        memo = _memo(settings)
+        memo = _memo(settings, session)
         if memo.lookup() is not None:
             return  # already kept for exactly these inputs
         if memo.key is None:
