@@ -21,6 +21,7 @@ from workbench.replies.draft import Draft
 from workbench.state.model import TriageState
 from workbench.tui.diffs import Owner, PatchDiff
 from workbench.tui.drafting import DraftRequest
+from workbench.tui.interdiff_view import InterdiffSource
 from workbench.tui.listing import ListRow
 from workbench.tui.opening import KeptChains
 
@@ -149,6 +150,14 @@ class DiffsReady(Message):
     judged: Judged
     diffs: list[PatchDiff]
     owners: dict[str, Owner]
+
+
+@dataclass
+class InterdiffReady(Message):
+    """The interdiff of two postings worked out (pairs and diffs of diffs): handled by the
+    interdiff screen that asked for it."""
+
+    source: InterdiffSource
 
 
 @dataclass

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -16,6 +16,7 @@ from textual.widgets import Static
 from workbench.analysis import Judged
 from workbench.text import one_line
 from workbench.tui.interdiff_view import InterdiffSource, compute, version_name
+from workbench.tui.messages import InterdiffReady
 from workbench.tui.widgets.key_bar import KeyBar
 from workbench.tui.widgets.line_view import LineView, TextLines
 
@@ -51,10 +52,11 @@ class InterdiffScreen(Screen):
     @work(thread=True, exclusive=True, group="interdiff")
     def _compute(self) -> None:
         computed = compute(self.older, self.newer)
-        self.app.call_from_thread(self._ready, InterdiffSource(self.older, self.newer, computed))
+        self.post_message(InterdiffReady(InterdiffSource(self.older, self.newer, computed)))
 
-    def _ready(self, source: InterdiffSource) -> None:
-        self.source = source
+    @on(InterdiffReady)
+    def _ready(self, message: InterdiffReady) -> None:
+        source = self.source = message.source
         view = self.query_one("#interdiff", LineView)
         view.set_source(source)
         if self.start_patch is not None:
