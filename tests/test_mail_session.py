@@ -193,3 +193,25 @@ def test_a_tui_load_opens_notmuch_once(setup, opens: Calls) -> None:
     assert cold and opens.n == 1
     warm = session()
     assert warm == cold and opens.n == 2
+
+
+def test_a_listing_reads_the_wanted_tags_so_the_parent_does_not(setup, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A wanted tag is read by the listing child when the query is listed (the parent
+    does not walk the query's messages a second time), and at release when the cache
+    answers and nothing is listed; either way the answer is notmuch's."""
+    root, settings = setup
+    tag(root, "one@x", "unread")
+    tag(root, "other@x", "unread")  # not matched by the query: not in the answer
+    here = Calls()
+    monkeypatch.setattr(session_module, "tagged_messages", here.wrap(store.tagged_messages))
+    for parsed_here in (True, False):  # cold: listed and parsed; warm: the cache answers
+        here.n = 0
+        with StoreSession(settings) as session:
+            session.want_tag("unread")
+            session.want_tag("flagged")
+            result = session.records()
+            assert bool(result.parsed) is parsed_here
+            assert session.tagged_ids("unread") == {"one@x"}
+            assert session.tagged_ids("flagged") == set()
+            assert session.opens == 1
+        assert here.n == (0 if parsed_here else 2)

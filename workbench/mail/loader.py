@@ -166,7 +166,9 @@ class _Plan:
 def _plan(session: StoreSession, state: CacheState | None) -> _Plan:
     fresh = state is not None and session.unchanged(state.uuid, state.rev, state.count)
     facts = session.facts()  # after deciding: a database that moved meanwhile was looked at anew
-    session.release()  # listing and parsing happen in other processes, and take long
+    # listing and parsing happen in other processes, and take long; the tags the session
+    # wants are read by the listing child when there is a listing
+    session.release(read_wanted=fresh)
     # the revision is read before the listing: mail committed in between is listed now
     # and seen as changed next time, never missed
     return _Plan(db_path=facts.db_path, revision=facts.revision, from_cache=fresh)
@@ -308,11 +310,13 @@ def _list_and_parse(plan: _Plan, session: StoreSession, stored: dict[str, tuple[
     parsed rows, how many records the cache gave)."""
     work = _Work(stored, slot)
     try:
-        for kind, payload in listing_events(session.settings, session.query):
+        for kind, payload in listing_events(session.settings, session.query, session.wanted_tags()):
             if kind is Listed.RESTART:
                 work.restart()
             elif kind is Listed.ENTRIES:
                 work.add(payload)
+            elif kind is Listed.TAGS:
+                session.tags_listed(payload)
             else:
                 plan.problems = list(payload)
         plan.entries = work.entries

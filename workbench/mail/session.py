@@ -49,7 +49,7 @@ from workbench.config import Settings
 from workbench.errors import StoreError
 from workbench.mail.notmuch_config import config_value, exclude_tags, identity_from, open_database
 from workbench.mail.reading import READER, MailReader
-from workbench.mail.store import RETRIES, Revision, count_messages, revision
+from workbench.mail.store import RETRIES, Revision, count_messages, revision, tagged_messages
 from workbench.model import MailRecord, Person
 
 if TYPE_CHECKING:
@@ -187,31 +187,37 @@ class StoreSession:
         return count_messages(db, f"({self.query}) and lastmod:{rev + 1}..{now.rev}", exclude) == 0
 
     def want_tag(self, tag: str) -> None:
-        """Read ``tag``'s messages in this look, before ``records`` releases the database,
-        so a later ``tagged_ids`` does not open notmuch a second time."""
+        """Read ``tag``'s messages in this look, so a later ``tagged_ids`` does not open
+        notmuch a second time: by the listing child when the query is listed (it walks
+        the query's messages anyway: ``wanted_tags``/``tags_listed``), else when
+        ``release`` closes the database."""
         self._wanted.add(tag)
+
+    def wanted_tags(self) -> tuple[str, ...]:
+        """The wanted tags not read yet (what a listing child is asked to read)."""
+        return tuple(sorted(self._wanted - self._tagged.keys()))
+
+    def tags_listed(self, tagged: dict[str, set[str]]) -> None:
+        """Tags read by the listing child (``store.listing_events``)."""
+        self._tagged.update(tagged)
 
     def tagged_ids(self, tag: str) -> set[str]:
         """Message-ids matching the query that carry notmuch's ``tag`` (read only)."""
         if tag not in self._tagged:
-            self._tagged[tag] = self._ask(lambda db: self._read_tag(db, tag))
+            self._tagged[tag] = self._ask(lambda db: tagged_messages(db, self.query, tag))
         return self._tagged[tag]
 
-    def _read_tag(self, db: notmuch2.Database, tag: str) -> set[str]:
-        base = self.query.strip()
-        # "(*) and tag:x" matches only some messages in notmuch 0.3x (Xapian reads "(*)" as
-        # a wildcard term, not "everything"): "*" is spelled out as no restriction at all
-        query = f"tag:{tag}" if base == "*" else f"({base}) and tag:{tag}"
-        return {str(m.messageid) for m in db.messages(query)}
-
-    def release(self) -> None:
+    def release(self, *, read_wanted: bool = True) -> None:
         """Close the database (the facts and decisions stay): done before the query is
-        listed and parsed, which take long and happen in other processes."""
+        listed and parsed, which take long and happen in other processes. The wanted
+        tags are read first, unless a listing is to come (``read_wanted`` false): then
+        the listing child reads them, and walking 100k messages here again is spared."""
         db, self._db = self._db, None
         if db is not None:
             try:
-                for tag in self._wanted - self._tagged.keys():
-                    self._tagged[tag] = self._read_tag(db, tag)
+                if read_wanted:
+                    for tag in self._wanted - self._tagged.keys():
+                        self._tagged[tag] = tagged_messages(db, self.query, tag)
             except notmuch2.NotmuchError:
                 pass  # asked again (and reported) by tagged_ids
             finally:

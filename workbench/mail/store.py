@@ -91,6 +91,16 @@ def _filenames(msg: notmuch2.Message) -> list[str]:
         return []
 
 
+def tagged_messages(db: notmuch2.Database, query: str, tag: str) -> set[str]:
+    """Message-ids matching ``query`` that carry ``tag`` (notmuch's excluded tags not
+    applied: a tag is asked of every message the query names)."""
+    base = query.strip()
+    # "(*) and tag:x" matches only some messages in notmuch 0.3x (Xapian reads "(*)" as
+    # a wildcard term, not "everything"): "*" is spelled out as no restriction at all
+    tagged = f"tag:{tag}" if base == "*" else f"({base}) and tag:{tag}"
+    return {str(m.messageid) for m in db.messages(tagged)}
+
+
 def list_isolated(settings: Settings, query: str) -> tuple[list[tuple[str, str]], list[LoadProblem]]:
     """``list_messages`` in a child process, retried when the child dies (``listing_events``
     gathered into one list)."""
@@ -101,17 +111,19 @@ def list_isolated(settings: Settings, query: str) -> tuple[list[tuple[str, str]]
             entries = []
         elif kind is Listed.ENTRIES:
             entries.extend(payload)
-        else:
+        elif kind is Listed.DONE:
             problems = payload
     return entries, problems
 
 
 class Listed(Enum):
     """What ``listing_events`` yields: the listing starts (again: forget the entries
-    yielded before), a batch of (message-id, path) entries, or the end with its problems."""
+    yielded before), a batch of (message-id, path) entries, the message-ids of each tag
+    asked for ({tag: ids}, after the entries), or the end with its problems."""
 
     RESTART = "restart"
     ENTRIES = "entries"
+    TAGS = "tags"
     DONE = "done"
 
 
@@ -120,7 +132,8 @@ BATCH = 500
 while notmuch is still walking the rest."""
 
 
-def listing_events(settings: Settings, query: str) -> Iterator[tuple[Listed, Any]]:
+def listing_events(settings: Settings, query: str,
+                   tags: tuple[str, ...] = ()) -> Iterator[tuple[Listed, Any]]:
     """The query's (message-id, path) entries as the listing child walks them, in batches,
     so that a caller can start work on the first ones while notmuch walks the rest.
 
@@ -131,6 +144,9 @@ def listing_events(settings: Settings, query: str) -> Iterator[tuple[Listed, Any
     TUI would vanish. Walking in a child turns that abort into a retry. Every attempt (and
     every reopen inside the child) begins with ``Listed.RESTART``: what was yielded before
     it is void. Counting and the revision (single calls that do catch) stay in the caller.
+    ``tags``: read in the same walk's database (``tagged_messages``) and yielded as
+    ``Listed.TAGS`` after the entries, so the caller need not walk the query's messages
+    again for them (none is yielded when reading them failed: the caller asks itself).
     The last event is ``Listed.DONE`` with the listing's problems; StoreError when the
     query fails or the child keeps dying."""
     from workbench.mail.processes import process_context
@@ -139,7 +155,7 @@ def listing_events(settings: Settings, query: str) -> Iterator[tuple[Listed, Any
     reason = "it kept aborting"
     for _attempt in range(RETRIES):
         receiver, sender = ctx.Pipe(duplex=False)
-        child = ctx.Process(target=_list_child, args=(settings, query, sender), daemon=True)
+        child = ctx.Process(target=_list_child, args=(settings, query, sender, tags), daemon=True)
         try:
             child.start()
         except (OSError, RuntimeError, ValueError):
@@ -182,7 +198,7 @@ def _list_here(settings: Settings, query: str) -> tuple[list[tuple[str, str]], l
     return listing.entries, listing.problems
 
 
-def _list_child(settings: Settings, query: str, sender) -> None:
+def _list_child(settings: Settings, query: str, sender, tags: tuple[str, ...] = ()) -> None:
     def read(db: notmuch2.Database) -> list[LoadProblem]:
         sender.send((Listed.RESTART.value, None))  # a reopen after a Xapian error lists anew
         problems: list[LoadProblem] = []
@@ -193,6 +209,13 @@ def _list_child(settings: Settings, query: str, sender) -> None:
                 sender.send((Listed.ENTRIES.value, batch))
                 batch = []
         sender.send((Listed.ENTRIES.value, batch))
+        if tags:
+            try:
+                tagged = {tag: tagged_messages(db, query, tag) for tag in tags}
+            except notmuch2.NotmuchError:
+                pass  # the parent reads them itself (and reports what fails)
+            else:
+                sender.send((Listed.TAGS.value, tagged))
         return problems
 
     try:
