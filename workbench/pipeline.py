@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from workbench import heap
 from workbench.analysis import EPOCH, Context, Judged, Progress, Workbench
 from workbench.config import Settings
 from workbench.errors import MaintainersError
@@ -84,9 +85,11 @@ def _build(settings: Settings, context: Context, session: StoreSession, progress
     context.query = settings.effective_query()
     context.revision = loaded.revision
     context.uuid, context.matched, context.settled = loaded.uuid, loaded.matched, loaded.settled
-    return Workbench(
+    workbench = Workbench(
         context=context,
         judged=analyse(loaded.records, context),
         records={r.msgid: r for r in loaded.records},
         problems=list(loaded.problems),
     )
+    heap.freeze()  # the analysis lives as long as the run too (a report's: workbench.heap)
+    return workbench

@@ -28,6 +28,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from workbench.sqlite_file import SqliteFile, write_transaction
+from workbench import heap
 from workbench.model import (
     FileChange,
     LoadProblem,
@@ -421,6 +422,7 @@ class MailCache(SqliteFile):
                     records.append(item)
         if n != expected:
             raise CacheCorrupt(f"{n} rows where {expected} were stored")
+        heap.freeze()  # the records live as long as the run (a report's: workbench.heap)
         return records, problems
 
     def records_of(self, msgids: Iterable[str]) -> list[MailRecord] | None:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from workbench import heap
 from workbench.config import Settings
 from workbench.mail.cache import (
     CacheBusy,
@@ -184,6 +185,7 @@ def _build(items: Iterable[bytes], decoder: Decoder) -> tuple[list[MailRecord], 
                 problems.append(item)
             else:
                 records.append(item)
+    heap.freeze()  # each chunk's records live as long as the run (a report's: workbench.heap)
     return records, problems
 
 

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterable
 from datetime import date
 
+from workbench import heap
 from workbench.analysis import Workbench
 from workbench.config import Settings
 from workbench.mail.session import StoreSession
@@ -82,9 +83,10 @@ def run_report(settings: Settings, *, fmt: str = "text", fail_on_missing: bool =
             pieces, problems, has_missing = kept.pieces(), kept.problems, kept.has_missing
         else:
             session.want_tag("unread")  # read in the same look as the records
-            workbench = build_workbench(settings, session=session)
-            report_states = _report_states(settings, workbench, wanted, today, session.tagged_ids("unread"))
-            pieces = render_pieces(workbench, fmt, show_all=settings.show_all, states=report_states)
+            with heap.held():  # the records and the analysis, out of the collector's way
+                workbench = build_workbench(settings, session=session)
+                report_states = _report_states(settings, workbench, wanted, today, session.tagged_ids("unread"))
+                pieces = render_pieces(workbench, fmt, show_all=settings.show_all, states=report_states)
             problems = workbench.problems
             has_missing = any(j.has_missing for j in workbench.visible())
             ctx = workbench.context
