@@ -212,6 +212,19 @@ def test_cache_file_per_query_and_database(tmp_path: Path):
         assert cache.state() is None
 
 
+def test_a_new_cache_file_has_16_kb_pages(settings: Settings):
+    """Records are blobs of a few KB: with SQLite's default 4 KB pages most spill into
+    overflow pages. A new file is made with 16 KB pages (and still in WAL mode)."""
+    import sqlite3
+
+    load_records(settings)
+    path = the_file(settings)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA page_size").fetchone()[0] == 16384
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("SELECT count(*) FROM records").fetchone()[0] == 120
+
+
 def test_unusable_cache_dir_still_loads(settings: Settings, tmp_path: Path):
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x")
