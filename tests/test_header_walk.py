@@ -13,6 +13,7 @@ from workbench.mail import headers as H
 _NAMES = b"|".join(re.escape(w) for w in sorted(H.WANTED))
 _WANTED_LINE = re.compile(rb"^(" + _NAMES + rb")[ \t]*:(.*(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE)
 _HEADER_LINE = re.compile(rb"^[^\s:][^:\n]*:|^[ \t]", re.MULTILINE)
+_FOLD = re.compile(rb"\r?\n(?=[ \t])")  # what unfolding means: each line break (and a CR before it) a space
 
 
 def by_regex(block: bytes, wanted: frozenset[bytes] = H.WANTED) -> tuple[dict[bytes, list[bytes]], int]:
@@ -20,7 +21,7 @@ def by_regex(block: bytes, wanted: frozenset[bytes] = H.WANTED) -> tuple[dict[by
     found: dict[bytes, list[bytes]] = {}
     for name, value in _WANTED_LINE.findall(block):
         if name.lower() in wanted:
-            found.setdefault(name.lower(), []).append(H._FOLD.sub(b" ", value).strip())
+            found.setdefault(name.lower(), []).append(_FOLD.sub(b" ", value).strip())
     lines = block.count(b"\n") + 1
     return found, max(0, lines - len(_HEADER_LINE.findall(block)) - block.count(b"\n\n"))
 
@@ -49,3 +50,12 @@ def test_every_real_header_block_reads_as_before(lore: Path) -> None:
     for path in sorted(lore.glob("*/*.eml")):
         block, _body = H.split_message(path.read_bytes())
         assert H.read_headers(block) == by_regex(block), path.name
+
+
+def test_hostile_folding_unfolds_as_the_regex_did() -> None:
+    """Unfolding is byte operations now: a CR alone, CRs piled before a break, a bare
+    continuation, tabs and empty continuation lines give what the regex gave."""
+    for block in (b"To: a\r\r\n b", b"To: a\r\n\r b", b"To: a\r \r\n\t\r\n c\r", b"To: \n \n \n",
+                  b"Cc: x\n\t\ty\r\n \r\n z", b"To: a\n\r\n b\nCc: c", b"Subject: \r\n =?utf-8?q?a?=\r\n\t=?utf-8?q?b?=",
+                  b"References: <a@x>\r\n <b@x>\n\t<c@x>\r\r\n  <d@x> \r"):
+        assert H.read_headers(block) == by_regex(block), block

@@ -26,7 +26,14 @@ WANTED = frozenset({
     b"content-transfer-encoding", b"mime-version", b"list-id", b"list-post",
 })
 
-_FOLD = re.compile(rb"\r?\n(?=[ \t])")
+
+
+def _unfold(parts: list[bytes]) -> bytes:
+    """A folded value's physical lines (split at "\n": each but the first opens with a
+    space or tab) as one line, stripped: every line break, with the one "\r" of a CRLF
+    before it, becomes a space. Byte operations, no regex: the same result as substituting
+    ``\r?\n(?=[ \t])`` in the joined lines, since the only "\n"s are the joins."""
+    return b" ".join([p[:-1] if p[-1:] == b"\r" else p for p in parts[:-1]] + [parts[-1]]).strip()
 
 
 def split_message(data: bytes) -> tuple[bytes, bytes]:
@@ -79,8 +86,7 @@ def read_headers(block: bytes, wanted: frozenset[bytes] = WANTED) -> tuple[dict[
             cur = [line[colon + 1:]]
             found.setdefault(name, []).append(cur)
     # a one-line value has no line break to unfold
-    values = {name: [_FOLD.sub(b" ", b"\n".join(parts)).strip() if len(parts) > 1 else parts[0].strip()
-                     for parts in raw]
+    values = {name: [_unfold(parts) if len(parts) > 1 else parts[0].strip() for parts in raw]
               for name, raw in found.items()}
     return values, max(0, junk - block.count(b"\n\n"))
 
