@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from workbench.sqlite_file import SqliteFile, write_transaction
 from workbench import heap
 from workbench.model import (
     FileChange,
@@ -38,6 +37,7 @@ from workbench.model import (
     Signal,
     SignalKind,
 )
+from workbench.sqlite_file import SqliteFile, write_transaction
 
 SCHEMA = 5
 """Bumped when the table layout or the tuple layout changes, or what a record holds (5:

@@ -27,7 +27,6 @@ WANTED = frozenset({
 })
 
 
-
 def _unfold(parts: list[bytes]) -> bytes:
     """A folded value's physical lines (split at "\n": each but the first opens with a
     space or tab) as one line, stripped: every line break, with the one "\r" of a CRLF
