@@ -41,6 +41,9 @@ _REPLY_SUBJECT = re.compile(r"^\s*(?:(?:re|aw|sv|vs|antw|odp|fwd?|wg|tr)\s*(?:\[
 _INBODY_FROM = re.compile(r"^From:[ \t]*(\S.*)$")
 _INBODY_NEXT = re.compile(r"^(?:$|Date:|Subject:)")
 _CHANGE_ID = re.compile(r"^change-id:[ \t]*(\S+)[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_CHANGE_ID_HINT = re.compile(r"-[iI][dD]:")
+"""Searched first: a literal start is found at C speed, while ``_CHANGE_ID``'s "^" in
+MULTILINE mode is tried at every offset of the text (a tenth of a patch's parse)."""
 
 
 class ParseFailure(Exception):
@@ -162,7 +165,7 @@ def parse_message(path: str, data: bytes | None = None) -> MailRecord:
     if data is None:
         with open(path, "rb") as fh:
             data = fh.read()
-    if not data.strip():
+    if not data or data.isspace():  # as ``not data.strip()``, without copying the message
         raise ParseFailure("empty file")
     block, body = H.split_message(data)
     fields, junk = H.read_headers(block)
@@ -258,7 +261,7 @@ def parse_message(path: str, data: bytes | None = None) -> MailRecord:
             cover_text = prose[:COVER_CAP]
         elif parse_subject(subject).number in (None, 1):
             cover_text = prose[:COMMIT_CAP]  # the documentation check reads it without a cover
-        m = _CHANGE_ID.search(text.whole)
+        m = _CHANGE_ID.search(text.whole) if _CHANGE_ID_HINT.search(text.whole) else None
         if m:
             change_id = m.group(1)
 
