@@ -102,10 +102,9 @@ def test_kill_9_at_several_delays_never_gives_a_wrong_report(store: Path, data: 
     assert any(o[1] == "killed" for o in outcomes), outcomes
 
 
-KILL_IN_TRANSACTION = textwrap.dedent("""
-    import os, signal, sys
+DYING_SAVE = textwrap.dedent("""
+    import os, signal
     from workbench.mail import cache as C
-    from workbench import cli
     original = C.MailCache.save
 
     def save(self, state, rows, keep=None):
@@ -118,24 +117,68 @@ KILL_IN_TRANSACTION = textwrap.dedent("""
         return original(self, state, dying(), keep)
 
     C.MailCache.save = save
-    sys.exit(cli.main(sys.argv[1:]))
 """)
 
+KILL_IN_TRANSACTION = DYING_SAVE + textwrap.dedent("""
+    import sys
+    from workbench import cli
+    from workbench.mail import cache_writer, loader
+    if sys.argv[1] == "writer":  # the cache writer process dies; the run goes on
+        cache_writer._BOOT = ("import sys; sys.path[:0] = __import__('json').loads(sys.argv[1])\\n"
+                              + DYING_SAVE + "\\nfrom workbench.mail.cache_writer import main; sys.exit(main(sys.argv[2:]))")
+    else:  # no writer can be started: the run saves itself, and dies
+        loader.start_writer = lambda job, spool: None
+    sys.exit(cli.main(sys.argv[2:]))
+""").replace("DYING_SAVE", repr(DYING_SAVE), 1)
 
-def test_kill_inside_the_cache_transaction(store: Path, data: Path, tmp_path: Path,
-                                           reference: tuple[str, float]) -> None:
+
+def kill_in_transaction(where: str, args: list[str]) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-c", KILL_IN_TRANSACTION, where, *args], capture_output=True,
+                          env=env(), timeout=300)
+
+
+def stored(cache: Path) -> tuple[int, str | None]:
+    """(records, revision) the cache file holds."""
+    (path,) = cache_files(cache)
+    conn = sqlite3.connect(path)
+    try:
+        rev = conn.execute("SELECT value FROM meta WHERE key = 'rev'").fetchone()
+        return conn.execute("SELECT count(*) FROM records").fetchone()[0], rev[0] if rev else None
+    finally:
+        conn.close()
+
+
+def test_kill_inside_the_cache_writers_transaction(store: Path, data: Path, tmp_path: Path,
+                                                   reference: tuple[str, float]) -> None:
+    """The save runs in a writer process of its own: killed half-way, it leaves the file
+    as it was (empty, no state), the run's report is right, and the next runs too."""
     expected, _cold = reference
     cache = tmp_path / "cache"
-    args = argv(store, data, cache)[3:]
-    proc = subprocess.run([sys.executable, "-c", KILL_IN_TRANSACTION, *args], capture_output=True, env=env(),
-                          timeout=300)
+    proc = kill_in_transaction("writer", argv(store, data, cache)[3:])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.decode() == expected
+    assert stored(cache) == (0, None), "the writer died inside its transaction: nothing of it is kept"
+    shutil.rmtree(cache / "reports")  # the run's kept report is sound; the next run loads records
+    assert run(argv(store, data, cache)) == expected
+    records, rev = stored(cache)
+    assert records == 400 and rev is not None, "the next run's writer stored the result set"
+    shutil.rmtree(cache / "reports")
+    assert run(argv(store, data, cache)) == expected
+
+
+def test_kill_inside_the_cache_transaction_without_a_writer(store: Path, data: Path, tmp_path: Path,
+                                                            reference: tuple[str, float]) -> None:
+    expected, _cold = reference
+    cache = tmp_path / "cache"
+    proc = kill_in_transaction("inline", argv(store, data, cache)[3:])
     assert proc.returncode == -signal.SIGKILL, proc.stderr[-2000:]
     assert cache_files(cache), "the cache file existed when the run died"
     assert run(argv(store, data, cache)) == expected
     assert run(argv(store, data, cache)) == expected
 
 
-def test_kill_during_incremental_update(tmp_path: Path, data: Path) -> None:
+@pytest.mark.parametrize("where", ["writer", "inline"])
+def test_kill_during_incremental_update(where: str, tmp_path: Path, data: Path) -> None:
     """Warm cache, then new mail arrives; the run that updates the cache is killed inside
     its transaction. The next run must show the new mail (not the stale cached set)."""
     from vfio_workbench_demo.mailwriter import build_store
@@ -146,9 +189,9 @@ def test_kill_during_incremental_update(tmp_path: Path, data: Path) -> None:
     run(argv(root, data, cache))
     index_files(root, [deliver(root / "INBOX", f.read_bytes()) for f in files[150:220]])
     expected = run(argv(root, data, None))
-    proc = subprocess.run([sys.executable, "-c", KILL_IN_TRANSACTION, *argv(root, data, cache)[3:]],
-                          capture_output=True, env=env(), timeout=300)
-    assert proc.returncode == -signal.SIGKILL
+    proc = kill_in_transaction(where, argv(root, data, cache)[3:])
+    assert proc.returncode == (0 if where == "writer" else -signal.SIGKILL)
+    assert stored(cache)[0] == 150, "the killed transaction added nothing"
     assert run(argv(root, data, cache)) == expected
     assert run(argv(root, data, cache)) == expected
 

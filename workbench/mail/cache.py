@@ -460,9 +460,12 @@ class MailCache(SqliteFile):
         conn = self.conn
         try:
             with write_transaction(conn):
+                # a file that held no record before this transaction holds only ``rows``
+                # after it: nothing to drop (a cold load's save skips walking its keys)
+                empty = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM records)").fetchone()[0]
                 conn.execute("DELETE FROM meta WHERE key IN ('rev', 'uuid', 'count')")
                 conn.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?)", rows)
-                if keep is not None:
+                if keep is not None and not empty:
                     conn.execute("CREATE TEMP TABLE IF NOT EXISTS keep (msgid TEXT PRIMARY KEY)")
                     conn.execute("DELETE FROM keep")
                     conn.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((m,) for m in keep))

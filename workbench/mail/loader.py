@@ -22,6 +22,7 @@ is reset in one place (``_CacheSlot.reset``) and the records parsed from the mai
 from __future__ import annotations
 
 import os
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -42,6 +43,8 @@ from workbench.mail.cache import (
     no_gc,
     remove_cache_file,
 )
+from workbench.mail.cache_writer import SaveJob
+from workbench.mail.cache_writer import start as start_writer
 from workbench.mail.parse import ParseFailure, parse_message
 from workbench.mail.processes import process_context
 from workbench.mail.session import StoreSession
@@ -216,8 +219,8 @@ class _CacheSlot:
     store is lost (the records are parsed again from the mail)."""
 
     def __init__(self, cache_dir: Path, db_path: str, key: str) -> None:
-        self._where = (cache_dir, db_path, key)
-        self.cache = _open_cache(*self._where)
+        self.where = (cache_dir, db_path, key)
+        self.cache = _open_cache(*self.where)
 
     def state(self) -> CacheState | None:
         if self.cache is None:
@@ -241,7 +244,7 @@ class _CacheSlot:
         if self.cache is not None:
             self.cache.close()
             remove_cache_file(self.cache.path)
-        self.cache = _open_cache(*self._where)
+        self.cache = _open_cache(*self.where)
 
     def suspend(self) -> bool:
         """Closed while forked workers parse: no SQLite connection is carried into them.
@@ -251,7 +254,7 @@ class _CacheSlot:
         return had
 
     def resume(self) -> None:
-        self.cache = _open_cache(*self._where)
+        self.cache = _open_cache(*self.where)
 
     def close(self) -> None:
         if self.cache is not None:
@@ -295,7 +298,7 @@ def _load_with_cache(slot: _CacheSlot, session: StoreSession, progress: Progress
         plan.from_cache = False
     records, problems, parsed, cached = _list_and_parse(plan, session, slot.stored(), slot, progress)
     try:
-        _save(slot, plan, parsed)
+        _save(slot, plan, parsed, session)
     finally:
         parsed.close()
     settled = parsed.settled()
@@ -500,6 +503,23 @@ class _Spool:
     def __len__(self) -> int:
         return len(self.rows)
 
+    def fileno(self) -> int | None:
+        """The spool file's descriptor, written out (None when the rows are in memory)."""
+        if self.file is None:
+            return None
+        self.file.flush()
+        return self.file.fileno()
+
+    def located(self) -> list[tuple[str, str, int, int]]:
+        """(msgid, path, offset, size) in the spool file of the rows worth keeping."""
+        out: list[tuple[str, str, int, int]] = []
+        offset = 0
+        for msgid, path, size, cacheable in self.rows:
+            if cacheable:
+                out.append((msgid, path, offset, size))
+            offset += size
+        return out
+
     def settled(self) -> bool:
         return all(cacheable for *_, cacheable in self.rows)
 
@@ -546,18 +566,44 @@ def _answer_from_cache(slot: _CacheSlot, state: CacheState, plan: _Plan,
                    matched=state.count, settled=True)
 
 
-def _save(slot: _CacheSlot, plan: _Plan, parsed: _Spool) -> None:
+def _save(slot: _CacheSlot, plan: _Plan, parsed: _Spool, session: StoreSession) -> None:
     """The parsed rows and the new state in one transaction, the file then holding
     exactly the listed messages. A missing file is retried next run: its rows are
     stored, but no revision, so the next run lists the query again instead of trusting
-    this one. A busy or damaged cache only means this run's work is not kept."""
+    this one. A busy or damaged cache only means this run's work is not kept.
+
+    The transaction runs in a writer process of its own (``cache_writer``) while this
+    run analyses; the session waits for it before the run ends or loads again. Where no
+    writer can be started (or the rows are not in a file), it runs here."""
     cache = slot.cache
     if cache is None:
         return
     uncacheable = parsed.uncacheable()
     rev = -1 if uncacheable else plan.revision.rev
+    state = CacheState(plan.revision.uuid, rev, len(plan.entries) - uncacheable)
+    spool = parsed.fileno()
+    if spool is not None:
+        cache_dir, db_path, key = slot.where
+        job = SaveJob(cache_dir=str(cache_dir), db_path=db_path, key=key,
+                      state=(state.uuid, state.rev, state.count), rows=parsed.located(),
+                      keep=[m for m, _p in plan.entries])
+        writer = start_writer(job, spool)
+        if writer is not None:
+            session.wait_for(lambda: _settle(writer))
+            return
     try:
-        cache.save(CacheState(plan.revision.uuid, rev, len(plan.entries) - uncacheable), parsed.cacheable(),
-                   keep=(m for m, _p in plan.entries))
+        cache.save(state, parsed.cacheable(), keep=(m for m, _p in plan.entries))
     except (CacheBusy, CacheCorrupt, OSError):
         pass
+
+
+WRITER_PATIENCE = 300.0
+"""Seconds a run waits at its end for its cache writer (a 100k-message save takes two)."""
+
+
+def _settle(writer: subprocess.Popen[bytes]) -> None:
+    try:
+        writer.wait(timeout=WRITER_PATIENCE)
+    except subprocess.TimeoutExpired:
+        writer.kill()  # its transaction rolls back: this run's work is not kept
+        writer.wait()

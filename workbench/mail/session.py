@@ -90,6 +90,7 @@ class StoreSession:
         self._failed: StoreError | None = None  # a database that could not be opened: said once
         self._wanted: set[str] = set()  # tags to read before the database is released
         self._tagged: dict[str, set[str]] = {}
+        self._pending: list[Callable[[], None]] = []  # work started by a load, waited for
 
     def __enter__(self) -> StoreSession:
         return self
@@ -223,7 +224,20 @@ class StoreSession:
             finally:
                 db.close()
 
-    close = release
+    def close(self) -> None:
+        """Release the database and wait for what the run's loads started (the record
+        cache writer): a run ends with its cache stored or not, never half-way."""
+        self.release()
+        self.settle()
+
+    def wait_for(self, waiter: Callable[[], None]) -> None:
+        """Something a load started and left running: ``waiter`` waits for it, at the
+        session's close or before its next load."""
+        self._pending.append(waiter)
+
+    def settle(self) -> None:
+        while self._pending:
+            self._pending.pop()()
 
     # -- what the run reads -------------------------------------------------------------
 
@@ -251,4 +265,5 @@ class StoreSession:
         problems, unusable messages as problems (``loader.load_records``)."""
         from workbench.mail.loader import load_records
 
+        self.settle()  # the last load's cache writer is done before this load reads the file
         return load_records(self.settings, progress, session=self)
