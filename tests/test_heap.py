@@ -1,5 +1,6 @@
 """The report's freeze of its records (``workbench.heap``): scoped to a ``held`` block,
-and never lifting a freeze it did not make (the TUI's, ``workbench.tui.memory``)."""
+and never lifting a freeze it did not make (the TUI's, ``workbench.tui.memory``); the
+collector off inside the block, and on again after it only if it was on."""
 
 from __future__ import annotations
 
@@ -34,6 +35,23 @@ def test_a_held_block_freezes_and_lifts_its_freeze_at_its_end() -> None:
     assert gc.get_freeze_count() == 0
 
 
+def test_the_collector_is_off_inside_a_held_block_and_as_it_was_after() -> None:
+    assert gc.isenabled()
+    with heap.held():
+        assert not gc.isenabled()
+        with heap.held():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner block does not turn it on under the outer one
+    assert gc.isenabled()
+    gc.disable()  # someone turned it off before: it stays off
+    try:
+        with heap.held():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_a_freeze_made_before_the_block_stays() -> None:
     gc.freeze()  # as the TUI does after its load
     before = gc.get_freeze_count()
@@ -63,6 +81,7 @@ def test_a_report_run_freezes_while_it_works_and_leaves_nothing_frozen(make_stor
 
     def pieces(*args, **kw):
         seen.append(gc.get_freeze_count())  # rendering: records and analysis are frozen
+        assert not gc.isenabled()
         return real(*args, **kw)
 
     monkeypatch.setattr("workbench.report.json_pieces", pieces)
@@ -70,3 +89,4 @@ def test_a_report_run_freezes_while_it_works_and_leaves_nothing_frozen(make_stor
     assert "vfio/mlx5: one" in capsys.readouterr().out
     assert seen and seen[0] > 0
     assert gc.get_freeze_count() == 0
+    assert gc.isenabled()

@@ -12,6 +12,13 @@ opens one around loading, analysing and rendering), so a load elsewhere (the TUI
 freezes after its load itself, ``workbench.tui.memory``; a test) is left as it was. The
 block lifts the freeze at its end only when it was the one that started it: a freeze
 made before it (the TUI's) is never undone here.
+
+Inside the block the collector does not run at all. Freezing leaves it walking what the
+analysis builds (the series, the verdicts) every time that grows by a quarter: at 100k
+messages 0.7 s of the grouping's 4 s went to it, for garbage that is hardly ever cyclic
+(peak memory of a cold 40k report: 206 MB without the collector, 217 MB with it). A
+report is one pass that ends when the block does; what cycles it leaves are collected
+after it, when the collector is on again.
 """
 
 from __future__ import annotations
@@ -25,17 +32,22 @@ _depth = 0  # open held() blocks
 
 @contextmanager
 def held() -> Iterator[None]:
-    """Within the block, ``freeze`` freezes; at its end, the freeze is lifted again if
-    nothing was frozen when it began."""
+    """Within the block, ``freeze`` freezes and the collector is off; at its end, the
+    freeze is lifted again if nothing was frozen when it began, and the collector is on
+    again if it was on."""
     global _depth
     was_frozen = gc.get_freeze_count() > 0
+    was_enabled = gc.isenabled()
     _depth += 1
+    gc.disable()
     try:
         yield
     finally:
         _depth -= 1
         if _depth == 0 and not was_frozen:
             gc.unfreeze()
+        if was_enabled:
+            gc.enable()
 
 
 def freeze() -> None:

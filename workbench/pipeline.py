@@ -17,7 +17,8 @@ from workbench.config import Settings
 from workbench.errors import MaintainersError
 from workbench.kernel.mailmap import Mailmap
 from workbench.kernel.maintainers import Maintainers
-from workbench.model import MailRecord, Person
+from workbench.forked import split_map
+from workbench.model import CheckResult, Evidence, MailRecord, Person, Series
 from workbench.policy.checks import PolicyContext, run_checks, variant_drivers
 from workbench.policy.maintainer import applied_by
 from workbench.policy.signals import Reader, signals_of
@@ -55,11 +56,16 @@ def analyse(records: Iterable[MailRecord], context: Context, read: Reader | None
     lists = context.maintainers.list_addresses()
     series = group_series(records, context.mailmap, lists)
     robots = signals_of(series, read or _read_text, lists)
-    judged = [
-        Judged(series=s, checks=run_checks(s, policy), drivers=variant_drivers(s, context.maintainers),
-               applied=applied_by(s, policy), signals=robots.get(s.id, []))
-        for s in series
-    ]
+    heap.freeze()  # the series too: a collection would write to the pages the child shares
+
+    def verdicts(s: Series) -> tuple[list[CheckResult], list[str], Evidence | None]:
+        # what may come back from a forked child: no series, no records (those are the parent's)
+        return run_checks(s, policy), variant_drivers(s, context.maintainers), applied_by(s, policy)
+
+    judged = [Judged(series=s, checks=checks, drivers=drivers, applied=applied, signals=robots.get(s.id, []))
+              for s, (checks, drivers, applied) in zip(
+                  series, split_map(verdicts, series, [1 + len(s.patches) + len(s.replies) for s in series]),
+                  strict=True)]
     judged.sort(key=lambda j: (j.series.date or EPOCH, j.series.id), reverse=True)
     return judged
 
