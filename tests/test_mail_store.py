@@ -168,3 +168,36 @@ def test_reopens_and_retries_when_the_database_changes_underneath(store: Path):
 
     with pytest.raises(StoreError, match="kept failing"):
         with_database(Settings(db_path=store), always_fails)
+
+
+def test_the_listing_reads_tags_on_its_walk_as_notmuch_answers_them(make_store) -> None:
+    """Tags read off the listed messages (``listing_events(tags=…)``) are notmuch's own
+    answer for those messages, on real mail: every listed message asked, none missed."""
+    from conftest import shared_path
+
+    from workbench.mail.store import Listed, listing_events, tagged_messages
+
+    files = sorted(shared_path("corpus", "lore-vfio", "variant").glob("*.eml"))[:300]
+    root = make_store([f.read_bytes() for f in files])
+    query = "*"
+    with notmuch2.Database(root, mode=notmuch2.Database.MODE.READ_WRITE, config=notmuch2.Database.CONFIG.EMPTY) as db:
+        msgs = sorted(str(m.messageid) for m in db.messages(query))
+        for i, msgid in enumerate(msgs):
+            for every, name in ((3, "unread"), (7, "flagged")):
+                if i % every == 0:
+                    db.find(msgid).tags.add(name)
+    settings = Settings(db_path=root)
+    listed: list[tuple[str, str]] = []
+    tags: dict[str, set[str]] = {}
+    for kind, payload in listing_events(settings, query, ("unread", "flagged", "nobody-has-it")):
+        if kind is Listed.RESTART:
+            listed = []
+        elif kind is Listed.ENTRIES:
+            listed.extend(payload)
+        elif kind is Listed.TAGS:
+            tags = payload
+    assert len(listed) == len(msgs) == 300
+    with notmuch2.Database(root, mode=notmuch2.Database.MODE.READ_ONLY, config=notmuch2.Database.CONFIG.EMPTY) as db:
+        for tag in ("unread", "flagged", "nobody-has-it"):
+            assert tags[tag] == tagged_messages(db, query, tag), tag
+    assert len(tags["unread"]) == 100 and len(tags["flagged"]) == 43
