@@ -59,3 +59,20 @@ def test_hostile_folding_unfolds_as_the_regex_did() -> None:
                   b"Cc: x\n\t\ty\r\n \r\n z", b"To: a\n\r\n b\nCc: c", b"Subject: \r\n =?utf-8?q?a?=\r\n\t=?utf-8?q?b?=",
                   b"References: <a@x>\r\n <b@x>\n\t<c@x>\r\r\n  <d@x> \r"):
         assert H.read_headers(block) == by_regex(block), block
+
+
+def test_a_repeated_address_list_is_read_once_and_its_problems_told_every_time() -> None:
+    """Address lists are kept by their text (a thread's replies repeat their To and Cc);
+    one that raised a problem is not kept, so every message with it reports it."""
+    good = "Alex Williamson <Alex.Williamson@redhat.com>, \"Tian, Kevin\" <kevin.tian@intel.com>"
+    first = H.parse_addresses(good, [])
+    assert [p.email for p in first] == ["alex.williamson@redhat.com", "kevin.tian@intel.com"]
+    assert first[1].name == "Tian, Kevin"
+    assert H.parse_addresses(good, []) is first  # kept, not read again
+    assert H.parse_addresses(good, [], limit=1) == first[:1]  # another limit, another answer
+    bad = "=?x-no-such-charset?q?Caf=E9?= <cafe@example.org>, kvm@vger.kernel.org"
+    for _ in range(2):
+        problems: list[str] = []
+        people = H.parse_addresses(bad, problems)
+        assert [p.email for p in people] == ["cafe@example.org", "kvm@vger.kernel.org"]
+        assert any("unknown charset" in p for p in problems), problems

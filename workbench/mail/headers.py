@@ -245,8 +245,36 @@ def _parse_person_raw(text: str, problems: list[str]) -> Person | None:
     return person
 
 
+_LISTS: dict[tuple[str, int], tuple[Person, ...]] = {}
+_LISTS_CHARS = 0
+_LISTS_MAX_CHARS = 4 << 20
+"""Whole address lists repeat too: a thread's replies carry the same To and Cc (81% of the
+To/Cc values of the real corpus are exact repeats, two thirds of the time spent on them).
+Only lists read without a problem are kept; emptied when they total 4 M characters."""
+
+
 def parse_addresses(text: str, problems: list[str], limit: int = 200) -> tuple[Person, ...]:
     """Every person of an address list (To, Cc), at most ``limit`` of them."""
+    global _LISTS_CHARS
+    key = (text, limit)
+    try:
+        return _LISTS[key]
+    except KeyError:
+        pass
+    mine: list[str] = []
+    people = _parse_addresses(text, mine, limit)
+    if mine:
+        problems.extend(mine)
+    else:
+        if _LISTS_CHARS + len(text) > _LISTS_MAX_CHARS:
+            _LISTS.clear()
+            _LISTS_CHARS = 0
+        _LISTS[key] = people
+        _LISTS_CHARS += len(text)
+    return people
+
+
+def _parse_addresses(text: str, problems: list[str], limit: int) -> tuple[Person, ...]:
     out: list[Person] = []
     for part in _split_addresses(text):
         if ":" in part and "<" not in part.split(":", 1)[0] and '"' not in part.split(":", 1)[0] \
