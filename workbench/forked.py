@@ -2,8 +2,8 @@
 the single-threaded end of a cold report.
 
 A cold report parses mail in worker processes on every core, but what follows (the
-checks of every series) ran on one core while the other stood idle: at 100k real
-messages about four seconds. ``split_map`` hands the tail of the list to a child made
+checks of every series) ran on one core while the other stood idle: at 40k real
+messages about a second. ``split_map`` hands the tail of the list to a child made
 with ``fork`` — it sees the parent's records and series without copying or pickling
 them (pages are shared until written) — and computes the head itself; the child sends
 its results back pickled through a pipe.

@@ -37,7 +37,7 @@ lines, and a hostile one must not make a regex walk megabytes."""
 
 _DIFF_PREFIXES = ("diff --git ", "Index: ", "--- ")
 # "\n" first: a regex with a literal start is searched for at C speed, while a "^" in
-# MULTILINE mode is tried at every offset (on a 100 KB patch, a twentieth of its parse)
+# MULTILINE mode is tried at every offset (2 µs against 12 on the corpus's message bodies)
 _DIFF_LINE = re.compile(r"\n(?=diff --git |Index: |--- )")
 _SEPARATOR = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
 
