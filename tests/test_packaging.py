@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tarfile
@@ -141,6 +142,15 @@ def test_installed_demo_report(built: Built) -> None:
     first = result.stdout.splitlines()[0]
     assert first.startswith("vfio-workbench report: ") and " series" in first
     assert str(built.scratch / "home") in result.stdout  # the demo store was built for this user
+    # the record cache was stored by the writer process the installed package starts
+    (cache,) = (built.scratch / "home" / ".cache" / "vfio-workbench" / "mail").glob("*.sqlite")
+    conn = sqlite3.connect(cache)
+    try:
+        records = conn.execute("SELECT count(*) FROM records").fetchone()[0]
+        rev = conn.execute("SELECT value FROM meta WHERE key = 'rev'").fetchone()
+    finally:
+        conn.close()
+    assert records > 20 and rev is not None
 
 
 @pytest.mark.parametrize("keymap", NAMED_KEYMAPS)
