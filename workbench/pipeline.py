@@ -56,7 +56,6 @@ def analyse(records: Iterable[MailRecord], context: Context, read: Reader | None
     lists = context.maintainers.list_addresses()
     series = group_series(records, context.mailmap, lists)
     robots = signals_of(series, read or _read_text, lists)
-    heap.freeze()  # the series too: a collection would write to the pages the child shares
 
     def verdicts(s: Series) -> tuple[list[CheckResult], list[str], Evidence | None]:
         # what may come back from a forked child: no series, no records (those are the parent's)
