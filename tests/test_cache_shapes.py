@@ -169,6 +169,24 @@ def test_decoder_rejects_each_shape(damage: str) -> None:
         Decoder().decode(blob)  # type: ignore[arg-type]
 
 
+def test_decoder_shares_people_across_lists_and_still_rejects_a_bad_entry() -> None:
+    """A Cc list seen for the first time is mostly of people decoded before: they come back
+    as the same Person objects; an entry without its separator next to known people is
+    still a damaged record."""
+    def record(msgid: str, cc: str) -> bytes:
+        return marshal.dumps((msgid, "/p", "[PATCH] s", ("A", "a@x"), ("A", "a@x"), None, None, (),
+                              "A\x1fa@x", cc, (), (), (), "", None, (), "", None, False))
+
+    decoder = Decoder()
+    first = decoder.decode(record("1@x", "B\x1fb@x\x1eC\x1fc@x"))
+    second = decoder.decode(record("2@x", "C\x1fc@x\x1eD\x1fd@x\x1eB\x1fb@x"))
+    assert [(p.name, p.email) for p in second.cc] == [("C", "c@x"), ("D", "d@x"), ("B", "b@x")]
+    assert second.cc[0] is first.cc[1] and second.cc[2] is first.cc[0]
+    assert second.to[0] is first.author
+    with pytest.raises(BadRecord):
+        decoder.decode(record("3@x", "B\x1fb@x\x1eno separator\x1eC\x1fc@x"))
+
+
 # --- the kept report -------------------------------------------------------------------
 
 

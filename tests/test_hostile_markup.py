@@ -313,3 +313,16 @@ def test_tui_rendered_segments_carry_no_injected_action_link_or_escape(evil: Set
     assert "[@click=app.quit]E[/]" in thread and "[link=https://evil.example]L[/link]" in thread, thread[:3000]
     hunks = "\n".join(line for _w, line, _s in screens["HunkScreen"])
     assert "copy_from_user" in hunks and "[@click=app.quit]q[/]" in hunks, hunks[:3000]
+
+
+@pytest.mark.parametrize("raw", ["del \x7f in ascii", "c1 \x9b31m", "bidi \u202e", "ascii only", "wide ł only"])
+def test_json_pieces_escape_what_a_terminal_acts_on_and_nothing_else(raw: str) -> None:
+    """The ASCII shortcut of the JSON escaping (most series have no other character) still
+    escapes DEL, the one ASCII character of the set; text without any comes back as it was."""
+    from workbench.report.json_format import _inert
+
+    encoded = json.dumps({"subject": raw}, ensure_ascii=False)
+    out = _inert(encoded)
+    assert json.loads(out) == {"subject": raw}
+    live = [c for c in raw if c in "\x7f\x9b\u202e"]
+    assert out == encoded if not live else all(c not in out and f"\\u{ord(c):04x}" in out for c in live)

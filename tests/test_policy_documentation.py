@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from test_policy_support import YISHAI, change, patch, series, signal
+from workbench.mail.parse import ParseFailure, parse_message
 from workbench.model import SignalKind, Status
-from workbench.policy.documentation import answers, check_documentation, sentences
+from workbench.policy.documentation import QUESTIONS, answers, check_documentation, sentences
 
 VARIANT = "drivers/vfio/pci/mlx5/main.c"
 MIGRATION = signal(SignalKind.EXTENSION, VARIANT, "vfio_migration_ops",
@@ -206,3 +209,34 @@ def test_an_unrelated_documentation_file_is_not_migration_documentation():
 def test_a_documentation_file_named_for_another_subject_does_not_count():
     result = check_documentation(with_extension(extra=["Documentation/core-api/dma-api.rst"]))
     assert result.status is Status.MISSING
+
+
+def _case_blind_answers(text: str) -> dict[str, list[str]]:
+    """What ``answers`` means: every question's case-blind patterns on every sentence."""
+    return {q.key: [s for s in sentences(text) if q.claim.search(s) and q.subject.search(s)] for q in QUESTIONS}
+
+
+def test_answers_on_every_real_cover_letter_in_any_case(lore: Path) -> None:
+    """``answers`` reads ASCII sentences lower-cased with plain patterns (the fast way):
+    it must find exactly what the case-blind patterns find, on the corpus's covers and
+    commit messages as written, upper-cased and title-cased (an upper-case literal in a
+    pattern would miss there), and on sentences the fast way must leave to them."""
+    texts = []
+    for path in sorted(p for p in lore.rglob("*") if p.is_file()):
+        try:
+            record = parse_message(str(path))
+        except ParseFailure:
+            continue
+        if record.cover_text:
+            texts.append(record.cover_text)
+    assert len(texts) > 100
+    hits = 0
+    for text in texts + [t.upper() for t in texts] + [t.title() for t in texts]:
+        got = answers(text)
+        assert got == _case_blind_answers(text)
+        hits += sum(map(len, got.values()))
+    assert hits > 60  # the comparison saw sentences that answer, not only silence
+    # not ASCII: "ſ" folds to "s" and "K" (Kelvin) to "k" only in the case-blind search
+    folded = "The device ſtate conſiſts of a header and the firmware image. It is validated: bad data is rejected."
+    assert answers(folded) == _case_blind_answers(folded)
+    assert answers(folded)["composition"]

@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import cast
 
 from workbench import heap
 from workbench.model import (
@@ -153,6 +154,7 @@ class Decoder:
     def __init__(self) -> None:
         self.people: dict[tuple[str, str], Person] = {}
         self.lists: dict[str, tuple[Person, ...]] = {}
+        self.entries: dict[str, Person] = {}
         self.zones: dict[int, timezone] = {}
         self.strings: dict[str, str] = {}
         self.trailers: dict[tuple[str, str, str], RawTrailer] = {}
@@ -173,15 +175,21 @@ class Decoder:
     def people_list(self, joined: str) -> tuple[Person, ...]:
         got = self.lists.get(joined)
         if got is None:
-            person = self.person
-            pairs: list[tuple[str, str]] = []
-            for entry in joined.split(_RS):
-                name, sep, email = entry.partition(_US)
-                if not sep:
-                    raise BadRecord("an address list entry without its separator")
-                pairs.append((name, email))
-            got = self.lists[joined] = tuple(person(pair) for pair in pairs)
+            entries = joined.split(_RS)
+            # each person's stored entry ("name␟email") maps to its Person: a list seen for
+            # the first time is mostly of people seen before, found without splitting them
+            found = tuple(map(self.entries.get, entries))
+            if None in found:
+                found = tuple(p if p is not None else self._entry(e) for p, e in zip(found, entries, strict=True))
+            got = self.lists[joined] = cast(tuple[Person, ...], found)
         return got
+
+    def _entry(self, entry: str) -> Person:
+        name, sep, email = entry.partition(_US)
+        if not sep:
+            raise BadRecord("an address list entry without its separator")
+        p = self.entries[entry] = self.person((name, email))
+        return p
 
     def decode(self, blob: bytes) -> MailRecord | LoadProblem:
         """The record or failure stored in ``blob``; BadRecord for anything else."""

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate, chain, count
+from operator import add
 
 from workbench.model import FileChange, Signal, SignalKind
-from workbench.patchmail.comments import doc_signals, reads_lines
+from workbench.patchmail.comments import doc_signals, is_documentation_file, reads_lines
 from workbench.patchmail.hunks import DiffLine, FileDiff, FileSummary, Hunk, read_diff, scan_summary
 from workbench.patchmail.patterns import PATTERNS, Pattern
 
@@ -110,38 +112,46 @@ def find_signals(files: list[FileDiff]) -> tuple[Signal, ...]:
       as one line, or turns ``ext->type.type = VFIO_REGION_TYPE_GFX;`` into a designated
       initializer, adds no extension; a driver that adds ``| VFIO_MIGRATION_PRE_COPY`` to
       its flags does."""
-    return _signals([_Lines(fd.path, [(line.text, hunk.header) for hunk in fd.hunks for line in hunk.lines
-                                      if line.kind == "+"],
+    return _signals([_Lines(fd.path, [(hunk.header, [line.text for line in hunk.lines if line.kind == "+"])
+                                      for hunk in fd.hunks],
                             [line.text for hunk in fd.hunks for line in hunk.lines if line.kind == "-"])
                      for fd in files])
 
 
 class _Lines:
-    """One file's added lines (text, hunk header) and removed lines (text), in order:
-    what the signal search reads, from a full ``FileDiff`` or a ``FileSummary``."""
+    """One file's added lines (texts, in order, with each one's hunk header found by its
+    index) and removed lines: what the signal search reads, from a full ``FileDiff`` or a
+    ``FileSummary``. The headers are looked up only for the few lines that hold a signal,
+    rather than paired with every added line."""
 
-    __slots__ = ("path", "added", "removed")
+    __slots__ = ("path", "added", "removed", "_ends", "_headers")
 
-    def __init__(self, path: str, added: list[tuple[str, str]], removed: list[str]) -> None:
+    def __init__(self, path: str, hunks: list[tuple[str, list[str]]], removed: list[str]) -> None:
         self.path = path
-        self.added = added
+        self.added: list[str] = list(chain.from_iterable(texts for _header, texts in hunks))
         self.removed = removed
+        self._ends = list(accumulate(len(texts) for _header, texts in hunks))
+        self._headers = [header for header, _texts in hunks]
+
+    def header(self, index: int) -> str:
+        """The header of the hunk that adds line ``index``."""
+        return self._headers[bisect_right(self._ends, index)]
 
 
 def _signals(files: list[_Lines]) -> tuple[Signal, ...]:
     found: list[Signal] = []
     removed: _Removed | None = None  # built on the first candidate line: most patches have none
-    for fd in files:
-        added = fd.added
-        if not added:
+    for fd, candidates in zip(files, _candidate_lines(files), strict=True):
+        if not candidates:
             continue
-        patterns, needles, by_needle = _applies(fd.path)
+        patterns, _needles, by_needle = _applies(fd.path)
+        added = fd.added
         per_kind: dict[SignalKind, int] = {}
         per_pattern: dict[tuple[SignalKind, str], int] = {}
-        for index, hit in _candidate_lines([text for text, _h in added], needles):
+        for index, hit in candidates:
             if len(per_kind) == len(_KINDS) and min(per_kind.values()) >= MAX_PER_FILE:
                 break
-            full, header = added[index]
+            full = added[index]
             if removed is None:
                 removed = _Removed(files)
             text = full[:MAX_LINE]
@@ -166,7 +176,8 @@ def _signals(files: list[_Lines]) -> tuple[Signal, ...]:
                         continue
                 per_pattern[key] = per_pattern.get(key, 0) + 1
                 per_kind[pat.kind] = per_kind.get(pat.kind, 0) + 1
-                found.append(Signal(kind=pat.kind, path=fd.path, pattern=pat.name, line=full, hunk=header))
+                found.append(Signal(kind=pat.kind, path=fd.path, pattern=pat.name, line=full,
+                                    hunk=fd.header(index)))
     return tuple(found)
 
 
@@ -273,18 +284,30 @@ def _needles_for(path: str) -> tuple[str, ...]:
     return _applies(path)[1]
 
 
-def _candidate_lines(texts: list[str], needles: tuple[str, ...]) -> list[tuple[int, set[str]]]:
-    """The lines that contain some needle (a superset of the lines a pattern can match),
-    ascending, each with the needles found in it."""
-    lowered = [text.lower() for text in texts]  # lower() may change a length ("İ"): offsets from these
-    blob = "\n".join(lowered)
-    starts: list[int] = []
-    offset = 0
-    for text in lowered:
-        starts.append(offset)
-        offset += len(text) + 1
+def _candidate_lines(files: list[_Lines]) -> list[list[tuple[int, set[str]]]]:
+    """Per file, the added lines that contain one of its needles (a superset of the lines
+    its patterns can match), ascending, each with the needles found in it.
+
+    One search per needle over the whole patch's added text rather than one per file
+    and needle: the files of a patch (2.7 on average on the real-style store) mostly
+    share their needles, and each ``find`` has a fixed cost besides its walk. With the
+    headers looked up only for candidate lines, ``summarize_diff`` went from 266 to
+    252 µs a patch there."""
+    out: list[list[tuple[int, set[str]]]] = [[] for _ in files]
+    texts = list(chain.from_iterable(fd.added for fd in files))
+    if not texts:
+        return out
+    blob = "\n".join(texts)
+    if blob.isascii():
+        blob = blob.lower()
+    else:  # lower() may change a length ("İ" → "i̇"): the offsets come from the lowered lines
+        texts = [text.lower() for text in texts]
+        blob = "\n".join(texts)
+    # where each line starts (one entry past the last line: the end of a search)
+    starts = list(map(add, chain((0,), accumulate(map(len, texts))), count()))
+    applies = [_applies(fd.path) for fd in files]
     hits: dict[int, set[str]] = {}
-    for needle in needles:
+    for needle in set().union(*(needles for _p, needles, _b in applies)):
         pos = blob.find(needle)
         while pos != -1:
             index = bisect_right(starts, pos) - 1
@@ -293,9 +316,14 @@ def _candidate_lines(texts: list[str], needles: tuple[str, ...]) -> list[tuple[i
                 hits[index] = {needle}
             else:
                 found.add(needle)
-            nxt = starts[index + 1] if index + 1 < len(starts) else len(blob)
-            pos = blob.find(needle, nxt)
-    return sorted(hits.items())
+            pos = blob.find(needle, starts[index + 1])
+    ends = list(accumulate(len(fd.added) for fd in files))
+    for index in sorted(hits):
+        k = bisect_right(ends, index)
+        mine = hits[index] & applies[k][2].keys()  # only the needles of that file's patterns
+        if mine:
+            out[k].append((index - (ends[k - 1] if k else 0), mine))
+    return out
 
 
 def summarize_diff(diff: str) -> tuple[tuple[FileChange, ...], tuple[Signal, ...]]:
@@ -315,18 +343,25 @@ def summarize_diff(diff: str) -> tuple[tuple[FileChange, ...], tuple[Signal, ...
     changes = tuple(FileChange(path=f.path, old_path=f.old_path, status=f.status,
                                added=sum(len(h.added) for h in f.hunks),
                                removed=sum(len(h.removed) for h in f.hunks)) for f in files)
-    lines = [_Lines(f.path, [(text, h.header) for h in f.hunks for text in h.added],
-                    [text for h in f.hunks for text in h.removed]) for f in files]
-    prose = [_doc_view(f) for f in files if reads_lines(f.path, f.status)]
+    lines = [_Lines(f.path, [(h.header, h.added) for h in f.hunks],
+                    list(chain.from_iterable(h.removed for h in f.hunks))) for f in files]
+    prose = [view for f in files if reads_lines(f.path, f.status) and (view := _doc_view(f)) is not None]
     return changes, _signals(lines) + (doc_signals(prose) if prose else ())
 
 
-def _doc_view(f: FileSummary) -> FileDiff:
-    """A summarised file as ``comments.doc_signals`` reads it: every line's kind, and the
-    text of the added ones (the only text it reads); no line numbers."""
+def _doc_view(f: FileSummary) -> FileDiff | None:
+    """A summarised file as ``comments.doc_signals`` reads it — every line's kind, and the
+    text of the added ones (the only text it reads); no line numbers — or None when it
+    can find nothing there. A documentation file is read whole (its first added line on
+    the topic counts); of a driver source only the hunks where an added line opens a
+    comment, since a comment block starts at a ``/*`` and ends within its hunk: most
+    hunks need no line-by-line view built."""
+    whole = is_documentation_file(f.path)
     hunks: list[Hunk] = []
     for h in f.hunks:
+        if not whole and not any("/*" in text for text in h.added):
+            continue
         added = iter(h.added)
         hunks.append(Hunk(header=h.header, source_start=0, target_start=0,
                           lines=[DiffLine(k, next(added) if k == "+" else "", None, None) for k in h.kinds]))
-    return FileDiff(path=f.path, old_path=f.old_path, status=f.status, hunks=hunks)
+    return FileDiff(path=f.path, old_path=f.old_path, status=f.status, hunks=hunks) if hunks else None

@@ -172,7 +172,10 @@ def parse_subject(subject: str) -> SubjectInfo:
 _TITLE_NOISE = re.compile(r"\(v\d+\)|\bv\d+\b|[^\w]+", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize_title(title: str) -> str:
     """A title key for linking versions: case, punctuation and "(v3)" notes ignored, so
-    "add acc live migration driver" and "add ACC live migration driver" are one series."""
+    "add acc live migration driver" and "add ACC live migration driver" are one series.
+    Remembered: grouping asks it of the same few thousand titles again and again (every
+    patch against every version it might continue), and the case-blind regex is slow."""
     return " ".join(_TITLE_NOISE.sub(" ", title.lower()).split())

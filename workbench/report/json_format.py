@@ -206,6 +206,8 @@ def _array(dump: Callable[[Any], str], key: str, items: Iterable[dict[str, Any]]
 
 
 def _inert(text: str) -> str:
+    if text.isascii() and "\x7f" not in text:  # nothing to escape: no regex walk over the series
+        return text
     return _INERT.sub(_escape, text)
 
 
